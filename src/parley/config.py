@@ -1,0 +1,157 @@
+"""Settings: read once from the environment (and, on AWS, the Meta secret) and checked up front."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
+DEFAULT_GRAPH_API_VERSION = "v21.0"
+DEFAULT_ORDER_ID_PATTERN = r"ORD[\s\-_#]*(\d{4,10})"
+
+# The names of the Meta credentials, both as environment variables and as keys of the JSON secret.
+META_SECRET_KEYS = (
+    "META_APP_SECRET",
+    "META_VERIFY_TOKEN",
+    "WHATSAPP_ACCESS_TOKEN",
+    "WHATSAPP_PHONE_NUMBER_ID",
+    "MESSENGER_PAGE_ACCESS_TOKEN",
+)
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Tables:
+    customers: str = "parley-customers"
+    orders: str = "parley-orders"
+    invoices: str = "parley-invoices"
+    subscriptions: str = "parley-subscriptions"
+    products: str = "parley-products"
+    conversations: str = "parley-conversations"
+    processed_messages: str = "parley-processed-messages"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Tables:
+        defaults = cls()
+        return cls(
+            **{
+                name: env.get(f"{name.upper()}_TABLE", getattr(defaults, name))
+                for name in defaults.__dataclass_fields__
+            }
+        )
+
+
+@dataclass(frozen=True)
+class MetaCredentials:
+    app_secret: str = ""
+    verify_token: str = ""
+    whatsapp_access_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    messenger_page_access_token: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> MetaCredentials:
+        return cls(
+            app_secret=values.get("META_APP_SECRET", ""),
+            verify_token=values.get("META_VERIFY_TOKEN", ""),
+            whatsapp_access_token=values.get("WHATSAPP_ACCESS_TOKEN", ""),
+            whatsapp_phone_number_id=values.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+            messenger_page_access_token=values.get("MESSENGER_PAGE_ACCESS_TOKEN", ""),
+        )
+
+    def require(self, *names: str) -> None:
+        missing = [n for n in names if not getattr(self, n)]
+        if missing:
+            env_names = ", ".join(n.upper() if n != "app_secret" else "META_APP_SECRET" for n in missing)
+            raise ConfigError(f"missing Meta credentials: {env_names}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+    tables: Tables = field(default_factory=Tables)
+    inbound_queue_url: str = ""
+    meta_secret_name: str = ""
+    graph_api_url: str = DEFAULT_GRAPH_API_URL
+    graph_api_version: str = DEFAULT_GRAPH_API_VERSION
+    graph_timeout_seconds: float = 5.0
+    order_id_pattern: str = DEFAULT_ORDER_ID_PATTERN
+    default_language: str = "en"
+    idempotency_days: int = 8
+    conversation_ttl_days: int = 30
+
+    @property
+    def is_local_endpoint(self) -> bool:
+        """True when AWS is an endpoint on this machine (moto), where Parley may create its own resources."""
+        if not self.aws_endpoint_url:
+            return False
+        host = urlparse(self.aws_endpoint_url).hostname or ""
+        return host in {"localhost", "127.0.0.1", "::1"} or host.startswith("127.")
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables; raises ConfigError on a malformed value."""
+    env = os.environ if env is None else env
+    graph_url = env.get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
+    if urlparse(graph_url).scheme not in {"http", "https"}:
+        raise ConfigError(f"GRAPH_API_URL must be an http(s) URL, got {graph_url!r}")
+    version = env.get("GRAPH_API_VERSION") or DEFAULT_GRAPH_API_VERSION
+    if not version.startswith("v"):
+        raise ConfigError(f"GRAPH_API_VERSION looks like v21.0, got {version!r}")
+    return Settings(
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        tables=Tables.from_env(env),
+        inbound_queue_url=env.get("INBOUND_QUEUE_URL", ""),
+        meta_secret_name=env.get("META_SECRET_NAME", ""),
+        graph_api_url=graph_url.rstrip("/"),
+        graph_api_version=version,
+        graph_timeout_seconds=_float(env, "GRAPH_API_TIMEOUT_SECONDS", 5.0),
+        order_id_pattern=env.get("ORDER_ID_PATTERN") or DEFAULT_ORDER_ID_PATTERN,
+        default_language=env.get("DEFAULT_LANGUAGE") or "en",
+    )
+
+
+def load_meta_credentials(
+    settings: Settings,
+    env: Mapping[str, str] | None = None,
+    fetch_secret: Callable[[str], str] | None = None,
+) -> MetaCredentials:
+    """Meta credentials from the environment, falling back to the JSON secret named by META_SECRET_NAME.
+
+    On AWS the secret holds them, so they never appear in the template or in samconfig; locally the
+    environment does. A variable set in the environment wins over the secret, which helps rotation drills.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, str] = {}
+    if settings.meta_secret_name and fetch_secret is not None:
+        raw = fetch_secret(settings.meta_secret_name)
+        try:
+            loaded = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object")
+        values.update({k: str(v) for k, v in loaded.items() if k in META_SECRET_KEYS and v})
+    values.update({k: env[k] for k in META_SECRET_KEYS if env.get(k)})
+    return MetaCredentials.from_mapping(values)

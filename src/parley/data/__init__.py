@@ -1,0 +1,1 @@
+"""Business data: domain records, repositories and the DynamoDB tables behind them."""
