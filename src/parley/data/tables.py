@@ -25,7 +25,7 @@ def table_definition(model: type[Model]) -> dict[str, Any]:
     The template check compares these with infra/template.yaml, so the deployed tables and the
     ones created locally cannot drift apart.
     """
-    schema = model._get_schema()
+    schema: dict[str, Any] = dict(model._get_schema())
     indexes = [
         {
             "IndexName": gsi["index_name"],

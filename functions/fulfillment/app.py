@@ -1,0 +1,23 @@
+"""Fulfillment Lambda: a batch of queued messages, each answered once, failures reported per record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+
+from parley.fulfillment import record_handler
+from parley.observability import logger
+from parley.wiring import fulfillment_runtime
+
+runtime = fulfillment_runtime()
+# FIFO: when a message fails, the later messages of the same customer wait for it (their order is kept),
+# while other customers' messages in the batch go on.
+processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+handle_record = record_handler(runtime.process)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    runtime.register_context(context)
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

@@ -1,0 +1,1 @@
+"""Channels: Meta's webhook payloads in, Graph API send requests out."""

@@ -1,0 +1,138 @@
+"""The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from parley.config import ConfigError, load_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from parley.local.stack import LocalStack, StackError
+
+    stack = LocalStack(host=args.host, port=args.port)
+    try:
+        stack.start()
+    except (StackError, ConfigError) as exc:
+        print(f"parley serve: {exc}", file=sys.stderr)
+        return 2
+    print(f"Parley is serving on {stack.url}", flush=True)
+    print(f"  WhatsApp webhook:  {stack.url}/webhook/whatsapp")
+    print(f"  Messenger webhook: {stack.url}/webhook/messenger")
+    print(f"  AWS endpoint:      {os.environ['AWS_ENDPOINT_URL']}")
+    print(f"  Replies go to:     {os.environ.get('GRAPH_API_URL') or 'https://graph.facebook.com'}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from parley.data.dynamo import DynamoRecordWriter, StorageError
+    from parley.data.importer import DataKind
+    from parley.data.importing import import_file
+    from parley.data.tables import bind_models, create_missing_tables
+    from parley.wiring import aws_client
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"parley data import: no such file: {path}", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    bind_models(settings)
+    if settings.is_local_endpoint:
+        create_missing_tables(settings, aws_client("dynamodb", settings))
+    try:
+        result = import_file(DataKind(args.kind), path, settings, DynamoRecordWriter())
+    except StorageError as exc:
+        print(f"parley data import: {exc}", file=sys.stderr)
+        return 1
+    if not result.ok:
+        print(f"{path}: {len(result.errors)} problem(s); nothing was imported.", file=sys.stderr)
+        for error in result.errors:
+            print(f"  {path.name}: {error}", file=sys.stderr)
+        return 1
+    table = getattr(settings.tables, args.kind)
+    print(f"Imported {result.written} {args.kind} from {path} into {table}.")
+    return 0
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from parley.wiring import build_understanding
+
+    understand = build_understanding(load_settings())
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            text = json.loads(line)["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (json.JSONDecodeError, KeyError, TypeError):
+            print(json.dumps({"error": f"line {number}: expected a JSON object with a text field"}))
+            continue
+        print(json.dumps(understand(text), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from parley.local.demo import run
+
+    return run()
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from parley.local.chat import run
+
+    return run(args.phone, args.messenger)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the whole system on this machine")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(run=_serve)
+
+    data = commands.add_parser("data", help="business data").add_subparsers(dest="data_command", required=True)
+    importer = data.add_parser("import", help="check a CSV file and import all of it, or nothing")
+    importer.add_argument("kind", choices=["customers", "orders", "invoices", "subscriptions", "products"])
+    importer.add_argument("file")
+    importer.set_defaults(run=_import)
+
+    nlu = commands.add_parser("nlu", help="understanding").add_subparsers(dest="nlu_command", required=True)
+    classify = nlu.add_parser("classify", help="JSON lines with a text field in, language/intent/entities out")
+    classify.set_defaults(run=_classify)
+
+    demo = commands.add_parser("demo", help="play a scripted conversation on the local stack")
+    demo.set_defaults(run=_demo)
+
+    chat = commands.add_parser("chat", help="type as a WhatsApp customer and see Parley's replies")
+    chat.add_argument("--phone", default="14155550123", help="the customer's WhatsApp number (demo data: Emily)")
+    chat.add_argument("--messenger", action="store_true", help="write as a Messenger user (--phone is the PSID)")
+    chat.set_defaults(run=_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ConfigError as exc:
+        print(f"parley: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

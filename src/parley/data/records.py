@@ -1,0 +1,102 @@
+"""Domain records of the business's data: what the dialogue reads, independent of storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in {OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED}
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    VOID = "void"
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Customer:
+    customer_id: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    messenger_psid: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    customer_id: str
+    status: OrderStatus
+    placed_at: datetime
+    carrier: str | None = None
+    tracking_number: str | None = None
+    estimated_delivery: date | None = None
+    total: Decimal | None = None
+    currency: str | None = None
+    items: tuple[OrderItem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Invoice:
+    invoice_id: str
+    customer_id: str
+    issued_at: datetime
+    amount: Decimal
+    status: InvoiceStatus
+    due_at: datetime | None = None
+    currency: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    subscription_id: str
+    customer_id: str
+    plan: str
+    status: SubscriptionStatus
+    renews_at: datetime | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    name: str
+    description: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    stock: int | None = None
+    attributes: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+Record = Customer | Order | Invoice | Subscription | Product

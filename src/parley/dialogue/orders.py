@@ -1,0 +1,38 @@
+"""Order answers: status, carrier, tracking and expected delivery, worded and dated in the customer's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parley.data.records import Order, OrderStatus
+from parley.i18n import Catalog
+
+
+def describe_order(order: Order, catalog: Catalog, today: date) -> str:
+    sentences = [
+        catalog.render(
+            f"order.{order.status.value}",
+            order_id=order.order_id,
+            placed_on=catalog.date(order.placed_at.date()),
+        )
+    ]
+    in_transit = order.status in {OrderStatus.SHIPPED, OrderStatus.OUT_FOR_DELIVERY}
+    if order.carrier and order.status is not OrderStatus.CANCELLED:
+        sentences.append(catalog.render("order.carrier", carrier=order.carrier))
+    if order.tracking_number and order.status is not OrderStatus.CANCELLED:
+        sentences.append(catalog.render("order.tracking", tracking_number=order.tracking_number))
+    if order.estimated_delivery and order.status.is_open:
+        when = catalog.date(order.estimated_delivery)
+        late = in_transit and order.estimated_delivery < today
+        sentences.append(catalog.render("order.eta_passed" if late else "order.eta", date=when))
+    return " ".join(sentences)
+
+
+def pick_order(orders: list[Order]) -> tuple[Order | None, list[Order]]:
+    """Without an order number: the newest open order (else the newest), and the other open or recent ones."""
+    if not orders:
+        return None, []
+    open_orders = [o for o in orders if o.status.is_open]
+    chosen = open_orders[0] if open_orders else orders[0]
+    others = [o for o in (open_orders or orders) if o is not chosen][:3]
+    return chosen, others

@@ -1,0 +1,102 @@
+"""Reply catalogs from locales/ (one JSON file per native language) and locale-aware formatting with Babel."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from string import Formatter
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+# Arabic and other right-to-left text: isolate embedded left-to-right values (order numbers, tracking codes)
+# so WhatsApp does not reorder "ORD-104233" into "104233-ORD".
+_LRI, _PDI = "\u2066", "\u2069"
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+
+
+class CatalogError(RuntimeError):
+    pass
+
+
+def locales_dir() -> Path:
+    """PARLEY_LOCALES_DIR in Lambda (the layer puts them there); the repository's locales/ when developing."""
+    configured = os.environ.get("PARLEY_LOCALES_DIR")
+    if configured:
+        return Path(configured)
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "locales"
+        if candidate.is_dir():
+            return candidate
+    raise CatalogError("no locales/ directory found; set PARLEY_LOCALES_DIR")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    language: str
+    replies: dict[str, str]
+    examples: dict[str, list[str]]
+
+    def render(self, key: str, **values: Any) -> str:
+        template = self.replies.get(key)
+        if template is None:
+            raise CatalogError(f"reply {key!r} missing from the {self.language} catalog")
+        if self.language in RTL_LANGUAGES:
+            values = {k: f"{_LRI}{v}{_PDI}" if isinstance(v, str) and v.isascii() else v for k, v in values.items()}
+        return template.format(**values)
+
+    def placeholders(self, key: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(self.replies[key]) if name}
+
+    def date(self, value: date) -> str:
+        return str(format_date(value, format="long", locale=self.language))
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return str(format_currency(amount, currency, locale=self.language))
+
+
+class Catalogs:
+    """Every native language's catalog; the language set is the file set."""
+
+    def __init__(self, catalogs: dict[str, Catalog], default_language: str = "en") -> None:
+        if default_language not in catalogs:
+            raise CatalogError(f"no catalog for the default language {default_language!r}")
+        self._catalogs = catalogs
+        self.default_language = default_language
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._catalogs)
+
+    def __getitem__(self, language: str) -> Catalog:
+        return self._catalogs.get(language) or self._catalogs[self.default_language]
+
+    def __iter__(self) -> Any:
+        return iter(self._catalogs.values())
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"cannot read catalog {path.name}: {exc}") from exc
+    return Catalog(
+        language=path.stem,
+        replies=dict(data.get("replies", {})),
+        examples={k: list(v) for k, v in data.get("examples", {}).items()},
+    )
+
+
+@cache
+def load_catalogs(directory: Path | None = None, default_language: str = "en") -> Catalogs:
+    directory = directory or locales_dir()
+    catalogs = {p.stem: load_catalog(p) for p in sorted(directory.glob("*.json"))}
+    if not catalogs:
+        raise CatalogError(f"no catalogs in {directory}")
+    return Catalogs(catalogs, default_language)

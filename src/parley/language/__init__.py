@@ -1,0 +1,1 @@
+"""Which language a customer writes in, and which one the conversation keeps."""

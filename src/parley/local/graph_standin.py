@@ -1,0 +1,102 @@
+"""A stand-in for the Graph API on 127.0.0.1: records every send request and answers as Meta would."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    path: str
+    authorization: str
+    body: dict[str, Any]
+    received_at: float
+
+    @property
+    def recipient(self) -> str:
+        if "to" in self.body:
+            return str(self.body["to"])
+        return str(self.body.get("recipient", {}).get("id", ""))
+
+    @property
+    def text(self) -> str:
+        if "text" in self.body and isinstance(self.body["text"], dict):
+            return str(self.body["text"].get("body", ""))
+        return str(self.body.get("message", {}).get("text", ""))
+
+
+class RecordingGraphApi:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.requests: list[SentRequest] = []
+        self.failures: list[tuple[int, dict[str, Any]]] = []  # canned errors, answered first-in first-out
+        self._changed = threading.Condition()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    body = json.loads(raw)
+                except json.JSONDecodeError:
+                    body = {"unparseable": raw.decode(errors="replace")}
+                status, answer = outer._answer(self.path, self.headers.get("Authorization", ""), body)
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self._host = host
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server.daemon_threads = True
+        self._thread = threading.Thread(target=self.server.serve_forever, name="graph-standin", daemon=True)
+
+    def _answer(self, path: str, authorization: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._changed:
+            if self.failures:
+                return self.failures.pop(0)
+            request = SentRequest(path, authorization, body, time.monotonic())
+            self.requests.append(request)
+            self._changed.notify_all()
+        if body.get("messaging_product") == "whatsapp":
+            return 200, {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": request.recipient, "wa_id": request.recipient}],
+                "messages": [{"id": f"wamid.local{uuid.uuid4().hex}"}],
+            }
+        return 200, {"recipient_id": request.recipient, "message_id": f"m_local{uuid.uuid4().hex}"}
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self.server.server_port}"
+
+    def start(self) -> RecordingGraphApi:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[SentRequest]:
+        """Block until at least `count` requests have arrived (or the timeout passes); return them all."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.requests) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+            return list(self.requests)

@@ -1,0 +1,134 @@
+"""Start the whole system on this machine: AWS (embedded moto unless AWS_ENDPOINT_URL), webhook, queue, fulfillment."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from parley.config import Settings, load_settings
+from parley.data.tables import create_missing_tables
+from parley.local.gateway import ApiGatewayServer
+from parley.local.lambda_runtime import invoke, load_handler_module
+from parley.local.sqs_poller import SqsPoller
+
+QUEUE_NAME = "parley-inbound.fifo"
+DLQ_NAME = "parley-inbound-dlq.fifo"
+# Locally, a failed message comes back after a few seconds rather than Lambda's minutes.
+LOCAL_VISIBILITY_TIMEOUT = 5
+MAX_RECEIVES = 5
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
+    """moto accepts any credentials; set harmless ones so boto3 never looks for real ones."""
+    env.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    env.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    env.pop("AWS_PROFILE", None)
+    env.setdefault("POWERTOOLS_SERVICE_NAME", "parley")
+
+
+def start_moto() -> tuple[Any, str]:
+    from moto.server import ThreadedMotoServer
+
+    # moto's server logs every request through werkzeug; the stack's own logs are what matter here.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server, f"http://127.0.0.1:{port}"
+
+
+def ensure_queue(settings: Settings, sqs: Any) -> str:
+    """The FIFO queue and its dead-letter queue, as the template makes them; only on a local endpoint."""
+    if not settings.is_local_endpoint:
+        raise StackError("queues are created by the SAM template on AWS; set INBOUND_QUEUE_URL instead")
+    dlq_url = sqs.create_queue(QueueName=DLQ_NAME, Attributes={"FifoQueue": "true"})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = {
+        "FifoQueue": "true",
+        "ContentBasedDeduplication": "false",
+        "VisibilityTimeout": str(LOCAL_VISIBILITY_TIMEOUT),
+        "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{MAX_RECEIVES}"}}',
+    }
+    return str(sqs.create_queue(QueueName=QUEUE_NAME, Attributes=attributes)["QueueUrl"])
+
+
+def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
+    """Create the tables and queue on the local endpoint named by env and record the queue URL in env."""
+    from parley.wiring import aws_client
+
+    settings = load_settings(env)
+    create_missing_tables(settings, aws_client("dynamodb", settings))
+    if not env.get("INBOUND_QUEUE_URL"):
+        env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
+    return load_settings(env)
+
+
+@dataclass
+class LocalStack:
+    host: str = "127.0.0.1"
+    port: int = 0
+    env: MutableMapping[str, str] = field(default_factory=lambda: os.environ)
+    moto: Any = None
+    gateway: ApiGatewayServer | None = None
+    poller: SqsPoller | None = None
+    settings: Settings | None = None
+
+    def start(self) -> LocalStack:
+        use_local_aws_defaults(self.env)
+        if not self.env.get("AWS_ENDPOINT_URL"):
+            self.moto, self.env["AWS_ENDPOINT_URL"] = start_moto()
+        settings = load_settings(self.env)
+        if not settings.is_local_endpoint:
+            raise StackError("AWS_ENDPOINT_URL must point at this machine (a moto server) for the local stack")
+        for name in ("META_APP_SECRET", "META_VERIFY_TOKEN"):
+            if not self.env.get(name):
+                raise StackError(f"{name} is not set: the webhook needs it to check Meta's requests")
+        # The Graph API stand-in does not check tokens; real Graph does, and then these must be real.
+        for name in ("WHATSAPP_ACCESS_TOKEN", "MESSENGER_PAGE_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"):
+            self.env.setdefault(name, "local")
+        self.settings = prepare_local_aws(self.env)
+        # The handlers read configuration when imported, as in a Lambda cold start: import them now.
+        webhook = load_handler_module("webhook")
+        fulfillment = load_handler_module("fulfillment")
+        from parley.wiring import aws_client
+
+        self.gateway = ApiGatewayServer(
+            lambda event: invoke(webhook, event, "parley-webhook", timeout_seconds=10), self.host, self.port
+        ).start()
+        self.poller = SqsPoller(
+            aws_client("sqs", self.settings),
+            self.settings.inbound_queue_url,
+            lambda event: invoke(fulfillment, event, "parley-fulfillment", timeout_seconds=30),
+            self.settings.region,
+        ).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        if self.gateway is None:
+            raise StackError("the stack is not started")
+        return self.gateway.url
+
+    def stop(self) -> None:
+        if self.poller:
+            self.poller.stop()
+        if self.gateway:
+            self.gateway.stop()
+        if self.moto:
+            self.moto.stop()

@@ -1,0 +1,1 @@
+"""Understanding: intents and entities of a customer's message."""

@@ -1,0 +1,61 @@
+"""The inbound queue between webhook and fulfillment: SQS FIFO on AWS and locally, in memory in tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from parley.channels.model import InboundMessage
+
+SQS_BATCH_LIMIT = 10
+
+
+class QueueError(RuntimeError):
+    """The queue did not accept a message; the webhook answers 500 so that Meta redelivers."""
+
+
+class InboundQueue(Protocol):
+    def put(self, messages: Sequence[InboundMessage]) -> None: ...
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class SqsInboundQueue:
+    """FIFO: the group is one user (their messages stay in order, others' run in parallel) and the
+    deduplication id is the platform message id, so Meta's redeliveries within SQS's 5-minute window vanish.
+    Both are hashed: SQS metadata should not carry phone numbers."""
+
+    def __init__(self, client: Any, queue_url: str) -> None:
+        self._client = client
+        self._queue_url = queue_url
+
+    def put(self, messages: Sequence[InboundMessage]) -> None:
+        for start in range(0, len(messages), SQS_BATCH_LIMIT):
+            chunk = messages[start : start + SQS_BATCH_LIMIT]
+            entries = [
+                {
+                    "Id": str(i),
+                    "MessageBody": m.to_json(),
+                    "MessageGroupId": _digest(m.conversation_key),
+                    "MessageDeduplicationId": _digest(f"{m.channel}:{m.message_id}"),
+                }
+                for i, m in enumerate(chunk)
+            ]
+            try:
+                response = self._client.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
+            except Exception as exc:  # botocore's errors share no narrower public base
+                raise QueueError("inbound queue unavailable") from exc
+            if response.get("Failed"):
+                codes = sorted({f.get("Code", "?") for f in response["Failed"]})
+                raise QueueError(f"inbound queue refused {len(response['Failed'])} message(s): {codes}")
+
+
+class InMemoryInboundQueue:
+    def __init__(self) -> None:
+        self.messages: list[InboundMessage] = []
+
+    def put(self, messages: Sequence[InboundMessage]) -> None:
+        self.messages.extend(messages)

@@ -1,0 +1,179 @@
+"""The composition root: the one place that builds real adapters from configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+from parley.channels.model import InboundMessage
+from parley.config import MetaCredentials, Settings, load_meta_credentials, load_settings
+from parley.ingress import WebhookIngress
+from parley.queue import SqsInboundQueue
+
+if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
+    from parley.i18n import Catalogs
+    from parley.language.detector import LangdetectDetector
+    from parley.nlu.entities import OrderIdFinder
+    from parley.nlu.intents import NaiveBayesIntents
+
+# botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
+_AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+
+
+def aws_client(service: str, settings: Settings) -> Any:
+    return boto3.session.Session().client(
+        service,  # type: ignore[call-overload]
+        region_name=settings.region,
+        endpoint_url=settings.aws_endpoint_url,
+        config=_AWS_CONFIG,
+    )
+
+
+def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
+    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up."""
+
+    def fetch_secret(name: str) -> str:
+        from aws_lambda_powertools.utilities import parameters  # only where a secret is configured
+
+        value = parameters.get_secret(name, max_age=300, boto3_client=aws_client("secretsmanager", settings))
+        return value if isinstance(value, str) else bytes(value).decode()
+
+    def provide() -> MetaCredentials:
+        return load_meta_credentials(settings, fetch_secret=fetch_secret if settings.meta_secret_name else None)
+
+    return provide
+
+
+def build_ingress(settings: Settings | None = None) -> WebhookIngress:
+    settings = settings or load_settings()
+    queue = SqsInboundQueue(aws_client("sqs", settings), settings.inbound_queue_url)
+    return WebhookIngress(credentials_provider(settings), queue)
+
+
+@dataclass(frozen=True)
+class UnderstandingParts:
+    catalogs: Catalogs
+    detector: LangdetectDetector
+    intents: NaiveBayesIntents
+    order_ids: OrderIdFinder
+
+
+def understanding_parts(settings: Settings) -> UnderstandingParts:
+    """Catalogs, language detector, intent model and entity finders: loaded once per execution environment."""
+    from parley.i18n import load_catalogs
+    from parley.language.detector import LangdetectDetector
+    from parley.nlu.entities import OrderIdFinder
+    from parley.nlu.intents import NaiveBayesIntents
+
+    catalogs = load_catalogs(default_language=settings.default_language)
+    examples: dict[str, list[str]] = {}
+    for catalog in catalogs:
+        for intent, utterances in catalog.examples.items():
+            examples.setdefault(intent, []).extend(utterances)
+    return UnderstandingParts(
+        catalogs=catalogs,
+        detector=LangdetectDetector(catalogs.languages),
+        intents=NaiveBayesIntents(examples),
+        order_ids=OrderIdFinder(settings.order_id_pattern),
+    )
+
+
+def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
+    """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
+    parts = understanding_parts(settings)
+
+    def understand(text: str) -> dict[str, Any]:
+        detection = parts.detector.guess(text)
+        classification = parts.intents.classify(text)
+        entities: dict[str, str] = {}
+        order_id = parts.order_ids.find(text)
+        if order_id:
+            entities["order_id"] = order_id
+        return {
+            "language": detection.language if detection else None,
+            "intent": classification.intent.value,
+            "confidence": classification.confidence,
+            "entities": entities,
+        }
+
+    return understand
+
+
+class FulfillmentRuntime:
+    """Everything fulfillment needs, built once per execution environment."""
+
+    def __init__(self, settings: Settings) -> None:
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
+        from parley.channels.model import Channel
+        from parley.channels.senders import MessengerSender, WhatsAppSender
+        from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
+        from parley.data.tables import bind_models
+        from parley.dialogue.language_policy import ConversationLanguage
+        from parley.dialogue.service import ConversationService
+        from parley.fulfillment import MessageProcessor
+        from parley.graph import GraphClient
+
+        self.settings = settings
+        bind_models(settings)
+        parts = understanding_parts(settings)
+        catalogs = parts.catalogs
+        service = ConversationService(
+            customers=DynamoCustomers(),
+            orders=DynamoOrders(),
+            conversations=DynamoConversations(settings.conversation_ttl_days),
+            catalogs=catalogs,
+            language=ConversationLanguage(parts.detector, catalogs.languages, catalogs.default_language),
+            intents=parts.intents,
+            order_ids=parts.order_ids,
+        )
+        credentials = credentials_provider(settings)()
+        graph = GraphClient(settings.graph_api_url, settings.graph_api_version, settings.graph_timeout_seconds)
+        senders: dict[Channel, Any] = {}
+        # A business may use one channel only: a channel without a token has no sender.
+        if credentials.whatsapp_access_token:
+            senders[Channel.WHATSAPP] = WhatsAppSender(
+                graph, credentials.whatsapp_phone_number_id, credentials.whatsapp_access_token
+            )
+        if credentials.messenger_page_access_token:
+            senders[Channel.MESSENGER] = MessengerSender(graph, credentials.messenger_page_access_token)
+        self.processor = MessageProcessor(service, senders)
+        # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform
+        # message id, kept for idempotency_days, makes every message answered at most once.
+        self.idempotency = IdempotencyConfig(
+            event_key_jmespath="key",
+            expires_after_seconds=settings.idempotency_days * 86_400,
+            raise_on_no_idempotency_key=True,
+        )
+        store = DynamoDBPersistenceLayer(
+            table_name=settings.tables.processed_messages,
+            boto3_client=aws_client("dynamodb", settings),
+        )
+
+        @idempotent_function(data_keyword_argument="envelope", persistence_store=store, config=self.idempotency)
+        def process_once(envelope: dict[str, str]) -> dict[str, Any]:
+            return self.processor.process(InboundMessage.from_json(envelope["message"]))
+
+        self._process_once = process_once
+
+    def process(self, message: InboundMessage) -> dict[str, Any]:
+        key = f"{message.channel.value}:{message.message_id}"
+        result: dict[str, Any] = self._process_once(envelope={"key": key, "message": message.to_json()})
+        return result
+
+    def register_context(self, context: Any) -> None:
+        self.idempotency.register_lambda_context(context)
+
+
+@cache
+def fulfillment_runtime() -> FulfillmentRuntime:
+    return FulfillmentRuntime(load_settings())
