@@ -20,4 +20,5 @@ handle_record = record_handler(runtime.process)
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     runtime.register_context(context)
+    # When every record fails, Powertools raises: Lambda then retries the whole batch, which is all of them.
     return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)

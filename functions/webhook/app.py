@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from parley.channels.model import Channel
+from parley.config import CredentialsUnavailableError
 from parley.ingress import Outcome
 from parley.observability import logger
 from parley.queue import QueueError
@@ -45,9 +46,10 @@ def receive(channel: str) -> Response:
 
 
 @app.exception_handler(QueueError)
-def queue_unavailable(exc: QueueError) -> Response:
+@app.exception_handler(CredentialsUnavailableError)
+def dependency_unavailable(exc: Exception) -> Response:
     # Our failure, not the sender's: 500 makes Meta redeliver, so nothing is lost.
-    logger.error("enqueue failed", extra={"error": str(exc)})
+    logger.error("dependency unavailable", extra={"error": str(exc)})
     return Response(status_code=500, content_type="text/plain", body="temporarily unavailable")
 
 

@@ -26,6 +26,10 @@ class ConfigError(RuntimeError):
     """A required setting is missing or malformed."""
 
 
+class CredentialsUnavailableError(RuntimeError):
+    """The Meta secret could not be read right now (Secrets Manager failed); retrying later may work."""
+
+
 @dataclass(frozen=True)
 class Tables:
     customers: str = "parley-customers"

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from parley.channels.model import InboundMessage
-from parley.config import MetaCredentials, Settings, load_meta_credentials, load_settings
+from parley.config import CredentialsUnavailableError, MetaCredentials, Settings, load_meta_credentials, load_settings
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
@@ -35,16 +35,27 @@ def aws_client(service: str, settings: Settings) -> Any:
 
 
 def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
-    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up."""
+    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up.
+
+    The environment is read once, here, as at a Lambda cold start."""
+    provider: Any = None
+    env = dict(os.environ)
 
     def fetch_secret(name: str) -> str:
-        from aws_lambda_powertools.utilities import parameters  # only where a secret is configured
+        nonlocal provider
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-        value = parameters.get_secret(name, max_age=300, boto3_client=aws_client("secretsmanager", settings))
+        if provider is None:
+            provider = SecretsProvider(boto3_client=aws_client("secretsmanager", settings))
+        try:
+            value = provider.get(name, max_age=300)
+        except GetParameterError as exc:
+            raise CredentialsUnavailableError(f"cannot read secret {name}") from exc
         return value if isinstance(value, str) else bytes(value).decode()
 
     def provide() -> MetaCredentials:
-        return load_meta_credentials(settings, fetch_secret=fetch_secret if settings.meta_secret_name else None)
+        return load_meta_credentials(settings, env, fetch_secret=fetch_secret if settings.meta_secret_name else None)
 
     return provide
 
@@ -174,6 +185,6 @@ class FulfillmentRuntime:
         self.idempotency.register_lambda_context(context)
 
 
-@cache
 def fulfillment_runtime() -> FulfillmentRuntime:
+    """Built once per execution environment, by the fulfillment handler module at import."""
     return FulfillmentRuntime(load_settings())

@@ -48,6 +48,11 @@ def create_missing_tables(settings: Settings, client: Any) -> list[str]:
     """Create the tables that do not exist yet; only ever on a local endpoint, never on AWS."""
     if not settings.is_local_endpoint:
         raise RuntimeError("tables are created by the SAM template on AWS; refusing to create them here")
+    return create_tables(settings, client)
+
+
+def create_tables(settings: Settings, client: Any) -> list[str]:
+    """Create whichever tables are missing on the endpoint the client talks to (moto, in tests)."""
     existing = set(client.list_tables().get("TableNames", []))
     created = []
     for field_name, model in MODELS.items():

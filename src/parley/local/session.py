@@ -64,7 +64,7 @@ class LocalSession:
 
     @property
     def app_secret(self) -> str:
-        return os.environ["META_APP_SECRET"]
+        return self.stack.env["META_APP_SECRET"]
 
     def webhook_url(self, channel: Channel) -> str:
         return f"{self.stack.url}/webhook/{channel.value}"

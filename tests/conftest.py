@@ -1,0 +1,47 @@
+"""Fixtures shared by all test layers. Unit tests never open a socket; AWS is moto."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from parley.config import Settings, load_settings
+
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "POWERTOOLS_SERVICE_NAME": "parley-tests",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees a developer's real AWS profile, endpoint or Meta secrets."""
+    from parley.config import META_SECRET_KEYS
+
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "GRAPH_API_URL",
+                 *META_SECRET_KEYS):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def aws() -> Iterator[Settings]:
+    """In-process moto with every Parley table created from the models, and the models bound to them."""
+    from moto import mock_aws
+
+    from parley.data.tables import bind_models, create_tables
+
+    with mock_aws():
+        import boto3
+
+        settings = load_settings()
+        bind_models(settings)
+        create_tables(settings, boto3.client("dynamodb", region_name=settings.region))
+        yield settings

@@ -1,0 +1,94 @@
+"""Through the real HTTP path of the local stack: signed webhook POSTs in, Graph API send requests out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from parley.channels.model import Channel
+from parley.local.payloads import post_signed, whatsapp_text
+from parley.local.session import LocalSession
+
+EMILY, LUCIA, STRANGER = "14155550123", "34612345678", "12025550199"
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[LocalSession]:
+    saved = dict(os.environ)
+    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "POWERTOOLS_LOG_LEVEL": "WARNING"})  # fmt: skip
+    for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE"):
+        os.environ.pop(name, None)
+    running = LocalSession().start()
+    yield running
+    running.stop()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_english_customer_gets_their_order_from_the_data(session):
+    exchange = session.say(Channel.WHATSAPP, EMILY, "When will ORD-104233 arrive?")
+
+    assert exchange.status == 200
+    [reply] = exchange.replies
+    for expected in ("ORD-104233", "UPS", "1Z999AA10123456784", "November 27, 2026"):
+        assert expected in reply.text
+
+
+def test_spanish_customer_is_answered_in_spanish(session):
+    [reply] = session.say(Channel.WHATSAPP, LUCIA, "Hola, ¿dónde está mi pedido?").replies
+
+    assert "Su pedido ORD-200311" in reply.text
+    assert "24 de noviembre de 2026" in reply.text
+
+
+def test_messenger_customer_is_found_by_psid(session):
+    [reply] = session.say(Channel.MESSENGER, "5512345678901234", "where's my parcel?").replies
+
+    assert "ORD-600901" in reply.text and "Royal Mail" in reply.text
+
+
+def test_asking_for_someone_elses_order_reveals_nothing(session):
+    [reply] = session.say(Channel.WHATSAPP, LUCIA, "¿Dónde está el pedido ORD-104233?").replies
+
+    assert "UPS" not in reply.text and "1Z999AA10123456784" not in reply.text and "Emily" not in reply.text
+
+
+def test_unknown_number_sees_no_order(session):
+    [reply] = session.say(Channel.WHATSAPP, STRANGER, "Where is order ORD-104233?").replies
+
+    assert "1Z999AA10123456784" not in reply.text
+
+
+def test_unsigned_and_wrongly_signed_posts_are_401_and_unanswered(session):
+    before = len(session.graph.requests)
+    url = session.webhook_url(Channel.WHATSAPP)
+    payload = whatsapp_text(EMILY, "where is my order?")
+
+    assert post_signed(url, payload, None).status == 401
+    assert post_signed(url, payload, "not-the-app-secret").status == 401
+    assert session.graph.wait_for(before + 1, timeout=1.5)[before:] == []
+
+
+def test_metas_retry_of_a_delivered_message_gets_no_second_reply(session):
+    before = len(session.graph.requests)
+    payload = whatsapp_text(EMILY, "where is ORD-104233?", message_id="wamid.RETRIED-ONCE-0001")
+    url = session.webhook_url(Channel.WHATSAPP)
+
+    assert post_signed(url, payload, session.app_secret).status == 200
+    session.graph.wait_for(before + 1)
+    assert post_signed(url, payload, session.app_secret).status == 200
+
+    assert len(session.graph.wait_for(before + 2, timeout=2)[before:]) == 1
+
+
+def test_not_found_paths_and_methods_do_not_reach_the_function(session):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{session.stack.url}/webhook/telegram", timeout=5)
+
+    assert missing.value.code == 404

@@ -1,0 +1,168 @@
+"""The fulfillment Lambda handler with DynamoDB in moto and the Graph API stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+from parley.channels.model import Channel, InboundMessage
+from parley.data.dynamo import DynamoRecordWriter
+from parley.local.graph_standin import RecordingGraphApi
+from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
+from support.factories import customer, inbound, order
+
+EMILY = customer(name="Emily Carter", phone="14155550123", messenger_psid="5512345678901234")
+BOB = customer(name="Bob Stone", phone="14155550456", messenger_psid=None)
+EMILY_ORDER = order(EMILY, order_id="ORD-104233", carrier="UPS", tracking_number="1Z999AA10123456784")
+BOB_ORDER = order(BOB, order_id="ORD-104999", carrier="FedEx", tracking_number="7777")
+
+
+@pytest.fixture
+def graph() -> Iterator[RecordingGraphApi]:
+    standin = RecordingGraphApi().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def fulfillment(aws, graph, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.setenv("GRAPH_API_URL", graph.url)
+    monkeypatch.setenv("GRAPH_API_VERSION", "v21.0")
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "wa-token")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
+    monkeypatch.setenv("MESSENGER_PAGE_ACCESS_TOKEN", "page-token")
+    writer = DynamoRecordWriter()
+    writer.replace_all([EMILY, BOB])
+    writer.replace_all([EMILY_ORDER, BOB_ORDER])
+    return load_handler_module("fulfillment")
+
+
+def sqs_event(*messages: InboundMessage) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": f"sqs-{i}-{m.message_id}",
+                "receiptHandle": f"rh-{i}",
+                "body": m.to_json(),
+                "attributes": {"MessageGroupId": m.conversation_key, "ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:parley-inbound.fifo",
+                "awsRegion": "us-east-1",
+            }
+            for i, m in enumerate(messages)
+        ]
+    }
+
+
+def invoke(module: ModuleType, *messages: InboundMessage) -> list[str]:
+    """Run one batch; return the SQS message ids that SQS will deliver again."""
+    event = sqs_event(*messages)
+    try:
+        result = module.handler(event, LocalLambdaContext("parley-fulfillment"))
+    except BatchProcessingError:
+        # Every record failed: Lambda reports an error and SQS redelivers the whole batch.
+        return [r["messageId"] for r in event["Records"]]
+    return [f["itemIdentifier"] for f in result["batchItemFailures"]]
+
+
+def test_whatsapp_reply_is_sent_to_the_customers_number_through_the_send_endpoint(fulfillment, graph):
+    assert invoke(fulfillment, inbound("where is ORD-104233?", sender=EMILY.phone)) == []
+
+    [sent] = graph.requests
+    assert sent.path == "/v21.0/106540352242922/messages"
+    assert sent.authorization == "Bearer wa-token"
+    assert sent.body["messaging_product"] == "whatsapp"
+    assert sent.body["to"] == EMILY.phone
+    assert sent.body["type"] == "text"
+    assert "1Z999AA10123456784" in sent.body["text"]["body"]
+
+
+def test_messenger_reply_goes_to_the_psid_as_a_response(fulfillment, graph):
+    message = inbound("where is ORD-104233?", sender=EMILY.messenger_psid, channel=Channel.MESSENGER)
+
+    assert invoke(fulfillment, message) == []
+
+    [sent] = graph.requests
+    assert sent.path == "/v21.0/me/messages"
+    assert sent.authorization == "Bearer page-token"
+    assert sent.body["recipient"] == {"id": EMILY.messenger_psid}
+    assert sent.body["messaging_type"] == "RESPONSE"
+    assert "UPS" in sent.body["message"]["text"]
+
+
+def test_a_redelivered_message_is_answered_once(fulfillment, graph):
+    message = inbound("where is ORD-104233?", sender=EMILY.phone)
+
+    invoke(fulfillment, message)
+    invoke(fulfillment, message)
+    invoke(fulfillment, message)
+
+    assert len(graph.requests) == 1
+
+
+def test_a_customer_never_receives_another_customers_order(fulfillment, graph):
+    invoke(fulfillment, inbound("where is ORD-104999?", sender=EMILY.phone))
+
+    text = graph.requests[0].text
+    assert "FedEx" not in text and "7777" not in text and "Bob" not in text
+
+
+def test_a_transient_send_failure_is_reported_and_the_retry_answers_once(fulfillment, graph):
+    message = inbound("where is ORD-104233?", sender=EMILY.phone)
+    graph.failures.extend([(503, {"error": {"message": "busy", "code": 2}})] * 3)
+
+    failed = invoke(fulfillment, message)
+
+    assert failed == [f"sqs-0-{message.message_id}"]
+    assert graph.requests == []
+    assert invoke(fulfillment, message) == []
+    assert len(graph.requests) == 1
+
+
+def test_a_failing_customer_does_not_hold_up_others_but_keeps_their_own_order(fulfillment, graph):
+    first = inbound("where is ORD-104233?", sender=EMILY.phone)
+    second = inbound("thanks", sender=EMILY.phone)
+    other = inbound("where is ORD-104999?", sender=BOB.phone)
+    graph.failures.extend([(500, {"error": {"message": "oops", "code": 1}})] * 3)
+
+    failed = invoke(fulfillment, first, second, other)
+
+    assert failed == [f"sqs-0-{first.message_id}", f"sqs-1-{second.message_id}"]
+    assert [r.recipient for r in graph.requests] == [BOB.phone]
+
+
+def test_a_permanent_send_error_is_not_retried(fulfillment, graph):
+    graph.failures.append((400, {"error": {"message": "Invalid parameter", "code": 100}}))
+
+    assert invoke(fulfillment, inbound("where is ORD-104233?", sender=EMILY.phone)) == []
+    assert graph.requests == []
+
+
+def test_a_storage_failure_leaves_the_message_to_be_retried(fulfillment, graph, monkeypatch):
+    from parley.data.models import OrderModel
+
+    monkeypatch.setattr(OrderModel.Meta, "table_name", "no-such-table")
+    message = inbound("where is ORD-104233?", sender=EMILY.phone)
+
+    assert invoke(fulfillment, message) == [f"sqs-0-{message.message_id}"]
+    assert graph.requests == []
+
+
+def test_processed_message_records_expire_after_at_least_seven_days(fulfillment, aws):
+    import boto3
+
+    invoke(fulfillment, inbound("hi", sender=EMILY.phone))
+
+    items = boto3.client("dynamodb", region_name="us-east-1").scan(TableName=aws.tables.processed_messages)["Items"]
+    [record] = items
+    assert record["status"]["S"] == "COMPLETED"
+    assert EMILY.phone not in json.dumps(record)
+    import time
+
+    assert int(record["expiration"]["N"]) - time.time() >= 7 * 86_400

@@ -1,0 +1,124 @@
+"""The webhook Lambda handler as API Gateway invokes it, with SQS and Secrets Manager in moto."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
+from support.events import APP_SECRET, VERIFY_TOKEN, http_api_event, raw, signed_post
+
+
+@pytest.fixture
+def queue_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        url = sqs.create_queue(QueueName="inbound.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        monkeypatch.setenv("INBOUND_QUEUE_URL", url)
+        yield url
+
+
+@pytest.fixture
+def webhook(queue_url: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.setenv("META_APP_SECRET", APP_SECRET)
+    monkeypatch.setenv("META_VERIFY_TOKEN", VERIFY_TOKEN)
+    return load_handler_module("webhook")
+
+
+def call(module: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = module.handler(event, LocalLambdaContext("parley-webhook"))
+    return result
+
+
+def queued(queue_url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
+    ).get("Messages", []):
+        messages += batch
+        for m in batch:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+    return messages
+
+
+def test_signed_whatsapp_post_is_queued_per_user_without_phone_numbers_in_metadata(webhook, queue_url):
+    response = call(webhook, signed_post("whatsapp", raw("whatsapp_batched.json")))
+
+    assert response["statusCode"] == 200
+    messages = queued(queue_url)
+    assert [json.loads(m["Body"])["sender_id"] for m in messages] == ["14155550123", "34612345678", "447700900123"]
+    groups = [m["Attributes"]["MessageGroupId"] for m in messages]
+    assert len(set(groups)) == 3
+    assert not any("14155550123" in g or "14155550123" in m["Attributes"]["MessageDeduplicationId"]
+                   for g, m in zip(groups, messages, strict=True))  # fmt: skip
+
+
+def test_metas_redelivery_of_the_same_message_is_queued_once(webhook, queue_url):
+    event = signed_post("whatsapp", raw("whatsapp_text.json"))
+
+    assert call(webhook, event)["statusCode"] == 200
+    assert call(webhook, event)["statusCode"] == 200
+
+    assert len(queued(queue_url)) == 1
+
+
+def test_base64_encoded_body_is_checked_and_accepted(webhook, queue_url):
+    response = call(webhook, signed_post("messenger", raw("messenger_text.json"), base64_body=True))
+
+    assert response["statusCode"] == 200
+    assert json.loads(queued(queue_url)[0]["Body"])["channel"] == "messenger"
+
+
+def test_wrong_signature_is_401_and_nothing_is_queued(webhook, queue_url):
+    response = call(webhook, signed_post("whatsapp", raw("whatsapp_text.json"), secret="not-the-secret"))
+
+    assert response["statusCode"] == 401
+    assert queued(queue_url) == []
+
+
+def test_handshake_through_the_handler(webhook):
+    query = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "42"}
+
+    response = call(webhook, http_api_event("GET", "/webhook/messenger", query=query))
+
+    assert (response["statusCode"], response["body"]) == (200, "42")
+
+
+def test_an_unknown_channel_is_404(webhook):
+    assert call(webhook, signed_post("telegram", b"{}"))["statusCode"] == 404
+
+
+def test_queue_failure_is_500_so_meta_redelivers(webhook, monkeypatch):
+    monkeypatch.setattr(webhook.ingress._queue, "_queue_url", "https://sqs.us-east-1.amazonaws.com/1/missing.fifo")
+
+    assert call(webhook, signed_post("whatsapp", raw("whatsapp_text.json")))["statusCode"] == 500
+
+
+def test_logs_carry_no_message_text_or_phone_number(webhook, capsys):
+    call(webhook, signed_post("whatsapp", raw("whatsapp_text.json")))
+    call(webhook, signed_post("whatsapp", raw("whatsapp_text.json"), secret="wrong"))
+
+    logged = capsys.readouterr()
+    output = logged.out + logged.err
+    assert "accepted" in output or "webhook" in output or output == ""
+    for secret in ("14155550123", "Where is my order", "Emily", APP_SECRET):
+        assert secret not in output
+
+
+def test_credentials_come_from_secrets_manager_when_configured(queue_url, monkeypatch):
+    secrets = boto3.client("secretsmanager", region_name="us-east-1")
+    arn = secrets.create_secret(
+        Name="parley/meta", SecretString=json.dumps({"META_APP_SECRET": "from-secret", "META_VERIFY_TOKEN": "vt"})
+    )["ARN"]
+    monkeypatch.setenv("META_SECRET_NAME", arn)
+    module = load_handler_module("webhook")
+
+    assert call(module, signed_post("whatsapp", raw("whatsapp_text.json"), secret="from-secret"))["statusCode"] == 200
+    assert call(module, signed_post("whatsapp", raw("whatsapp_text.json")))["statusCode"] == 401

@@ -1,0 +1,161 @@
+"""The conversation service with in-memory repositories: what a customer reads in reply."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from parley.channels.model import Channel
+from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.data.records import OrderStatus
+from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from parley.dialogue.language_policy import ConversationLanguage
+from parley.dialogue.service import ConversationService
+from parley.i18n import load_catalogs
+from parley.language.detector import LangdetectDetector
+from parley.nlu.entities import OrderIdFinder
+from parley.nlu.intents import Intent, NaiveBayesIntents
+from support.factories import customer, inbound, order
+
+TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+CATALOGS = load_catalogs()
+EXAMPLES: dict[str, list[str]] = {}
+for _catalog in CATALOGS:
+    for _intent, _utterances in _catalog.examples.items():
+        EXAMPLES.setdefault(_intent, []).extend(_utterances)
+DETECTOR = LangdetectDetector(CATALOGS.languages)
+INTENTS = NaiveBayesIntents(EXAMPLES)
+
+EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
+LUCIA = customer(name="Lucía Fernández", phone="34612345678", messenger_psid="6723410987654321", language="es")
+EMILY_SHIPPED = order(EMILY, order_id="ORD-104233", carrier="UPS", tracking_number="1Z999AA10123456784",
+                      estimated_delivery=date(2026, 11, 27))  # fmt: skip
+EMILY_OLD = order(
+    EMILY, order_id="ORD-104198", status=OrderStatus.DELIVERED, placed_at=datetime(2026, 10, 30, tzinfo=UTC)
+)
+LUCIA_ORDER = order(LUCIA, order_id="ORD-200311", status=OrderStatus.OUT_FOR_DELIVERY, carrier="SEUR",
+                    tracking_number="SEU4489127736", estimated_delivery=date(2026, 11, 24))  # fmt: skip
+
+
+@pytest.fixture
+def conversations() -> InMemoryConversations:
+    return InMemoryConversations()
+
+
+@pytest.fixture
+def service(conversations: InMemoryConversations) -> ConversationService:
+    return ConversationService(
+        customers=InMemoryCustomers([EMILY, LUCIA]),
+        orders=InMemoryOrders([EMILY_SHIPPED, EMILY_OLD, LUCIA_ORDER]),
+        conversations=conversations,
+        catalogs=CATALOGS,
+        language=ConversationLanguage(DETECTOR, CATALOGS.languages, "en"),
+        intents=INTENTS,
+        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
+        clock=lambda: TODAY,
+    )
+
+
+def test_order_status_by_number_gives_status_carrier_tracking_and_date(service):
+    turn = service.respond(inbound("When will ORD-104233 arrive?", sender=EMILY.phone))
+
+    text = turn.reply.text
+    assert turn.intent is Intent.ORDER_STATUS
+    for expected in ("ORD-104233", "shipped", "UPS", "1Z999AA10123456784", "November 27, 2026"):
+        assert expected in text
+
+
+def test_without_a_number_the_customers_open_order_is_described(service):
+    text = service.respond(inbound("where is my order?", sender=EMILY.phone)).reply.text
+
+    assert "ORD-104233" in text
+    assert "ORD-104198" not in text  # delivered long ago; the open one is what they mean
+
+
+def test_spanish_customer_gets_spanish_wording_and_dates(service):
+    text = service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone)).reply.text
+
+    assert "Su pedido ORD-200311 está en reparto hoy" in text
+    assert "SEUR" in text and "SEU4489127736" in text
+    assert "24 de noviembre de 2026" in text
+
+
+def test_the_first_message_greets_by_name_and_later_ones_do_not(service):
+    first = service.respond(inbound("where is my order?", sender=EMILY.phone)).reply.text
+    second = service.respond(inbound("where is my order?", sender=EMILY.phone)).reply.text
+
+    assert first.startswith("Hi Emily!")
+    assert "Emily" not in second
+
+
+def test_another_customers_order_is_answered_exactly_like_a_missing_one(service):
+    service.respond(inbound("hello", sender=LUCIA.phone))
+    other = service.respond(inbound("status of ORD-104233 please", sender=LUCIA.phone)).reply.text
+    missing = service.respond(inbound("status of ORD-999999 please", sender=LUCIA.phone)).reply.text
+
+    assert "UPS" not in other and "1Z999AA10123456784" not in other and "Emily" not in other
+    assert other.replace("ORD-104233", "X") == missing.replace("ORD-999999", "X")
+
+
+def test_unknown_sender_sees_no_order_details(service):
+    text = service.respond(inbound("Where is order ORD-104233?", sender="12025550199")).reply.text
+
+    assert "couldn't find an account" in text
+    assert "UPS" not in text and "1Z999AA10123456784" not in text
+
+
+def test_messenger_sender_is_found_by_psid(service):
+    message = inbound("¿dónde está mi pedido?", sender=LUCIA.messenger_psid, channel=Channel.MESSENGER)
+
+    assert "ORD-200311" in service.respond(message).reply.text
+
+
+def test_a_follow_up_question_refers_to_the_order_just_discussed(service):
+    service.respond(inbound("When will ORD-104198 arrive?", sender=EMILY.phone))
+
+    text = service.respond(inbound("and when will it arrive?", sender=EMILY.phone)).reply.text
+
+    assert "ORD-104198" in text
+    assert "ORD-104233" not in text
+
+
+def test_a_bare_order_number_is_an_order_question(service):
+    turn = service.respond(inbound("ord 104233", sender=EMILY.phone))
+
+    assert turn.intent is Intent.ORDER_STATUS
+    assert "1Z999AA10123456784" in turn.reply.text
+
+
+def test_a_short_message_does_not_switch_the_conversations_language(service, conversations):
+    service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone))
+
+    turn = service.respond(inbound("ok", sender=LUCIA.phone))
+
+    assert turn.language == "es"
+    assert conversations.get(f"whatsapp#{LUCIA.phone}").language == "es"
+
+
+def test_a_clear_message_in_another_native_language_switches_it(service):
+    service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone))
+
+    turn = service.respond(inbound("Actually, can you tell me where my order is?", sender=LUCIA.phone))
+
+    assert turn.language == "en"
+    assert "Your order ORD-200311" in turn.reply.text
+
+
+def test_a_late_delivery_is_acknowledged_rather_than_promised(service):
+    late = order(EMILY, order_id="ORD-104300", estimated_delivery=date(2026, 11, 20),
+                 placed_at=datetime(2026, 11, 23, tzinfo=UTC))  # fmt: skip
+    service._orders.items[late.order_id] = late
+
+    text = service.respond(inbound("where is ORD-104300", sender=EMILY.phone)).reply.text
+
+    assert "was expected on November 20, 2026" in text
+
+
+def test_a_customer_without_orders_is_told_so(service):
+    service._customers.items["NEW"] = customer(customer_id="NEW", phone="14155550999", name="Ann")
+
+    assert "don't see any orders" in service.respond(inbound("where is my order", sender="14155550999")).reply.text
