@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit template sam-build bench serve chat clean
+.PHONY: demo test lint typecheck unit sam-build bench serve chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ chat: $(STAMP)
 	$(BIN)/parley chat
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests functions
-	$(BIN)/ruff format --check src tests functions
+	$(BIN)/ruff check src tests functions bench
+	$(BIN)/ruff format --check src tests functions bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -36,6 +36,9 @@ sam-build: $(STAMP)
 	infra/sam-build-check.sh
 
 test: lint typecheck unit sam-build
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .venv-sam .aws-sam .pytest_cache .mypy_cache .ruff_cache

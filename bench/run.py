@@ -1,0 +1,118 @@
+"""`make bench`: figures measured on this machine, printed for people (tests never time things)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WEBHOOK_ENV = {
+    "META_APP_SECRET": "bench",
+    "META_VERIFY_TOKEN": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "INBOUND_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/bench.fifo",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+}
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _import_ms(code: str, runs: int = 7) -> float:
+    """Median wall time of a fresh interpreter running `code`, minus an empty interpreter's start."""
+    env = dict(os.environ) | WEBHOOK_ENV
+
+    def once(snippet: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", snippet], env=env, check=True, cwd=ROOT)
+        return (time.perf_counter() - started) * 1000
+
+    baseline = statistics.median(once("pass") for _ in range(runs))
+    return statistics.median(once(code) for _ in range(runs)) - baseline
+
+
+def webhook_import() -> None:
+    handler = (
+        "import importlib.util as u; s = u.spec_from_file_location('app', 'functions/webhook/app.py');"
+        " m = u.module_from_spec(s); s.loader.exec_module(m)"
+    )
+    bare = "import boto3; boto3.client('sqs', region_name='us-east-1')"
+    print(f"webhook cold start (import the handler module): {_import_ms(handler):7.1f} ms   (target ≤ 250)")
+    print(f"a bare boto3 handler (boto3 + SQS client):     {_import_ms(bare):7.1f} ms")
+
+
+def webhook_request(requests: int = 2000) -> None:
+    from parley.channels.signature import sign
+    from parley.local.gateway import http_api_event
+    from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
+    from parley.local.payloads import whatsapp_text
+    from parley.queue import InMemoryInboundQueue
+
+    # INFO logs would print a line per request here; the figure is the webhook's own work.
+    with environment(WEBHOOK_ENV | {"POWERTOOLS_LOG_LEVEL": "WARNING"}):
+        webhook = load_handler_module("webhook")
+    webhook.ingress._queue = InMemoryInboundQueue()  # the queue stubbed: only the webhook's work is timed
+    envelope = len(json.dumps(whatsapp_text("14155550123", "")).encode())
+    text = ("Where is my order ORD-104233? " * 80)[: 2048 - envelope]
+    body = json.dumps(whatsapp_text("14155550123", text)).encode()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, "bench")}
+    event = http_api_event("POST", "/webhook/whatsapp", headers, body, "173.252.88.1")
+    context = LocalLambdaContext("parley-webhook")
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = webhook.handler(event, context)
+        times.append((time.perf_counter() - started) * 1000)
+        if response["statusCode"] != 200:
+            raise SystemExit(f"webhook answered {response['statusCode']}")
+    median = statistics.median(times)
+    print(f"webhook request via the handler ({len(body)} B, queue stubbed): median {median:.3f} ms   (target ≤ 3)")
+
+
+def round_trip(messages: int = 40) -> None:
+    """Signed POST → webhook → SQS → fulfillment → DynamoDB → Graph API stand-in, on the local stack."""
+    from parley.channels.model import Channel
+    from parley.local.session import LocalSession
+
+    with environment({"POWERTOOLS_LOG_LEVEL": "WARNING"}):
+        session = LocalSession().start()
+        try:
+            session.say(Channel.WHATSAPP, "14155550123", "hello")  # both functions' cold starts
+            lines = [("14155550123", "When will ORD-104233 arrive?"), ("34612345678", "¿Dónde está mi pedido?")]
+            seconds = []
+            for i in range(messages):
+                sender, text = lines[i % 2]
+                exchange = session.say(Channel.WHATSAPP, sender, text)
+                if len(exchange.replies) != 1:
+                    raise SystemExit(f"expected one reply, got {len(exchange.replies)}")
+                seconds.append(exchange.seconds)
+        finally:
+            session.stop()
+    seconds.sort()
+    p95 = seconds[int(0.95 * (len(seconds) - 1))]
+    median = statistics.median(seconds)
+    print(f"order question answered on the local stack ({messages} messages): median {median:.3f} s,"
+          f" p95 {p95:.3f} s, max {seconds[-1]:.3f} s   (target ≤ 2 s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    print("Parley benchmarks (this machine)\n")
+    webhook_import()
+    webhook_request()
+    round_trip()
