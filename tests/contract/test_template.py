@@ -1,0 +1,508 @@
+"""Contract checks on the deployment: infra/template.yaml, the layer recipe and samconfig.toml.
+
+The SAM template is transformed offline with aws-sam-translator (no AWS call) and the resulting CloudFormation
+is linted with cfn-lint: linting the SAM template alone misses broken references inside SAM resources. The tables
+are compared with the pynamodb models, the one definition the code also uses to create them locally.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from cfnlint.api import lint
+from cfnlint.decode import decode
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+
+from parley.config import (
+    DEFAULT_GRAPH_API_URL,
+    DEFAULT_GRAPH_API_VERSION,
+    DEFAULT_ORDER_ID_PATTERN,
+    META_SECRET_KEYS,
+)
+from parley.data.models import MODELS
+from parley.data.tables import table_definition
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "infra" / "template.yaml"
+LAYER_DIR = ROOT / "infra" / "layer"
+SAMCONFIG = ROOT / "samconfig.toml"
+REGION = "us-east-1"
+
+FUNCTIONS = ("WebhookFunction", "FulfillmentFunction")
+WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
+BUSINESS_READ_ONLY = ("customers", "invoices", "subscriptions", "products")
+FULFILLMENT_WRITES = ("orders", "conversations", "processed_messages")
+DYNAMODB_READ_ACTIONS = re.compile(
+    r"^dynamodb:(Get|BatchGet|Query|Scan|Describe|ConditionCheck|List|PartiQLSelect)", re.IGNORECASE
+)
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    """The template as plain JSON-like data; cfn-lint's decoder understands !Ref, !Sub, !GetAtt..."""
+    template, problems = decode(str(path))
+    assert not problems, [str(p) for p in problems]
+    assert template is not None
+    result: dict[str, Any] = json.loads(json.dumps(template))
+    return result
+
+
+def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
+    """SAM → CloudFormation exactly as the service would do it, offline.
+
+    Local code paths become S3 URIs (what `sam package` would upload) and managed policy names are not
+    looked up (the template names none), so no AWS call is made.
+    """
+    sam = copy.deepcopy(template)
+    for name, resource in sam.get("Resources", {}).items():
+        properties = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(properties.get(key), str) and not properties[key].startswith("s3://"):
+                properties[key] = f"s3://parley-artifacts/{name}.zip"
+    translator = Translator(None, Parser(), boto_session=boto3.Session(region_name=REGION))
+    transformed: dict[str, Any] = translator.translate(sam, parameter_values={}, get_managed_policy_map=lambda: {})
+    return transformed
+
+
+def lint_errors(template: dict[str, Any]) -> list[str]:
+    matches = lint(json.dumps(template), regions=[REGION])
+    return [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
+
+
+@cache
+def _template_json() -> str:
+    return json.dumps(load_template())
+
+
+@cache
+def _transformed_json() -> str:
+    return json.dumps(sam_transform(load_template()))
+
+
+@pytest.fixture
+def template() -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(_template_json())
+    return result
+
+
+@pytest.fixture
+def cfn() -> dict[str, Any]:
+    """The transformed (plain CloudFormation) template."""
+    result: dict[str, Any] = json.loads(_transformed_json())
+    return result
+
+
+def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r.get("Type") == kind}
+
+
+def refs(node: Any) -> Iterator[str]:
+    """Every logical id (or parameter) referenced below node through Ref, GetAtt and Sub; no pseudo parameters."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                if not value.startswith("AWS::"):
+                    yield value
+            elif key == "Fn::GetAtt":
+                yield value[0] if isinstance(value, list) else str(value).split(".")[0]
+            elif key == "Fn::Sub":
+                text, local = (value[0], value[1]) if isinstance(value, list) else (value, {})
+                for name in re.findall(r"\$\{([^}!]+)\}", text):
+                    if name not in local and not name.startswith("AWS::"):
+                        yield name.split(".")[0]
+                yield from refs(local)
+            else:
+                yield from refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from refs(item)
+
+
+def is_true(value: Any) -> bool:
+    return str(value).lower() == "true"
+
+
+def role_statements(cfn: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    role = cfn["Resources"][f"{function}Role"]["Properties"]
+    statements = []
+    for policy in role.get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            statements.append({**statement, "Action": [actions] if isinstance(actions, str) else actions})
+    return statements
+
+
+def _key_schema(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in keys), key=str)
+
+
+def normalised(definition: dict[str, Any]) -> dict[str, Any]:
+    """table_definition()'s vocabulary with every list in a canonical order."""
+    return {
+        "AttributeDefinitions": sorted(definition["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
+        "KeySchema": _key_schema(definition["KeySchema"]),
+        "GlobalSecondaryIndexes": sorted(
+            (
+                {
+                    "IndexName": gsi["IndexName"],
+                    "KeySchema": _key_schema(gsi["KeySchema"]),
+                    "Projection": gsi["Projection"],
+                }
+                for gsi in definition["GlobalSecondaryIndexes"] or []
+            ),
+            key=lambda i: i["IndexName"],
+        ),
+        "TimeToLiveAttribute": definition["TimeToLiveAttribute"] or None,
+        "PointInTimeRecovery": bool(definition["PointInTimeRecovery"]),
+    }
+
+
+def template_table_definition(resource: dict[str, Any]) -> dict[str, Any]:
+    """A template's AWS::DynamoDB::Table in table_definition()'s vocabulary."""
+    properties = resource["Properties"]
+    ttl = properties.get("TimeToLiveSpecification") or {}
+    pitr = properties.get("PointInTimeRecoverySpecification") or {}
+    return normalised(
+        {
+            "AttributeDefinitions": properties.get("AttributeDefinitions", []),
+            "KeySchema": properties.get("KeySchema", []),
+            "GlobalSecondaryIndexes": properties.get("GlobalSecondaryIndexes", []),
+            "TimeToLiveAttribute": ttl.get("AttributeName") if is_true(ttl.get("Enabled")) else None,
+            "PointInTimeRecovery": is_true(pitr.get("PointInTimeRecoveryEnabled", False)),
+        }
+    )
+
+
+def table_drift(template: dict[str, Any]) -> dict[str, Any]:
+    """Each table whose template definition differs from its model: logical id → (template, code)."""
+    drift: dict[str, Any] = {}
+    tables = resources_of_type(template, "AWS::DynamoDB::Table")
+    expected = {model.logical_id: model for model in MODELS.values()}
+    for logical_id, model in expected.items():
+        if logical_id not in tables:
+            drift[logical_id] = "missing from the template"
+            continue
+        ours, theirs = template_table_definition(tables[logical_id]), normalised(table_definition(model))
+        if tables[logical_id]["Properties"].get("LocalSecondaryIndexes"):
+            drift[logical_id] = "has LocalSecondaryIndexes the code does not create"
+        elif ours != theirs:
+            drift[logical_id] = {"template": ours, "code": theirs}
+    for logical_id in sorted(set(tables) - set(expected)):
+        drift[logical_id] = "is not one of parley.data.models.MODELS"
+    return drift
+
+
+# ------------------------------------------------------------------------------------------------ template lints
+
+
+def test_transformed_template_has_no_lint_errors(cfn: dict[str, Any]) -> None:
+    assert "Transform" not in cfn
+    assert lint_errors(cfn) == []
+
+
+def test_sam_template_has_no_lint_errors(template: dict[str, Any]) -> None:
+    assert lint_errors(template) == []
+
+
+def test_lint_after_transform_catches_a_broken_ref_inside_a_sam_resource(template: dict[str, Any]) -> None:
+    broken = copy.deepcopy(template)
+    broken["Resources"]["WebhookFunction"]["Properties"]["Policies"].append(
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "NoSuchSecret"}}}
+    )
+    assert any("NoSuchSecret" in error for error in lint_errors(sam_transform(broken)))
+
+
+# ------------------------------------------------------------------------------------------------ tables
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_table_matches_its_model(template: dict[str, Any], name: str) -> None:
+    model = MODELS[name]
+    logical_id = model.logical_id
+    table = template["Resources"].get(logical_id)
+    assert table is not None, f"{logical_id} is missing from the template"
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert not table["Properties"].get("LocalSecondaryIndexes")
+    assert template_table_definition(table) == normalised(table_definition(model))
+
+
+def test_the_only_tables_are_the_models(template: dict[str, Any]) -> None:
+    expected = {model.logical_id for model in MODELS.values()}
+    assert set(resources_of_type(template, "AWS::DynamoDB::Table")) == expected
+    assert not resources_of_type(template, "AWS::Serverless::SimpleTable")
+    assert table_drift(template) == {}
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(lambda p: p["KeySchema"][0].update(AttributeName="id"), id="hash-key"),
+        pytest.param(lambda p: p["AttributeDefinitions"][0].update(AttributeType="N"), id="attribute-type"),
+        pytest.param(lambda p: p["GlobalSecondaryIndexes"][0].update(IndexName="renamed"), id="gsi-name"),
+        pytest.param(lambda p: p["GlobalSecondaryIndexes"].pop(), id="gsi-removed"),
+        pytest.param(
+            lambda p: p["GlobalSecondaryIndexes"][0].update(Projection={"ProjectionType": "KEYS_ONLY"}),
+            id="gsi-projection",
+        ),
+        pytest.param(
+            lambda p: p["GlobalSecondaryIndexes"][0]["KeySchema"].append({"AttributeName": "name", "KeyType": "RANGE"}),
+            id="gsi-range-key",
+        ),
+        pytest.param(lambda p: p.pop("PointInTimeRecoverySpecification"), id="pitr-off"),
+        pytest.param(
+            lambda p: p.update(TimeToLiveSpecification={"AttributeName": "ttl", "Enabled": True}), id="ttl-added"
+        ),
+    ],
+)
+def test_table_drift_is_detected(template: dict[str, Any], mutate: Any) -> None:
+    drifted = copy.deepcopy(template)
+    mutate(drifted["Resources"]["CustomersTable"]["Properties"])
+    assert "CustomersTable" in table_drift(drifted)
+
+
+def test_an_extra_or_missing_table_is_detected(template: dict[str, Any]) -> None:
+    drifted = copy.deepcopy(template)
+    drifted["Resources"]["AuditTable"] = drifted["Resources"].pop("ProductsTable")
+    assert {"AuditTable", "ProductsTable"} <= set(table_drift(drifted))
+
+
+def test_tables_are_on_demand_encrypted_and_business_data_is_kept(template: dict[str, Any]) -> None:
+    for name, table in resources_of_type(template, "AWS::DynamoDB::Table").items():
+        properties = table["Properties"]
+        assert properties.get("BillingMode") == "PAY_PER_REQUEST", name
+        assert is_true(properties.get("SSESpecification", {}).get("SSEEnabled")), name
+        assert "TableName" not in properties, f"{name}: a fixed name blocks a second stack and replacements"
+    for name in ("customers", "orders", "invoices", "subscriptions", "products"):
+        table = template["Resources"][MODELS[name].logical_id]
+        assert table.get("DeletionPolicy") == "Retain", name
+        assert table.get("UpdateReplacePolicy") == "Retain", name
+
+
+# ------------------------------------------------------------------------------------------------ functions
+
+
+def test_webhook_paths_have_get_and_post_routes(cfn: dict[str, Any]) -> None:
+    (api,) = resources_of_type(cfn, "AWS::ApiGatewayV2::Api").values()
+    paths = api["Properties"]["Body"]["paths"]
+    for path in WEBHOOK_PATHS:
+        assert {"get", "post"} <= set(paths[path]), path
+        for method in ("get", "post"):
+            integration = paths[path][method]["x-amazon-apigateway-integration"]
+            assert "WebhookFunction" in set(refs(integration["uri"])), (path, method)
+            assert integration["payloadFormatVersion"] == "2.0"
+
+
+def test_functions_are_arm64_python313_with_the_core_layer(cfn: dict[str, Any]) -> None:
+    functions = resources_of_type(cfn, "AWS::Lambda::Function")
+    assert set(functions) == set(FUNCTIONS)
+    layers = resources_of_type(cfn, "AWS::Lambda::LayerVersion")
+    assert len(layers) == 1
+    ((layer_id, layer),) = layers.items()
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    for name, function in functions.items():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.13", name
+        assert properties["Architectures"] == ["arm64"], name
+        assert properties["Handler"] == "app.handler", name
+        assert [next(refs(layer_ref)) for layer_ref in properties["Layers"]] == [layer_id], name
+
+
+def test_function_code_and_layer_recipe(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    assert resources["WebhookFunction"]["Properties"]["CodeUri"] == "../functions/webhook/"
+    assert resources["FulfillmentFunction"]["Properties"]["CodeUri"] == "../functions/fulfillment/"
+    layer = resources["CoreLayer"]
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
+    assert (TEMPLATE.parent / layer["Properties"]["ContentUri"] / "Makefile").is_file()
+    assert "build-CoreLayer:" in (LAYER_DIR / "Makefile").read_text()
+
+
+def test_layer_sources_are_linked_so_cached_builds_see_changes() -> None:
+    # sam build --cached hashes only the layer's ContentUri: the code and catalogs must be inside it.
+    for link, target in (("parley", ROOT / "src" / "parley"), ("locales", ROOT / "locales")):
+        assert (LAYER_DIR / link).is_symlink(), link
+        assert (LAYER_DIR / link).resolve() == target.resolve(), link
+
+
+def _requirements(lines: list[str]) -> set[str]:
+    def canonical(line: str) -> str:
+        line = re.sub(r"\s+", "", line)
+        name = re.match(r"[A-Za-z0-9._-]+", line)
+        assert name, line
+        return re.sub(r"[-_.]+", "-", name.group(0)).lower() + line[name.end() :]
+
+    return {canonical(line) for line in lines if line.strip() and not line.strip().startswith("#")}
+
+
+def test_layer_requirements_are_the_project_dependencies() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    layer = (LAYER_DIR / "requirements.txt").read_text().splitlines()
+    assert _requirements(layer) == _requirements(project)
+
+
+def test_functions_get_the_configuration_the_code_reads(cfn: dict[str, Any]) -> None:
+    parameters = cfn["Parameters"]
+    assert parameters["GraphApiUrl"]["Default"] == DEFAULT_GRAPH_API_URL
+    assert parameters["GraphApiVersion"]["Default"] == DEFAULT_GRAPH_API_VERSION
+    assert parameters["OrderIdPattern"]["Default"] == DEFAULT_ORDER_ID_PATTERN
+    assert parameters["DefaultLanguage"]["Default"] == "en"
+    expected: dict[str, Any] = {f"{name.upper()}_TABLE": {"Ref": model.logical_id} for name, model in MODELS.items()}
+    expected |= {
+        "INBOUND_QUEUE_URL": {"Ref": "InboundQueue"},
+        "META_SECRET_NAME": {"Ref": "MetaSecret"},
+        "GRAPH_API_URL": {"Ref": "GraphApiUrl"},
+        "GRAPH_API_VERSION": {"Ref": "GraphApiVersion"},
+        "ORDER_ID_PATTERN": {"Ref": "OrderIdPattern"},
+        "DEFAULT_LANGUAGE": {"Ref": "DefaultLanguage"},
+        "POWERTOOLS_SERVICE_NAME": "parley",
+        "POWERTOOLS_LOG_LEVEL": {"Ref": "LogLevel"},
+        "PARLEY_LOCALES_DIR": "/opt/locales",
+    }
+    for name in FUNCTIONS:
+        variables = cfn["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert {k: variables.get(k) for k in expected} == expected, name
+        leaked = set(variables) & set(META_SECRET_KEYS)
+        assert not leaked, f"{name}: Meta credentials belong in the secret, not in the environment"
+    # The layer recipe unpacks the catalogs where PARLEY_LOCALES_DIR points (/opt is the layer's root).
+    assert '"$(ARTIFACTS_DIR)/locales' in (LAYER_DIR / "Makefile").read_text()
+
+
+# ------------------------------------------------------------------------------------------------ queue
+
+
+def test_fulfillment_reads_the_fifo_queue_and_reports_batch_item_failures(cfn: dict[str, Any]) -> None:
+    mappings = resources_of_type(cfn, "AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 1
+    (mapping,) = mappings.values()
+    properties = mapping["Properties"]
+    assert list(refs(properties["FunctionName"])) == ["FulfillmentFunction"]
+    assert list(refs(properties["EventSourceArn"])) == ["InboundQueue"]
+    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert properties["BatchSize"] == 10
+
+
+def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
+    resources = cfn["Resources"]
+    queue = resources["InboundQueue"]["Properties"]
+    assert is_true(queue["FifoQueue"])
+    # The webhook sets the deduplication id (platform message id) and the group (one user) itself.
+    assert not is_true(queue.get("ContentBasedDeduplication", False))
+    timeout = resources["FulfillmentFunction"]["Properties"]["Timeout"]
+    assert int(queue["VisibilityTimeout"]) >= 6 * int(timeout)
+    redrive = queue["RedrivePolicy"]
+    assert 1 <= int(redrive["maxReceiveCount"]) <= 10
+    (dlq_id,) = refs(redrive["deadLetterTargetArn"])
+    dlq = resources[dlq_id]
+    assert dlq["Type"] == "AWS::SQS::Queue"
+    assert is_true(dlq["Properties"]["FifoQueue"])
+    assert int(dlq["Properties"]["MessageRetentionPeriod"]) == 14 * 24 * 3600
+
+
+# ------------------------------------------------------------------------------------------------ permissions
+
+
+def test_webhook_may_only_enqueue_and_read_the_secret(cfn: dict[str, Any]) -> None:
+    granted = {}
+    for statement in role_statements(cfn, "WebhookFunction"):
+        assert statement["Effect"] == "Allow"
+        for action in statement["Action"]:
+            granted[action] = set(refs(statement["Resource"]))
+    assert granted == {"sqs:SendMessage*": {"InboundQueue"}, "secretsmanager:GetSecretValue": {"MetaSecret"}}
+
+
+def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> None:
+    table_of = {model.logical_id: name for name, model in MODELS.items()}
+    writes: dict[str, set[str]] = {}
+    reads: dict[str, set[str]] = {}
+    secret_read = False
+    for statement in role_statements(cfn, "FulfillmentFunction"):
+        targets = set(refs(statement["Resource"]))
+        assert "*" not in json.dumps(statement["Resource"]).replace("/*", ""), statement
+        for action in statement["Action"]:
+            if action.startswith("dynamodb:"):
+                bucket = reads if DYNAMODB_READ_ACTIONS.match(action) else writes
+                for target in targets:
+                    bucket.setdefault(table_of[target], set()).add(action)
+            elif action == "secretsmanager:GetSecretValue":
+                assert targets == {"MetaSecret"}
+                secret_read = True
+            else:
+                pytest.fail(f"unexpected action {action}")
+    assert secret_read
+    assert set(reads) == set(MODELS)
+    assert set(writes) == set(FULFILLMENT_WRITES)
+    for name in FULFILLMENT_WRITES:
+        assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= writes[name], name
+
+
+# ------------------------------------------------------------------------------------------------ secret, outputs
+
+
+def test_meta_secret_holds_the_credential_keys_and_no_values(template: dict[str, Any]) -> None:
+    secrets = resources_of_type(template, "AWS::SecretsManager::Secret")
+    assert set(secrets) == {"MetaSecret"}
+    properties = secrets["MetaSecret"]["Properties"]
+    assert "SecretString" not in properties
+    generate = properties["GenerateSecretString"]
+    placeholders = json.loads(generate["SecretStringTemplate"])
+    assert set(placeholders) | {generate["GenerateStringKey"]} == set(META_SECRET_KEYS)
+    assert all(value == "" for value in placeholders.values())
+    for name in template.get("Parameters", {}):
+        assert not re.search(r"secret|token|password", name, re.IGNORECASE), name
+
+
+def test_outputs_give_the_webhook_urls_and_the_secret(cfn: dict[str, Any]) -> None:
+    outputs = cfn["Outputs"]
+    for output, path in (("WhatsAppWebhookUrl", "/webhook/whatsapp"), ("MessengerWebhookUrl", "/webhook/messenger")):
+        url = outputs[output]["Value"]["Fn::Sub"]
+        assert url.startswith("https://${WebhookApi}.execute-api.${AWS::Region}."), url
+        assert url.endswith(path), url
+    assert outputs["MetaSecretArn"]["Value"] == {"Ref": "MetaSecret"}
+
+
+# ------------------------------------------------------------------------------------------------ samconfig.toml
+
+
+def _walk(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield f"{path}.{key}".lstrip("."), value
+            yield from _walk(value, f"{path}.{key}")
+
+
+def test_samconfig_has_a_default_environment_and_no_secrets() -> None:
+    config = tomllib.loads(SAMCONFIG.read_text())
+    assert str(config["version"]) == "0.1"
+    default = config["default"]
+    assert default["global"]["parameters"]["stack_name"] == "parley"
+    build = default["build"]["parameters"]
+    assert (ROOT / build["template_file"]).resolve() == TEMPLATE.resolve()
+    assert build["cached"] is True
+    assert build["parallel"] is True
+    deploy = default["deploy"]["parameters"]
+    assert deploy["capabilities"] == "CAPABILITY_IAM"
+    assert deploy["confirm_changeset"] is True
+    assert deploy["resolve_s3"] is True
+    # sam deploy must take the built template (.aws-sam/build), not the source one.
+    assert "template_file" not in deploy
+    assert "template_file" not in default["global"]["parameters"]
+    assert "use_container" not in build
+    secret_like = re.compile(r"secret|token|password|passwd|credential|api_?key|access_?key", re.IGNORECASE)
+    for key, value in _walk(config):
+        assert not secret_like.search(key.split(".")[-1]), key
+        if isinstance(value, str):
+            assert not any(name in value for name in META_SECRET_KEYS), key
+            assert not secret_like.search(value), key
