@@ -37,9 +37,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from parley.data.dynamo import DynamoRecordWriter, StorageError
+    from parley.data.dynamo import DynamoRecordWriter
     from parley.data.importer import DataKind
     from parley.data.importing import import_file
+    from parley.data.repositories import StorageError
     from parley.data.tables import bind_models, create_missing_tables
     from parley.wiring import aws_client
 

@@ -22,13 +22,8 @@ class MessageProcessor:
         send failure is logged and not retried, since retrying would never deliver it."""
         turn = self._service.respond(message)
         outcome = "sent"
-        sender = self._senders.get(message.channel)
         try:
-            if sender is None:
-                outcome = "channel_not_configured"
-                logger.error("no access token for this channel", extra={"channel": message.channel.value})
-            else:
-                sender.send(message, turn.reply)
+            self._senders[message.channel].send(message, turn.reply)
         except GraphApiError as exc:
             if exc.retryable:
                 raise

@@ -126,7 +126,7 @@ class FulfillmentRuntime:
         )
 
         from parley.channels.model import Channel
-        from parley.channels.senders import MessengerSender, WhatsAppSender
+        from parley.channels.senders import MessengerSender, Sender, WhatsAppSender
         from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
         from parley.data.tables import bind_models
         from parley.dialogue.language_policy import ConversationLanguage
@@ -147,16 +147,12 @@ class FulfillmentRuntime:
             intents=parts.intents,
             order_ids=parts.order_ids,
         )
-        credentials = credentials_provider(settings)()
+        credentials = credentials_provider(settings)
         graph = GraphClient(settings.graph_api_url, settings.graph_api_version, settings.graph_timeout_seconds)
-        senders: dict[Channel, Any] = {}
-        # A business may use one channel only: a channel without a token has no sender.
-        if credentials.whatsapp_access_token:
-            senders[Channel.WHATSAPP] = WhatsAppSender(
-                graph, credentials.whatsapp_phone_number_id, credentials.whatsapp_access_token
-            )
-        if credentials.messenger_page_access_token:
-            senders[Channel.MESSENGER] = MessengerSender(graph, credentials.messenger_page_access_token)
+        senders: dict[Channel, Sender] = {
+            Channel.WHATSAPP: WhatsAppSender(graph, credentials),
+            Channel.MESSENGER: MessengerSender(graph, credentials),
+        }
         self.processor = MessageProcessor(service, senders)
         # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform
         # message id, kept for idempotency_days, makes every message answered at most once.

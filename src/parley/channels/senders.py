@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from parley.channels.model import Channel, InboundMessage, Reply
+from parley.config import ConfigError, MetaCredentials
 from parley.graph import GraphClient, GraphRequest
 
 WHATSAPP_TEXT_LIMIT = 4096
@@ -33,17 +35,26 @@ def split_text(text: str, limit: int) -> list[str]:
     return chunks
 
 
+def _token(value: str, name: str) -> str:
+    if not value:
+        # Not dropped: the message fails, is retried, and ends in the dead-letter queue if nobody fixes it.
+        raise ConfigError(f"{name} is not configured; cannot reply on this channel")
+    return value
+
+
 class WhatsAppSender:
     channel = Channel.WHATSAPP
 
-    def __init__(self, graph: GraphClient, phone_number_id: str, access_token: str) -> None:
+    def __init__(self, graph: GraphClient, credentials: Callable[[], MetaCredentials]) -> None:
+        """credentials is asked on every send, so a rotated token is used once the secret cache refreshes."""
         self._graph = graph
-        self._phone_number_id = phone_number_id
-        self._token = access_token
+        self._credentials = credentials
 
     def send(self, to: InboundMessage, reply: Reply) -> None:
+        credentials = self._credentials()
+        token = _token(credentials.whatsapp_access_token, "WHATSAPP_ACCESS_TOKEN")
         # Reply from the number the customer wrote to; fall back to the configured one.
-        phone_number_id = to.recipient_id or self._phone_number_id
+        phone_number_id = to.recipient_id or credentials.whatsapp_phone_number_id
         for chunk in split_text(reply.text, WHATSAPP_TEXT_LIMIT):
             body = {
                 "messaging_product": "whatsapp",
@@ -52,21 +63,22 @@ class WhatsAppSender:
                 "type": "text",
                 "text": {"preview_url": False, "body": chunk},
             }
-            self._graph.post(GraphRequest(f"{phone_number_id}/messages", body, self._token))
+            self._graph.post(GraphRequest(f"{phone_number_id}/messages", body, token))
 
 
 class MessengerSender:
     channel = Channel.MESSENGER
 
-    def __init__(self, graph: GraphClient, page_access_token: str) -> None:
+    def __init__(self, graph: GraphClient, credentials: Callable[[], MetaCredentials]) -> None:
         self._graph = graph
-        self._token = page_access_token
+        self._credentials = credentials
 
     def send(self, to: InboundMessage, reply: Reply) -> None:
+        token = _token(self._credentials().messenger_page_access_token, "MESSENGER_PAGE_ACCESS_TOKEN")
         for chunk in split_text(reply.text, MESSENGER_TEXT_LIMIT):
             body = {
                 "recipient": {"id": to.sender_id},
                 "messaging_type": "RESPONSE",
                 "message": {"text": chunk},
             }
-            self._graph.post(GraphRequest("me/messages", body, self._token))
+            self._graph.post(GraphRequest("me/messages", body, token))

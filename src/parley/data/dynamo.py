@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,11 +33,7 @@ from parley.data.records import (
     Subscription,
     SubscriptionStatus,
 )
-from parley.data.repositories import ConversationState
-
-
-class StorageError(RuntimeError):
-    """DynamoDB failed; the message stays on the queue and is retried."""
+from parley.data.repositories import ConversationState, StorageError
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -241,14 +237,20 @@ def _hash_key(model: type[Model]) -> str:
 class DynamoRecordWriter:
     """Imports: write every record, and on any failure restore what the table held before."""
 
-    def replace_all(self, records: Sequence[Record]) -> None:
+    def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
+        """Write the records; returns how to undo it, so a multi-file import can be rolled back whole."""
         items = [to_item(r) for r in records]
         if not items:
-            return
+            return lambda: None
         model = type(items[0])
         key_name = _hash_key(model)
         keys = [getattr(item, key_name) for item in items]
-        previous = {getattr(i, key_name): i for i in model.batch_get(keys)}
+        table = model.Meta.table_name
+        try:
+            # Strongly consistent: the snapshot must be what a rollback puts back, even right after another import.
+            previous = {getattr(i, key_name): i for i in model.batch_get(keys, consistent_read=True)}
+        except PynamoDBException as exc:
+            raise StorageError(f"import into {table} failed before writing; nothing was changed") from exc
         written: list[Model] = []
         try:
             with model.batch_write() as batch:
@@ -256,8 +258,22 @@ class DynamoRecordWriter:
                     batch.save(item)
                     written.append(item)
         except PynamoDBException as exc:
-            self._restore(model, written, previous)
-            raise StorageError(f"import into {model.Meta.table_name} failed; nothing was changed") from exc
+            try:
+                self._restore(model, written, previous)
+            except PynamoDBException as restore_exc:
+                raise StorageError(
+                    f"import into {table} failed and the previous items could not be restored; "
+                    "the table may be partly written, so import the file again"
+                ) from restore_exc
+            raise StorageError(f"import into {table} failed; nothing was changed") from exc
+
+        def undo() -> None:
+            try:
+                self._restore(model, written, previous)
+            except PynamoDBException as exc:
+                raise StorageError(f"could not undo the import into {table}; import the files again") from exc
+
+        return undo
 
     @staticmethod
     def _restore(model: type[Model], written: list[Model], previous: dict[Any, Model]) -> None:

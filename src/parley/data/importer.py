@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -89,8 +91,11 @@ UNIQUE: dict[DataKind, tuple[str, ...]] = {
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_ITEM = re.compile(r"^\s*(\S+)\s*[xX×]\s*(\d+)\s*$")
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+# The space before the x is what separates SKU from quantity: without it, SKU-BOX12 would read as SKU-BO x12.
+_ITEM = re.compile(r"^\s*(\S+)\s+[xX×]\s*(\d+)\s*$")
+_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+# Spreadsheets and CRMs write phone numbers for people: "+34 612-345-678", "(415) 555 0123".
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 
 
 class FieldError(ValueError):
@@ -136,7 +141,8 @@ def _date(value: str) -> date:
 
 def _amount(value: str) -> Decimal:
     if not _AMOUNT.match(value):
-        raise FieldError(f"{value!r} is not an amount with a dot for decimals (19.90)")
+        hint = " (amounts cannot be negative)" if value.startswith("-") else " with a dot for decimals (19.90)"
+        raise FieldError(f"{value!r} is not an amount{hint}")
     try:
         return Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
@@ -144,9 +150,10 @@ def _amount(value: str) -> Decimal:
 
 
 def _currency(value: str) -> str:
-    if not _CURRENCY.match(value):
+    code = value.upper()
+    if not _CURRENCY.match(code):
         raise FieldError(f"{value!r} is not an ISO 4217 currency code (EUR)")
-    return value
+    return code
 
 
 def _choice(enum: type[StrEnum]) -> Callable[[str], Any]:
@@ -161,8 +168,9 @@ def _choice(enum: type[StrEnum]) -> Callable[[str], Any]:
 
 
 def _phone(value: str) -> str:
-    digits = value.lstrip("+")
-    if not digits.isdigit() or not 7 <= len(digits) <= 15:
+    digits = _PHONE_PUNCTUATION.sub("", value).lstrip("+")
+    # isdigit() alone accepts ² and Arabic-Indic digits, which never match the ASCII wa_id WhatsApp sends.
+    if not (digits.isascii() and digits.isdigit()) or not 7 <= len(digits) <= 15:
         raise FieldError("phone must be 7 to 15 digits with the country code, as WhatsApp's wa_id")
     return digits
 
@@ -174,7 +182,7 @@ def _email(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not _LANGUAGE.match(value):
+    if not _LANGUAGE.match(value.lower()):
         raise FieldError(f"{value!r} is not a language code (en, es, pt-BR)")
     return value.replace("_", "-").split("-")[0].lower()
 
@@ -190,17 +198,19 @@ def _items(value: str) -> tuple[OrderItem, ...]:
 
 
 def _attributes(value: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for part in filter(None, (p.strip() for p in value.split(";"))):
         key, sep, val = part.partition("=")
         if not sep or not key.strip():
             raise FieldError(f"{part!r} is not key=value")
+        if key.strip() in (k for k, _ in pairs):
+            raise FieldError(f"{key.strip()!r} is given twice")
         pairs.append((key.strip(), val.strip()))
     return tuple(pairs)
 
 
 def _stock(value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # int() cannot read every isdigit() character (²)
         raise FieldError(f"{value!r} is not a whole number of items in stock")
     return int(value)
 
@@ -335,12 +345,15 @@ def parse_rows(kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder) -
 
 
 def parse_file(kind: DataKind, path: Path, order_ids: OrderIdFinder) -> ParsedFile:
+    # Spreadsheets often save a byte-order mark, which would otherwise garble the first column. It is removed
+    # here rather than by utf-8-sig so that the offset of an undecodable byte counts from the same bytes.
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     try:
-        # utf-8-sig: spreadsheets often save a byte-order mark, which would otherwise garble the first column.
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return parse_rows(kind, handle.read().splitlines(keepends=True), order_ids)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         result = ParsedFile(kind)
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         result.errors.append(RowError(line, "is not UTF-8 text; save the file as CSV UTF-8"))
         return result
+    # Only \n and \r end a CSV line; str.splitlines() would also split cells at U+2028, form feeds and the like.
+    return parse_rows(kind, io.StringIO(text, newline=""), order_ids)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from parley.config import Settings
 from parley.data.importer import DataKind, ParsedFile, RowError, parse_file
-from parley.data.repositories import RecordWriter
+from parley.data.repositories import RecordWriter, StorageError
 from parley.nlu.entities import OrderIdFinder
 
 
@@ -41,8 +42,15 @@ def import_directory(directory: Path, settings: Settings, writer: RecordWriter) 
     parsed = [(kind, path, check_file(kind, path, settings)) for kind, path in files]
     if any(not p.ok for _, _, p in parsed):
         return [ImportResult(kind, path, 0, tuple(p.errors)) for kind, path, p in parsed]
-    results = []
-    for kind, path, p in parsed:
-        writer.replace_all(p.records)
-        results.append(ImportResult(kind, path, len(p.records), ()))
+    results: list[ImportResult] = []
+    undos: list[Callable[[], None]] = []
+    try:
+        for kind, path, p in parsed:
+            undos.append(writer.replace_all(p.records))
+            results.append(ImportResult(kind, path, len(p.records), ()))
+    except StorageError:
+        # A later table failed: put the earlier ones back too, so the directory is imported whole or not at all.
+        for undo in reversed(undos):
+            undo()
+        raise
     return results

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from parley.channels.model import Channel
 from parley.data.records import Customer, Order, Record
+
+
+class StorageError(RuntimeError):
+    """The data store failed; a message stays on the queue to be retried, an import is undone."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,8 @@ class ConversationRepository(Protocol):
 
 
 class RecordWriter(Protocol):
-    def replace_all(self, records: Sequence[Record]) -> None:
-        """Write every record or, when any write fails, leave the table as it was."""
+    def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
+        """Write every record or, when any write fails, leave the table as it was. Returns an undo."""
         ...
 
 
