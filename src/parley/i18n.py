@@ -10,10 +10,13 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from string import Formatter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency
+
+if TYPE_CHECKING:
+    from parley.language.lexicon import Lexicon
 
 # Arabic and other right-to-left text: isolate embedded left-to-right values (order numbers, tracking codes)
 # so WhatsApp does not reorder "ORD-104233" into "104233-ORD".
@@ -79,6 +82,24 @@ class Catalogs:
 
     def __iter__(self) -> Any:
         return iter(self._catalogs.values())
+
+    def examples(self) -> dict[str, list[str]]:
+        """Every language's example utterances, pooled by intent."""
+        pooled: dict[str, list[str]] = {}
+        for catalog in self._catalogs.values():
+            for intent, utterances in catalog.examples.items():
+                pooled.setdefault(intent, []).extend(utterances)
+        return pooled
+
+    def lexicon(self) -> Lexicon:
+        from parley.language.lexicon import Lexicon
+
+        return Lexicon(
+            {
+                c.language: [*c.replies.values(), *(u for us in c.examples.values() for u in us)]
+                for c in self._catalogs.values()
+            }
+        )
 
 
 def load_catalog(path: Path) -> Catalog:

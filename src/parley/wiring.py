@@ -18,6 +18,7 @@ from parley.queue import SqsInboundQueue
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
+    from parley.language.lexicon import Lexicon
     from parley.nlu.entities import OrderIdFinder
     from parley.nlu.intents import NaiveBayesIntents
 
@@ -70,6 +71,7 @@ def build_ingress(settings: Settings | None = None) -> WebhookIngress:
 class UnderstandingParts:
     catalogs: Catalogs
     detector: LangdetectDetector
+    lexicon: Lexicon
     intents: NaiveBayesIntents
     order_ids: OrderIdFinder
 
@@ -82,14 +84,11 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
     from parley.nlu.intents import NaiveBayesIntents
 
     catalogs = load_catalogs(default_language=settings.default_language)
-    examples: dict[str, list[str]] = {}
-    for catalog in catalogs:
-        for intent, utterances in catalog.examples.items():
-            examples.setdefault(intent, []).extend(utterances)
     return UnderstandingParts(
         catalogs=catalogs,
         detector=LangdetectDetector(catalogs.languages),
-        intents=NaiveBayesIntents(examples),
+        lexicon=catalogs.lexicon(),
+        intents=NaiveBayesIntents(catalogs.examples()),
         order_ids=OrderIdFinder(settings.order_id_pattern),
     )
 
@@ -143,7 +142,7 @@ class FulfillmentRuntime:
             orders=DynamoOrders(),
             conversations=DynamoConversations(settings.conversation_ttl_days),
             catalogs=catalogs,
-            language=ConversationLanguage(parts.detector, catalogs.languages, catalogs.default_language),
+            language=ConversationLanguage(parts.detector, parts.lexicon, catalogs.languages, catalogs.default_language),
             intents=parts.intents,
             order_ids=parts.order_ids,
         )

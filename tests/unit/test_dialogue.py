@@ -20,12 +20,8 @@ from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CATALOGS = load_catalogs()
-EXAMPLES: dict[str, list[str]] = {}
-for _catalog in CATALOGS:
-    for _intent, _utterances in _catalog.examples.items():
-        EXAMPLES.setdefault(_intent, []).extend(_utterances)
 DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = NaiveBayesIntents(EXAMPLES)
+INTENTS = NaiveBayesIntents(CATALOGS.examples())
 
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 LUCIA = customer(name="Lucía Fernández", phone="34612345678", messenger_psid="6723410987654321", language="es")
@@ -50,7 +46,7 @@ def service(conversations: InMemoryConversations) -> ConversationService:
         orders=InMemoryOrders([EMILY_SHIPPED, EMILY_OLD, LUCIA_ORDER]),
         conversations=conversations,
         catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.languages, "en"),
+        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
         intents=INTENTS,
         order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=lambda: TODAY,
