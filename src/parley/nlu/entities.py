@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 
 DEFAULT_ORDER_ID_FORMAT = "ORD-{0}"
+# "order 104233", "pedido nº 200311", "заказ 104233": the number after the word for order, in the native
+# languages, counts when it makes a valid order id under the configured pattern.
+_ORDER_WORD = re.compile(
+    r"(?<![A-Za-z0-9])(?:order|orden|pedido|encomenda|commande|bestellung|auftrag|ordine|pesanan|sipari[sş]|заказ|订单|"
+    r"ऑर्डर|طلب|الطلب)\s*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|número|#|:)?\s*#?(\d{4,10})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 class OrderIdFinder:
@@ -19,12 +26,18 @@ class OrderIdFinder:
         self._format = canonical_format
 
     def find_all(self, text: str) -> list[str]:
-        found: list[str] = []
+        found: list[tuple[int, str]] = []
         for match in self._pattern.finditer(text):
-            canonical = self._format.format(match.group(1) if match.groups() else match.group(0))
-            if canonical not in found:
-                found.append(canonical)
-        return found
+            found.append((match.start(), self._format.format(match.group(1) if match.groups() else match.group(0))))
+        for match in _ORDER_WORD.finditer(text):
+            candidate = self._format.format(match.group(1))
+            if self._pattern.fullmatch(candidate):
+                found.append((match.start(1), candidate))
+        ordered: list[str] = []
+        for _, canonical in sorted(found):
+            if canonical not in ordered:
+                ordered.append(canonical)
+        return ordered
 
     def find(self, text: str) -> str | None:
         found = self.find_all(text)
@@ -32,6 +45,7 @@ class OrderIdFinder:
 
     def normalise(self, value: str) -> str | None:
         """The canonical id when the whole value is one order id, else None."""
-        found = self.find_all(value)
-        stripped = self._pattern.sub("", value).strip(" #-_")
-        return found[0] if len(found) == 1 and not stripped else None
+        match = self._pattern.fullmatch(value.strip().lstrip("#"))
+        if match is None:
+            return None
+        return self._format.format(match.group(1) if match.groups() else match.group(0))

@@ -1,0 +1,44 @@
+import pytest
+
+from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.nlu.entities import OrderIdFinder
+
+FINDER = OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("where is ORD-104233?", ["ORD-104233"]),
+        ("ord 104233", ["ORD-104233"]),
+        ("#ORD104233 please", ["ORD-104233"]),
+        ("ord_104233 and ORD 555555", ["ORD-104233", "ORD-555555"]),
+        ("my order 104233 hasn't come", ["ORD-104233"]),
+        ("mi pedido nº 200311", ["ORD-200311"]),
+        ("Bestellung Nr. 104233", ["ORD-104233"]),
+        ("где мой заказ 104233", ["ORD-104233"]),
+        ("我的订单104233在哪里", ["ORD-104233"]),
+        ("order 104233 is ORD-104233", ["ORD-104233"]),
+    ],
+)
+def test_order_numbers_come_out_in_one_canonical_form(text, expected):
+    assert FINDER.find_all(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I have 3 orders", "order 12", "call me on 5551234567", "ORD-1042331234567", "BORD-104233", "word104233"]
+)
+def test_numbers_that_are_not_order_ids_are_left_alone(text):
+    assert FINDER.find_all(text) == []
+
+
+def test_a_custom_pattern_and_format_are_honoured():
+    finder = OrderIdFinder(r"#?(\d{6})", "{0}")
+
+    assert finder.find_all("where is #104233") == ["104233"]
+    assert finder.find_all("pedido 200311") == ["200311"]
+
+
+def test_normalise_accepts_only_a_whole_order_id():
+    assert FINDER.normalise(" #ORD104233 ") == "ORD-104233"
+    assert FINDER.normalise("ORD-104233 and more") is None
