@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import base64
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from parley.local.http import BackgroundHttpServer
 
 ROUTES = {("GET", "/webhook/whatsapp"), ("POST", "/webhook/whatsapp"), ("GET", "/webhook/messenger"),
           ("POST", "/webhook/messenger")}  # fmt: skip
@@ -60,7 +61,7 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
     }
 
 
-class ApiGatewayServer:
+class ApiGatewayServer(BackgroundHttpServer):
     def __init__(self, invoke: Callable[[dict[str, Any]], dict[str, Any]], host: str = "127.0.0.1", port: int = 0):
         outer = self
 
@@ -102,19 +103,4 @@ class ApiGatewayServer:
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
         self.invoke = invoke
-        self._host = host
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="api-gateway", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._host}:{self.server.server_port}"
-
-    def start(self) -> ApiGatewayServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler, host, port, "api-gateway")

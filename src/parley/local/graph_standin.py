@@ -7,8 +7,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from parley.local.http import BackgroundHttpServer
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class SentRequest:
         return str(self.body.get("message", {}).get("text", ""))
 
 
-class RecordingGraphApi:
+class RecordingGraphApi(BackgroundHttpServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[SentRequest] = []
         self.failures: list[tuple[int, dict[str, Any]]] = []  # canned errors, answered first-in first-out
@@ -58,10 +60,7 @@ class RecordingGraphApi:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self._host = host
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, name="graph-standin", daemon=True)
+        super().__init__(Handler, host, port, "graph-standin")
 
     def _answer(self, path: str, authorization: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._changed:
@@ -77,18 +76,6 @@ class RecordingGraphApi:
                 "messages": [{"id": f"wamid.local{uuid.uuid4().hex}"}],
             }
         return 200, {"recipient_id": request.recipient, "message_id": f"m_local{uuid.uuid4().hex}"}
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._host}:{self.server.server_port}"
-
-    def start(self) -> RecordingGraphApi:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[SentRequest]:
         """Block until at least `count` requests have arrived (or the timeout passes); return them all."""
