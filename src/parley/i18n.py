@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 # so WhatsApp does not reorder "ORD-104233" into "104233-ORD".
 _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+# Languages whose sentences follow each other without a space ("已发货。承运商：顺丰。").
+UNSPACED_LANGUAGES = frozenset({"zh", "ja"})
 
 
 class CatalogError(RuntimeError):
@@ -56,6 +58,9 @@ class Catalog:
 
     def placeholders(self, key: str) -> set[str]:
         return {name for _, name, _, _ in Formatter().parse(self.replies[key]) if name}
+
+    def sentences(self, parts: list[str]) -> str:
+        return ("" if self.language in UNSPACED_LANGUAGES else " ").join(parts)
 
     def date(self, value: date) -> str:
         return str(format_date(value, format="long", locale=self.language))

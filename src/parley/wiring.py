@@ -95,17 +95,21 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
+    from parley.dialogue.language_policy import ConversationLanguage
+
     parts = understanding_parts(settings)
+    policy = ConversationLanguage(parts.detector, parts.lexicon, parts.catalogs.languages, settings.default_language)
 
     def understand(text: str) -> dict[str, Any]:
-        detection = parts.detector.guess(text)
+        guess = parts.detector.guess(text)
+        language = policy.identify(text) or (guess.language if guess else None)
         classification = parts.intents.classify(text)
         entities: dict[str, str] = {}
         order_id = parts.order_ids.find(text)
         if order_id:
             entities["order_id"] = order_id
         return {
-            "language": detection.language if detection else None,
+            "language": language,
             "intent": classification.intent.value,
             "confidence": classification.confidence,
             "entities": entities,

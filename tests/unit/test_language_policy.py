@@ -60,3 +60,11 @@ def test_a_language_without_a_catalog_on_the_record_is_ignored():
 
 def test_langdetect_is_trusted_when_the_words_do_not_contradict_it():
     assert policy(Detection("pt", 0.99)).choose("onde está meu pedido", None, None) == "pt"
+
+
+def test_an_unsure_first_message_is_placed_by_its_words_when_they_are_clear():
+    assert policy(None).choose("meu pedido não chegou, muito obrigado", None, None) == "pt"
+
+
+def test_an_unsure_first_message_with_words_of_no_language_gets_the_default():
+    assert policy(None).choose("ok 👍", None, None) == "en"

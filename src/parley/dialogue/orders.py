@@ -25,7 +25,7 @@ def describe_order(order: Order, catalog: Catalog, today: date) -> str:
         when = catalog.date(order.estimated_delivery)
         late = in_transit and order.estimated_delivery < today
         sentences.append(catalog.render("order.eta_passed" if late else "order.eta", date=when))
-    return " ".join(sentences)
+    return catalog.sentences(sentences)
 
 
 def pick_order(orders: list[Order]) -> tuple[Order | None, list[Order]]:

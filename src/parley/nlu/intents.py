@@ -45,14 +45,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
 def features(text: str) -> list[str]:
-    words = _TOKEN.findall(fold(text))
+    folded = fold(text)
+    words = _TOKEN.findall(_UNSPACED.sub(" ", folded))
     found = [f"w:{w}" for w in words]
     found += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     # Character trigrams survive typos ("pedidio") and inflections ("ordered"/"orders").
     for word in words:
         padded = f"<{word}>"
         found += [f"c:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
+    # Chinese has no spaces: "我的订单在哪里" is one run, so its characters and their pairs are the words.
+    for run in _UNSPACED.findall(folded):
+        found += [f"h:{char}" for char in run]
+        found += [f"h:{run[i : i + 2]}" for i in range(len(run) - 1)]
     return found
 
 
