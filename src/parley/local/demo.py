@@ -22,6 +22,7 @@ class Step:
 
 
 EMILY, LUCIA, DANIEL, STRANGER = "14155550123", "34612345678", "5512345678901234", "12025550199"
+CAMILLE_PSID, JOAO = "7012345678901234", "5511987654321"
 SCRIPT = (
     Step(Channel.WHATSAPP, EMILY, "Emily (WhatsApp, en)", "Hi! Where is my order?", ("Emily", "ORD-104251")),
     Step(Channel.WHATSAPP, EMILY, "Emily (WhatsApp, en)", "When will ORD-104233 arrive?",
@@ -33,6 +34,9 @@ SCRIPT = (
          ("UPS", "1Z999AA10123456784")),
     Step(Channel.MESSENGER, DANIEL, "Daniel (Messenger, en)", "hey, where's my parcel?",
          ("ORD-600901", "Royal Mail", "RM123456789GB")),
+    Step(Channel.MESSENGER, CAMILLE_PSID, "Camille (Messenger, fr)", "Bonjour, où en est ma commande ?",
+         ("Camille", "ORD-400877", "Colissimo", "6A23456789012", "25 novembre 2026")),
+    Step(Channel.WHATSAPP, JOAO, "João (WhatsApp, pt)", "Oi, cadê meu pedido?", ("João", "ORD-300045")),
     Step(Channel.WHATSAPP, STRANGER, "unknown number (WhatsApp)", "Where is order ORD-104233?",
          ("couldn't find an account",), ("UPS", "1Z999AA10123456784", "Emily")),
     Step(Channel.WHATSAPP, EMILY, "Emily (WhatsApp, en)", "thanks a lot!", ("welcome",)),
