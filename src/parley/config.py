@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
-DEFAULT_GRAPH_API_VERSION = "v21.0"
+DEFAULT_GRAPH_API_VERSION = "v25.0"
 DEFAULT_ORDER_ID_PATTERN = r"ORD[\s\-_#]*(\d{4,10})"
 
 # The names of the Meta credentials, both as environment variables and as keys of the JSON secret.
@@ -121,7 +121,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"GRAPH_API_URL must be an http(s) URL, got {graph_url!r}")
     version = env.get("GRAPH_API_VERSION") or DEFAULT_GRAPH_API_VERSION
     if not version.startswith("v"):
-        raise ConfigError(f"GRAPH_API_VERSION looks like v21.0, got {version!r}")
+        raise ConfigError(f"GRAPH_API_VERSION looks like v25.0, got {version!r}")
     return Settings(
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,

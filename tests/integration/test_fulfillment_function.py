@@ -84,12 +84,14 @@ def test_whatsapp_reply_is_sent_to_the_customers_number_through_the_send_endpoin
 
 
 def test_messenger_reply_goes_to_the_psid_as_a_response(fulfillment, graph):
-    message = inbound("where is ORD-104233?", sender=EMILY.messenger_psid, channel=Channel.MESSENGER)
+    message = inbound(
+        "where is ORD-104233?", sender=EMILY.messenger_psid, channel=Channel.MESSENGER, recipient_id="110938475629384"
+    )
 
     assert invoke(fulfillment, message) == []
 
     [sent] = graph.requests
-    assert sent.path == "/v21.0/me/messages"
+    assert sent.path == "/v21.0/110938475629384/messages"
     assert sent.authorization == "Bearer page-token"
     assert sent.body["recipient"] == {"id": EMILY.messenger_psid}
     assert sent.body["messaging_type"] == "RESPONSE"

@@ -81,4 +81,5 @@ class MessengerSender:
                 "messaging_type": "RESPONSE",
                 "message": {"text": chunk},
             }
-            self._graph.post(GraphRequest("me/messages", body, token))
+            # Send as the Page the customer wrote to (Send API: POST /{PAGE-ID}/messages).
+            self._graph.post(GraphRequest(f"{to.recipient_id or 'me'}/messages", body, token))
