@@ -155,3 +155,10 @@ def test_a_customer_without_orders_is_told_so(service):
     service._customers.items["NEW"] = customer(customer_id="NEW", phone="14155550999", name="Ann")
 
     assert "don't see any orders" in service.respond(inbound("where is my order", sender="14155550999")).reply.text
+
+
+def test_small_talk_as_a_first_message_is_answered_with_the_welcome_alone(service):
+    text = service.respond(inbound("ok bye", sender=EMILY.phone)).reply.text
+
+    assert text.startswith("Hi Emily!")
+    assert "Goodbye" not in text

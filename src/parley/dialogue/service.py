@@ -85,10 +85,12 @@ class ConversationService:
 
         parts: list[str] = []
         last_order_id = state.last_order_id
-        if first_message and intent is not Intent.GREETING:
+        if first_message:
             parts.append(self._welcome(catalog, customer))
-        if intent is Intent.GREETING:
-            parts.append(self._welcome(catalog, customer) if first_message else self._greeting(catalog, customer))
+        if intent in {Intent.GREETING, Intent.THANKS, Intent.GOODBYE} and first_message:
+            pass  # "ok", "thanks" or "hi" as a first message: the welcome is the whole answer
+        elif intent is Intent.GREETING:
+            parts.append(self._greeting(catalog, customer))
         elif intent is Intent.ORDER_STATUS:
             text, last_order_id = self._order_status(catalog, customer, order_id, state.last_order_id)
             parts.append(text)
