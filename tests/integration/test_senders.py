@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from parley.channels.model import Channel, Reply
+from parley.channels.model import Channel
+from parley.channels.replies import Reply
 from parley.channels.senders import MESSENGER_TEXT_LIMIT, WHATSAPP_TEXT_LIMIT, MessengerSender, WhatsAppSender
 from parley.config import ConfigError, MetaCredentials
 from parley.graph import GraphApiError, GraphClient

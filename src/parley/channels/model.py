@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -51,11 +51,3 @@ class InboundMessage:
         data["kind"] = MessageKind(data.get("kind", MessageKind.TEXT))
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the assistant says; each channel's sender renders it within its platform's limits."""
-
-    text: str
-    choices: tuple[str, ...] = field(default_factory=tuple)

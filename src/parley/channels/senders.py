@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from parley.channels.model import Channel, InboundMessage, Reply
+from parley.channels.model import Channel, InboundMessage
+from parley.channels.replies import Reply
 from parley.config import ConfigError, MetaCredentials
 from parley.graph import GraphClient, GraphRequest
 

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from parley.channels.model import InboundMessage, Reply
+from parley.channels.model import InboundMessage
+from parley.channels.replies import Reply
 from parley.data.records import Customer
 from parley.data.repositories import (
     ConversationRepository,
