@@ -3,72 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from types import ModuleType
-from typing import Any
 
-import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-
-from parley.channels.model import Channel, InboundMessage
-from parley.data.dynamo import DynamoRecordWriter
-from parley.local.graph_standin import RecordingGraphApi
-from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
-from support.factories import customer, inbound, order
-
-EMILY = customer(name="Emily Carter", phone="14155550123", messenger_psid="5512345678901234")
-BOB = customer(name="Bob Stone", phone="14155550456", messenger_psid=None)
-EMILY_ORDER = order(EMILY, order_id="ORD-104233", carrier="UPS", tracking_number="1Z999AA10123456784")
-BOB_ORDER = order(BOB, order_id="ORD-104999", carrier="FedEx", tracking_number="7777")
-
-
-@pytest.fixture
-def graph() -> Iterator[RecordingGraphApi]:
-    standin = RecordingGraphApi().start()
-    yield standin
-    standin.stop()
-
-
-@pytest.fixture
-def fulfillment(aws, graph, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.setenv("GRAPH_API_URL", graph.url)
-    monkeypatch.setenv("GRAPH_API_VERSION", "v21.0")
-    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "wa-token")
-    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "106540352242922")
-    monkeypatch.setenv("MESSENGER_PAGE_ACCESS_TOKEN", "page-token")
-    writer = DynamoRecordWriter()
-    writer.replace_all([EMILY, BOB])
-    writer.replace_all([EMILY_ORDER, BOB_ORDER])
-    return load_handler_module("fulfillment")
-
-
-def sqs_event(*messages: InboundMessage) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"sqs-{i}-{m.message_id}",
-                "receiptHandle": f"rh-{i}",
-                "body": m.to_json(),
-                "attributes": {"MessageGroupId": m.conversation_key, "ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:parley-inbound.fifo",
-                "awsRegion": "us-east-1",
-            }
-            for i, m in enumerate(messages)
-        ]
-    }
-
-
-def invoke(module: ModuleType, *messages: InboundMessage) -> list[str]:
-    """Run one batch; return the SQS message ids that SQS will deliver again."""
-    event = sqs_event(*messages)
-    try:
-        result = module.handler(event, LocalLambdaContext("parley-fulfillment"))
-    except BatchProcessingError:
-        # Every record failed: Lambda reports an error and SQS redelivers the whole batch.
-        return [r["messageId"] for r in event["Records"]]
-    return [f["itemIdentifier"] for f in result["batchItemFailures"]]
+from parley.channels.model import Channel
+from support.factories import inbound
+from support.fulfillment import BOB, EMILY, invoke
 
 
 def test_whatsapp_reply_is_sent_to_the_customers_number_through_the_send_endpoint(fulfillment, graph):

@@ -37,6 +37,7 @@ class RecordingGraphApi(BackgroundHttpServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[SentRequest] = []
         self.failures: list[tuple[int, dict[str, Any]]] = []  # canned errors, answered first-in first-out
+        self.delay_seconds = 0.0  # a slow Graph API, to make concurrent work overlap
         self._changed = threading.Condition()
         outer = self
 
@@ -63,6 +64,8 @@ class RecordingGraphApi(BackgroundHttpServer):
         super().__init__(Handler, host, port, "graph-standin")
 
     def _answer(self, path: str, authorization: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
         with self._changed:
             if self.failures:
                 return self.failures.pop(0)
