@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_API_VERSION = "v25.0"
 DEFAULT_ORDER_ID_PATTERN = r"ORD[\s\-_#]*(\d{4,10})"
+# The Facebook Page Inbox's app id: handing a Messenger conversation to it puts it in front of the Page's people.
+DEFAULT_PAGE_INBOX_APP_ID = "263902037430900"
 
 # The names of the Meta credentials, both as environment variables and as keys of the JSON secret.
 META_SECRET_KEYS = (
@@ -90,6 +92,13 @@ class Settings:
     default_language: str = "en"
     idempotency_days: int = 8
     conversation_ttl_days: int = 30
+    # Graph API retries: throttling and 5xx are retried this many times in all, within this many seconds.
+    graph_max_attempts: int = 3
+    graph_deadline_seconds: float = 12.0
+    # Outside WhatsApp's 24-hour window only an approved template may be sent; without one nothing is sent.
+    whatsapp_template_name: str = ""
+    whatsapp_template_language: str = "en"
+    messenger_page_inbox_app_id: str = DEFAULT_PAGE_INBOX_APP_ID
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -113,6 +122,15 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) <= 0:
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from environment variables; raises ConfigError on a malformed value."""
     env = os.environ if env is None else env
@@ -133,7 +151,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         graph_timeout_seconds=_float(env, "GRAPH_API_TIMEOUT_SECONDS", 5.0),
         order_id_pattern=env.get("ORDER_ID_PATTERN") or DEFAULT_ORDER_ID_PATTERN,
         default_language=env.get("DEFAULT_LANGUAGE") or "en",
+        graph_max_attempts=_positive_int(env, "GRAPH_API_MAX_ATTEMPTS", 3),
+        graph_deadline_seconds=_float(env, "GRAPH_API_DEADLINE_SECONDS", 12.0),
+        whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),
+        whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
+        messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
     )
+
+
+def _app_id(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a numeric Meta app id, got {raw!r}")
+    return raw
 
 
 def load_meta_credentials(

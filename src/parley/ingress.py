@@ -1,9 +1,10 @@
-"""The webhook's work: Meta's verification handshake, the signature check, parsing, enqueueing."""
+"""The webhook's work: Meta's verification handshake, the signature check, parsing, enqueueing, events."""
 
 from __future__ import annotations
 
 import hmac
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from parley.channels import signature
 from parley.channels.model import Channel
 from parley.channels.parsing import PARSERS, PayloadError
 from parley.config import MetaCredentials
+from parley.events import EventSink, EventSinkError, LoggingEventSink
 from parley.queue import InboundQueue
 
 # Meta's payloads are a few KB; a batched one rarely passes 100 KB. Anything far bigger is not Meta.
@@ -31,6 +33,7 @@ class Outcome:
     response: WebhookResponse
     reason: str
     enqueued: int = 0
+    events: int = 0
 
 
 class WebhookIngress:
@@ -39,10 +42,14 @@ class WebhookIngress:
         credentials: Callable[[], MetaCredentials],
         queue: InboundQueue,
         max_body_bytes: int = MAX_BODY_BYTES,
+        events: EventSink | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._credentials = credentials
         self._queue = queue
         self._max_body_bytes = max_body_bytes
+        self._events: EventSink = events if events is not None else LoggingEventSink()
+        self._clock = clock
 
     def verify(self, query: Mapping[str, str]) -> Outcome:
         """GET: Meta subscribes the webhook by asking us to echo hub.challenge when the token matches."""
@@ -62,14 +69,25 @@ class WebhookIngress:
             return Outcome(WebhookResponse(401, "invalid signature"), "bad_signature")
         try:
             payload = json.loads(raw_body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):
+            # ValueError covers bad JSON, bad UTF-8 and integers too long to convert; RecursionError, nesting
+            # deeper than the parser goes. All the sender's mistake: 400, never 500.
             return Outcome(WebhookResponse(400, "malformed JSON"), "malformed")
         try:
-            messages = PARSERS[channel](payload)
+            parsed = PARSERS[channel](payload, int(self._clock()))
         except PayloadError:
             # Signed by Meta but not a kind we handle: acknowledge, or Meta retries it for days.
             return Outcome(WebhookResponse(200, "ignored"), "unknown_payload")
-        if messages:
+        if parsed.messages:
             # A QueueError propagates: the handler answers 500 and Meta redelivers later.
-            self._queue.put(messages)
-        return Outcome(WebhookResponse(200, "ok"), "accepted", enqueued=len(messages))
+            self._queue.put(parsed.messages)
+        if parsed.events:
+            # After the queue: a redelivery caused by a queue failure does not count its events twice.
+            try:
+                self._events.emit(parsed.events)
+            except EventSinkError as exc:
+                from parley.observability import logger
+
+                # Analytics is not worth a redelivery of the customer's messages: note the loss and go on.
+                logger.warning("channel events lost", extra={"events": len(parsed.events), "error": str(exc)})
+        return Outcome(WebhookResponse(200, "ok"), "accepted", enqueued=len(parsed.messages), events=len(parsed.events))

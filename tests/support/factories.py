@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -52,7 +53,8 @@ def inbound(
         "channel": channel,
         "sender_id": sender,
         "message_id": f"wamid.TEST{next(_ids):08d}",
-        "timestamp": 1_795_000_000,
+        # Just sent: the WhatsApp 24-hour window is open, as for any message being answered now.
+        "timestamp": int(time.time()),
         "text": text,
         "recipient_id": "106540352242922",
     }

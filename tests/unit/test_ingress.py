@@ -1,10 +1,13 @@
 import json
 
+import pytest
+
 from parley.channels.model import Channel
 from parley.channels.signature import sign
 from parley.config import MetaCredentials
+from parley.events import EventSinkError, EventType, InMemoryEventSink
 from parley.ingress import WebhookIngress
-from parley.queue import InMemoryInboundQueue
+from parley.queue import InMemoryInboundQueue, QueueError
 from support.events import APP_SECRET, VERIFY_TOKEN, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN)
@@ -105,3 +108,141 @@ def test_status_only_payload_is_acknowledged_without_enqueueing():
 
     assert ingress.receive(Channel.WHATSAPP, body, sign(body, APP_SECRET)).response.status == 200
     assert queue.messages == []
+
+
+# Events, batches and odd bodies -------------------------------------------------------------------------------
+
+
+def make_ingress_with_sink(sink=None) -> tuple[WebhookIngress, InMemoryInboundQueue, InMemoryEventSink]:
+    queue, sink = InMemoryInboundQueue(), sink or InMemoryEventSink()
+    return WebhookIngress(lambda: CREDENTIALS, queue, events=sink, clock=lambda: 1_795_600_000.5), queue, sink
+
+
+def receive(ingress: WebhookIngress, channel: Channel, body: bytes):
+    return ingress.receive(channel, body, sign(body, APP_SECRET))
+
+
+def test_statuses_become_events_and_nothing_is_enqueued():
+    ingress, queue, sink = make_ingress_with_sink()
+
+    outcome = receive(ingress, Channel.WHATSAPP, raw("whatsapp_statuses_sent_delivered_read.json"))
+
+    assert (outcome.response.status, outcome.enqueued, outcome.events) == (200, 0, 3)
+    assert queue.messages == []
+    assert [(e.type, e.status) for e in sink.events] == [
+        (EventType.DELIVERY_STATUS, "sent"),
+        (EventType.DELIVERY_STATUS, "delivered"),
+        (EventType.DELIVERY_STATUS, "read"),
+    ]
+
+
+def test_a_mixed_batch_enqueues_every_message_and_emits_every_event():
+    ingress, queue, sink = make_ingress_with_sink()
+
+    outcome = receive(ingress, Channel.WHATSAPP, raw("whatsapp_batched_mixed_kinds.json"))
+
+    assert (outcome.enqueued, outcome.events) == (6, 4)
+    assert len(queue.messages) == 6
+    assert [e.status for e in sink.events] == ["delivered", "read", "failed", "sent"]
+
+
+def test_messenger_batch_enqueues_customer_messages_only():
+    ingress, queue, sink = make_ingress_with_sink()
+
+    outcome = receive(ingress, Channel.MESSENGER, raw("messenger_batched.json"))
+
+    assert outcome.response.status == 200
+    assert len(queue.messages) == 7
+    assert {e.type for e in sink.events} == {EventType.DELIVERY_STATUS, EventType.STANDBY}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["messenger_standby.json", "messenger_delivery.json", "messenger_read.json", "messenger_take_thread_control.json"],
+)
+def test_standby_delivery_and_handover_payloads_are_acknowledged_without_a_message_to_answer(name):
+    ingress, queue, sink = make_ingress_with_sink()
+
+    assert receive(ingress, Channel.MESSENGER, raw(name)).response.status == 200
+    assert queue.messages == []
+    assert sink.events
+
+
+def test_an_echo_is_neither_answered_nor_counted():
+    ingress, queue, sink = make_ingress_with_sink()
+    payload = json.loads(raw("messenger_echo_and_text.json"))
+    payload["entry"][0]["messaging"] = payload["entry"][0]["messaging"][:1]  # the echo alone
+    body = json.dumps(payload).encode()
+
+    assert receive(ingress, Channel.MESSENGER, body).response.status == 200
+    assert (queue.messages, sink.events) == ([], [])
+
+
+def test_events_without_a_platform_time_are_stamped_with_the_time_received():
+    ingress, _, sink = make_ingress_with_sink()
+
+    receive(ingress, Channel.WHATSAPP, raw("whatsapp_errors.json"))
+
+    assert [e.occurred_at for e in sink.events] == [1_795_600_000]
+
+
+class BrokenSink:
+    def emit(self, events):
+        raise EventSinkError("firehose unavailable")
+
+
+def test_a_failing_event_sink_does_not_cost_the_customers_messages_or_a_redelivery():
+    ingress, queue, _ = make_ingress_with_sink(BrokenSink())
+
+    outcome = receive(ingress, Channel.WHATSAPP, raw("whatsapp_batched_mixed_kinds.json"))
+
+    assert outcome.response.status == 200
+    assert len(queue.messages) == 6
+
+
+class FailingQueue:
+    def put(self, messages):
+        raise QueueError("inbound queue unavailable")
+
+
+def test_when_the_queue_fails_no_events_are_emitted_so_the_redelivery_does_not_count_them_twice():
+    sink = InMemoryEventSink()
+    ingress = WebhookIngress(lambda: CREDENTIALS, FailingQueue(), events=sink)
+
+    with pytest.raises(QueueError):
+        receive(ingress, Channel.WHATSAPP, raw("whatsapp_batched_mixed_kinds.json"))
+    assert sink.events == []
+
+
+def test_without_a_sink_events_go_to_the_log():
+    queue = InMemoryInboundQueue()
+    ingress = WebhookIngress(lambda: CREDENTIALS, queue)  # the constructor wiring uses today
+
+    outcome = receive(ingress, Channel.WHATSAPP, raw("whatsapp_status_failed.json"))
+
+    assert (outcome.response.status, outcome.events) == (200, 1)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"1" * 5000,  # an integer longer than Python converts
+        b"[" * 100_000 + b"]" * 100_000,  # nesting deeper than the parser goes
+        b'{"object": "page", "entry": [] \xff}',  # not UTF-8
+        b"",
+    ],
+)
+def test_bodies_json_cannot_read_are_400_never_500(body):
+    ingress, queue, _ = make_ingress_with_sink()
+
+    assert receive(ingress, Channel.WHATSAPP, body).response.status == 400
+    assert queue.messages == []
+
+
+def test_a_signed_payload_for_the_other_channel_is_acknowledged_and_ignored():
+    ingress, queue, sink = make_ingress_with_sink()
+
+    outcome = receive(ingress, Channel.MESSENGER, raw("whatsapp_text.json"))
+
+    assert (outcome.response.status, outcome.reason) == (200, "unknown_payload")
+    assert (queue.messages, sink.events) == ([], [])

@@ -1,12 +1,13 @@
-"""The normalised inbound message every platform event becomes, and the reply the dialogue produces."""
+"""The normalised inbound message every customer event becomes, whatever its kind or channel."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Channel(StrEnum):
@@ -16,6 +17,182 @@ class Channel(StrEnum):
 
 class MessageKind(StrEnum):
     TEXT = "text"
+    BUTTON_REPLY = "button_reply"  # WhatsApp interactive reply button: payload = button id, text = its title
+    LIST_REPLY = "list_reply"  # WhatsApp interactive list row: payload = row id, text = its title
+    BUTTON = "button"  # WhatsApp template quick-reply button: payload, text = button label
+    QUICK_REPLY = "quick_reply"  # Messenger quick reply: payload, text = its title
+    POSTBACK = "postback"  # Messenger button, persistent menu or Get Started: payload, text = title
+    LOCATION = "location"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    DOCUMENT = "document"  # WhatsApp document, Messenger file
+    STICKER = "sticker"
+    LINK = "link"  # Messenger "fallback" attachment: a shared link
+    REACTION = "reaction"
+    CONTACTS = "contacts"
+    ORDER = "order"
+    SYSTEM = "system"  # WhatsApp: the customer changed number or identity
+    REFERRAL = "referral"  # Messenger: the customer came back through an m.me link, ad or chat plugin
+    UNSUPPORTED = "unsupported"  # a type the platform (or Parley) cannot show; see errors / unsupported_type
+
+
+# Kinds whose payload names an action directly: no language detection or NLU needed.
+PAYLOAD_KINDS = frozenset(
+    {
+        MessageKind.BUTTON_REPLY,
+        MessageKind.LIST_REPLY,
+        MessageKind.BUTTON,
+        MessageKind.QUICK_REPLY,
+        MessageKind.POSTBACK,
+    }
+)
+# Kinds that carry media; their text is the caption, often empty.
+MEDIA_KINDS = frozenset(
+    {
+        MessageKind.IMAGE,
+        MessageKind.AUDIO,
+        MessageKind.VIDEO,
+        MessageKind.DOCUMENT,
+        MessageKind.STICKER,
+        MessageKind.LINK,
+    }
+)
+
+
+def user_hash(channel: Channel, user_id: str) -> str:
+    """What logs and analytics may say about a user: a short one-way hash, never the number or PSID itself."""
+    return hashlib.sha256(f"{channel}#{user_id}".encode()).hexdigest()[:12]
+
+
+def message_ref(channel: Channel, message_id: str) -> str:
+    """A platform message id as analytics may keep it. A wamid is base64 around the customer's phone number,
+    so it is hashed; whoever records an outbound message's id records this same reference, to join on it."""
+    return hashlib.sha256(f"{channel}:{message_id}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    type: str  # the platform's word: image, audio, video, document, sticker, file, fallback
+    media_id: str = ""  # WhatsApp: fetched with GET /{media-id}; Messenger gives a URL instead
+    mime_type: str = ""
+    sha256: str = ""
+    url: str = ""
+    filename: str = ""
+    title: str = ""  # Messenger fallback: the shared page's title
+    voice: bool = False  # WhatsApp audio recorded as a voice note
+    animated: bool = False
+    sticker_id: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    name: str = ""
+    address: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Reaction:
+    message_id: str  # the message reacted to
+    emoji: str = ""
+    removed: bool = False  # WhatsApp sends an empty emoji, Messenger action "unreact"
+
+
+@dataclass(frozen=True)
+class CatalogOrderItem:
+    product_retailer_id: str
+    quantity: int
+    item_price: str  # as Meta sent it, kept as text so no float rounding creeps into money
+    currency: str
+
+
+@dataclass(frozen=True)
+class CatalogOrder:
+    catalog_id: str
+    items: tuple[CatalogOrderItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferredProduct:
+    """The catalog product a WhatsApp customer asked about ("Message business" on a product)."""
+
+    catalog_id: str
+    product_retailer_id: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    source: str = ""  # Messenger: SHORTLINK, ADS, CUSTOMER_CHAT_PLUGIN…; WhatsApp: ad or post
+    type: str = ""  # Messenger: OPEN_THREAD
+    ref: str = ""  # the ref parameter of the m.me link
+    ad_id: str = ""
+
+
+@dataclass(frozen=True)
+class SystemChange:
+    type: str  # user_changed_number, customer_identity_changed…
+    new_user_id: str = ""  # user_changed_number: the new wa_id
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class PlatformError:
+    code: int
+    title: str = ""
+
+
+_Nested = TypeVar("_Nested")
+
+
+def _build(cls: type[_Nested], data: dict[str, Any]) -> _Nested:
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A field as JSON holds it: nested values as objects, tuples as lists."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+
+
+def _order(data: dict[str, Any]) -> CatalogOrder:
+    items = tuple(_build(CatalogOrderItem, i) for i in data.get("items", ()))
+    return CatalogOrder(catalog_id=data["catalog_id"], items=items)
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "channel": Channel,
+    "kind": MessageKind,
+    "attachments": lambda v: tuple(_build(Attachment, a) for a in v),
+    "location": lambda v: _build(Location, v),
+    "reaction": lambda v: _build(Reaction, v),
+    "order": _order,
+    "referred_product": lambda v: _build(ReferredProduct, v),
+    "referral": lambda v: _build(Referral, v),
+    "system": lambda v: _build(SystemChange, v),
+    "errors": lambda v: tuple(_build(PlatformError, e) for e in v),
+}
+# Always written, as before kinds existed, so a text message's JSON is what it always was.
+_ALWAYS = (
+    "channel",
+    "sender_id",
+    "message_id",
+    "timestamp",
+    "kind",
+    "text",
+    "recipient_id",
+    "profile_name",
+    "locale_hint",
+    "reply_to",
+)
 
 
 @dataclass(frozen=True)
@@ -25,11 +202,22 @@ class InboundMessage:
     message_id: str  # the platform's id: wamid.… or m_…; the unit of exactly-once
     timestamp: int  # seconds since the epoch, as the platform stamped it
     kind: MessageKind = MessageKind.TEXT
-    text: str = ""
+    text: str = ""  # the customer's words: the body, a caption, a button's title
     recipient_id: str = ""  # our WhatsApp phone number id or Messenger page id
     profile_name: str = ""
-    locale_hint: str = ""
-    reply_to: str = ""
+    locale_hint: str = ""  # neither platform's webhook reliably gives one: empty unless known
+    reply_to: str = ""  # id of the earlier message this one answers (WhatsApp context, Messenger reply_to)
+    payload: str = ""  # the action id of a button, list row, quick reply or postback (see PAYLOAD_KINDS)
+    attachments: tuple[Attachment, ...] = ()
+    location: Location | None = None
+    reaction: Reaction | None = None
+    order: CatalogOrder | None = None
+    referred_product: ReferredProduct | None = None
+    referral: Referral | None = None
+    system: SystemChange | None = None
+    errors: tuple[PlatformError, ...] = ()
+    shared_contacts: int = 0  # how many contact cards were shared; their names and numbers are not kept
+    unsupported_type: str = ""  # what the platform says could not be shown (poll_update, template…)
 
     @property
     def conversation_key(self) -> str:
@@ -39,15 +227,18 @@ class InboundMessage:
     @property
     def sender_hash(self) -> str:
         """What logs may say about the sender: a short one-way hash, never the number itself."""
-        return hashlib.sha256(self.conversation_key.encode()).hexdigest()[:12]
+        return user_hash(self.channel, self.sender_id)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data: dict[str, Any] = {name: getattr(self, name) for name in _ALWAYS}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name not in data and value:  # kind-specific fields only when set: small SQS bodies
+                data[f.name] = _plain(value)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> InboundMessage:
         data: dict[str, Any] = json.loads(raw)
-        data["channel"] = Channel(data["channel"])
-        data["kind"] = MessageKind(data.get("kind", MessageKind.TEXT))
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in known})
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: _DECODERS.get(k, _same)(v) for k, v in data.items() if k in known})
