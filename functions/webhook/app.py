@@ -19,7 +19,10 @@ ingress = build_ingress()
 
 
 def _respond(channel: str, outcome: Outcome) -> Response:
-    logger.info("webhook", extra={"channel": channel, "result": outcome.reason, "enqueued": outcome.enqueued})
+    logger.info(
+        "webhook",
+        extra={"channel": channel, "result": outcome.reason, "enqueued": outcome.enqueued, "events": outcome.events},
+    )
     r = outcome.response
     return Response(status_code=r.status, content_type=r.content_type, body=r.body)
 

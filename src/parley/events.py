@@ -16,6 +16,7 @@ class EventType(StrEnum):
     STANDBY = "standby"  # Messenger traffic of a thread another app (e.g. the Page Inbox) owns
     PLATFORM_ERROR = "platform_error"  # WhatsApp errors not tied to a message (e.g. rate limit hit)
     UNHANDLED = "unhandled"  # a field or event kind Parley does not handle: acknowledged, counted
+    SEND_FAILED = "send_failed"  # a reply the platform refused for good (window closed, invalid recipient…)
 
 
 @dataclass(frozen=True)

@@ -2,35 +2,64 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from parley.channels.model import Channel, InboundMessage
+from parley.channels.model import Channel, InboundMessage, PlatformError, message_ref
 from parley.channels.senders import Sender
-from parley.dialogue.service import ConversationService
+from parley.dialogue.service import SILENT_KINDS, ConversationService
+from parley.events import ChannelEvent, EventSink, EventType, LoggingEventSink
 from parley.graph import GraphApiError
 from parley.observability import logger
 
 
 class MessageProcessor:
-    def __init__(self, service: ConversationService, senders: Mapping[Channel, Sender]) -> None:
+    def __init__(
+        self, service: ConversationService, senders: Mapping[Channel, Sender], events: EventSink | None = None
+    ) -> None:
         self._service = service
         self._senders = senders
+        self._events = events or LoggingEventSink()
 
     def process(self, message: InboundMessage) -> dict[str, Any]:
         """Answer one message. Raises to have it retried (storage or a transient send failure); a permanent
-        send failure is logged and not retried, since retrying would never deliver it."""
+        send failure is recorded as an event and not retried, since retrying would never deliver it."""
+        sender = self._senders[message.channel]
+        # Read receipt and typing indicator first: the customer sees at once that they were heard. Not for a
+        # reaction or a number change, which get no answer: "typing…" and then nothing would mislead.
+        if message.kind not in SILENT_KINDS:
+            sender.acknowledge(message)
         turn = self._service.respond(message)
-        outcome = "sent"
+        outcome = "sent" if turn.reply is not None else "no_reply"
         try:
-            self._senders[message.channel].send(message, turn.reply)
+            if turn.reply is not None:
+                sender.send(message, turn.reply)
         except GraphApiError as exc:
             if exc.retryable:
                 raise
             outcome = "send_failed"
             logger.warning(
                 "reply not deliverable",
-                extra={"status": exc.status, "code": exc.code, "sender": message.sender_hash},
+                extra={
+                    "status": exc.status,
+                    "code": exc.code,
+                    "reason": exc.reason.value,
+                    "sender": message.sender_hash,
+                },
+            )
+            self._events.emit(
+                [
+                    ChannelEvent(
+                        channel=message.channel,
+                        type=EventType.SEND_FAILED,
+                        occurred_at=int(time.time()),
+                        user_hash=message.sender_hash,
+                        message_ref=message_ref(message.channel, message.message_id),
+                        status=exc.reason.value,
+                        errors=(PlatformError(exc.code or 0, exc.reason.value),),
+                    )
+                ]
             )
         summary = {
             "outcome": outcome,

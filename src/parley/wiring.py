@@ -12,6 +12,7 @@ from botocore.config import Config
 
 from parley.channels.model import InboundMessage
 from parley.config import CredentialsUnavailableError, MetaCredentials, Settings, load_meta_credentials, load_settings
+from parley.events import LoggingEventSink
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
@@ -64,7 +65,8 @@ def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
 def build_ingress(settings: Settings | None = None) -> WebhookIngress:
     settings = settings or load_settings()
     queue = SqsInboundQueue(aws_client("sqs", settings), settings.inbound_queue_url)
-    return WebhookIngress(credentials_provider(settings), queue)
+    # Delivery statuses and handover events go to the log for now; analytics will stream them.
+    return WebhookIngress(credentials_provider(settings), queue, events=LoggingEventSink())
 
 
 @dataclass(frozen=True)
@@ -128,12 +130,12 @@ class FulfillmentRuntime:
             idempotent_function,
         )
 
-        from parley.channels.model import Channel
-        from parley.channels.senders import MessengerSender, Sender, WhatsAppSender
+        from parley.channels.senders import build_senders
         from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
         from parley.data.tables import bind_models
         from parley.dialogue.language_policy import ConversationLanguage
         from parley.dialogue.service import ConversationService
+        from parley.events import LoggingEventSink
         from parley.fulfillment import MessageProcessor
         from parley.graph import GraphClient
 
@@ -151,12 +153,8 @@ class FulfillmentRuntime:
             order_ids=parts.order_ids,
         )
         credentials = credentials_provider(settings)
-        graph = GraphClient(settings.graph_api_url, settings.graph_api_version, settings.graph_timeout_seconds)
-        senders: dict[Channel, Sender] = {
-            Channel.WHATSAPP: WhatsAppSender(graph, credentials),
-            Channel.MESSENGER: MessengerSender(graph, credentials),
-        }
-        self.processor = MessageProcessor(service, senders)
+        senders = build_senders(settings, GraphClient.from_settings(settings), credentials)
+        self.processor = MessageProcessor(service, senders, LoggingEventSink())
         # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform
         # message id, kept for idempotency_days, makes every message answered at most once.
         self.idempotency = IdempotencyConfig(

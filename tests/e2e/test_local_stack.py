@@ -63,7 +63,7 @@ def test_unknown_number_sees_no_order(session):
 
 
 def test_unsigned_and_wrongly_signed_posts_are_401_and_unanswered(session):
-    before = len(session.graph.requests)
+    before = len(session.graph.replies)
     url = session.webhook_url(Channel.WHATSAPP)
     payload = whatsapp_text(EMILY, "where is my order?")
 
@@ -73,7 +73,7 @@ def test_unsigned_and_wrongly_signed_posts_are_401_and_unanswered(session):
 
 
 def test_metas_retry_of_a_delivered_message_gets_no_second_reply(session):
-    before = len(session.graph.requests)
+    before = len(session.graph.replies)
     payload = whatsapp_text(EMILY, "where is ORD-104233?", message_id="wamid.RETRIED-ONCE-0001")
     url = session.webhook_url(Channel.WHATSAPP)
 

@@ -93,7 +93,7 @@ def test_a_bad_file_is_refused_with_line_numbers_and_nothing_imported(env, tmp_p
 
 
 def test_serve_answers_a_signed_whatsapp_post_in_the_customers_language(served, graph):
-    before = len(graph.requests)
+    before = len(graph.replies)
 
     status = post_signed(
         f"{served}/webhook/whatsapp",
@@ -114,7 +114,7 @@ def test_serve_refuses_unsigned_posts(served):
 
 
 def test_serve_does_not_reveal_another_customers_order(served, graph):
-    before = len(graph.requests)
+    before = len(graph.replies)
 
     post_signed(f"{served}/webhook/whatsapp", whatsapp_text("34612345678", "where is ORD-104233?"), "e2e-app-secret")
     [reply] = graph.wait_for(before + 1, timeout=10)[before:]

@@ -27,13 +27,13 @@ def test_two_concurrent_deliveries_of_one_message_produce_one_reply(fulfillment,
     for thread in threads:
         thread.join(timeout=20)
 
-    assert len(graph.requests) == 1
+    assert len(graph.replies) == 1
     # The delivery that found the message in progress is handed back to SQS, not answered or dropped...
     assert sorted(len(ids) for ids in retried.values()) == [0, 1]
     # ...and when SQS redelivers it, the message is already answered: success, and still one reply.
     graph.delay_seconds = 0
     assert invoke(fulfillment, message, attempt=2) == []
-    assert len(graph.requests) == 1
+    assert len(graph.replies) == 1
 
 
 def test_a_redelivery_after_a_crash_mid_processing_is_answered(fulfillment, graph):
@@ -43,7 +43,7 @@ def test_a_redelivery_after_a_crash_mid_processing_is_answered(fulfillment, grap
     assert invoke(fulfillment, message) != []  # failed before any reply was sent
     assert invoke(fulfillment, message, attempt=1) == []
 
-    assert len(graph.requests) == 1
+    assert len(graph.replies) == 1
 
 
 def test_messages_of_one_customer_in_one_batch_are_answered_in_order(fulfillment, graph):
@@ -52,7 +52,7 @@ def test_messages_of_one_customer_in_one_batch_are_answered_in_order(fulfillment
 
     assert invoke(fulfillment, *messages) == []
 
-    assert len(graph.requests) == 3
-    assert "Emily" in graph.requests[0].text
-    assert "1Z999AA10123456784" in graph.requests[1].text
-    assert "welcome" in graph.requests[2].text.lower()
+    assert len(graph.replies) == 3
+    assert "Emily" in graph.replies[0].text
+    assert "1Z999AA10123456784" in graph.replies[1].text
+    assert "welcome" in graph.replies[2].text.lower()

@@ -12,7 +12,7 @@ from support.fulfillment import BOB, EMILY, invoke
 def test_whatsapp_reply_is_sent_to_the_customers_number_through_the_send_endpoint(fulfillment, graph):
     assert invoke(fulfillment, inbound("where is ORD-104233?", sender=EMILY.phone)) == []
 
-    [sent] = graph.requests
+    [sent] = graph.replies
     assert sent.path == "/v21.0/106540352242922/messages"
     assert sent.authorization == "Bearer wa-token"
     assert sent.body["messaging_product"] == "whatsapp"
@@ -28,7 +28,7 @@ def test_messenger_reply_goes_to_the_psid_as_a_response(fulfillment, graph):
 
     assert invoke(fulfillment, message) == []
 
-    [sent] = graph.requests
+    [sent] = graph.replies
     assert sent.path == "/v21.0/110938475629384/messages"
     assert sent.authorization == "Bearer page-token"
     assert sent.body["recipient"] == {"id": EMILY.messenger_psid}
@@ -43,13 +43,13 @@ def test_a_redelivered_message_is_answered_once(fulfillment, graph):
     invoke(fulfillment, message)
     invoke(fulfillment, message)
 
-    assert len(graph.requests) == 1
+    assert len(graph.replies) == 1
 
 
 def test_a_customer_never_receives_another_customers_order(fulfillment, graph):
     invoke(fulfillment, inbound("where is ORD-104999?", sender=EMILY.phone))
 
-    text = graph.requests[0].text
+    text = graph.replies[0].text
     assert "FedEx" not in text and "7777" not in text and "Bob" not in text
 
 
@@ -60,9 +60,9 @@ def test_a_transient_send_failure_is_reported_and_the_retry_answers_once(fulfill
     failed = invoke(fulfillment, message)
 
     assert failed == [f"sqs-0-{message.message_id}"]
-    assert graph.requests == []
+    assert graph.replies == []
     assert invoke(fulfillment, message) == []
-    assert len(graph.requests) == 1
+    assert len(graph.replies) == 1
 
 
 def test_a_failing_customer_does_not_hold_up_others_but_keeps_their_own_order(fulfillment, graph):
@@ -74,14 +74,14 @@ def test_a_failing_customer_does_not_hold_up_others_but_keeps_their_own_order(fu
     failed = invoke(fulfillment, first, second, other)
 
     assert failed == [f"sqs-0-{first.message_id}", f"sqs-1-{second.message_id}"]
-    assert [r.recipient for r in graph.requests] == [BOB.phone]
+    assert [r.recipient for r in graph.replies] == [BOB.phone]
 
 
 def test_a_permanent_send_error_is_not_retried(fulfillment, graph):
     graph.failures.append((400, {"error": {"message": "Invalid parameter", "code": 100}}))
 
     assert invoke(fulfillment, inbound("where is ORD-104233?", sender=EMILY.phone)) == []
-    assert graph.requests == []
+    assert graph.replies == []
 
 
 def test_a_storage_failure_leaves_the_message_to_be_retried(fulfillment, graph, monkeypatch):
@@ -91,7 +91,7 @@ def test_a_storage_failure_leaves_the_message_to_be_retried(fulfillment, graph, 
     message = inbound("where is ORD-104233?", sender=EMILY.phone)
 
     assert invoke(fulfillment, message) == [f"sqs-0-{message.message_id}"]
-    assert graph.requests == []
+    assert graph.replies == []
 
 
 def test_processed_message_records_expire_after_at_least_seven_days(fulfillment, aws):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from parley.channels.model import Channel
+from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.records import OrderStatus
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
@@ -162,3 +162,58 @@ def test_small_talk_as_a_first_message_is_answered_with_the_welcome_alone(servic
 
     assert text.startswith("Hi Emily!")
     assert "Goodbye" not in text
+
+
+def test_a_tapped_order_button_is_answered_from_its_payload_in_the_conversations_language(service):
+    service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone))
+    emily_order_button = inbound("ORD-104233", sender=LUCIA.phone, kind=MessageKind.BUTTON_REPLY,
+                                 payload="order:ORD-104233")  # fmt: skip
+    own_order_button = inbound("Order", sender=LUCIA.phone, kind=MessageKind.BUTTON_REPLY, payload="order:ORD-200311")
+
+    other = service.respond(emily_order_button)
+    own = service.respond(own_order_button)
+
+    assert other.intent is Intent.ORDER_STATUS and other.confidence == 1.0
+    assert "No encuentro" in other.reply.text and "UPS" not in other.reply.text
+    assert "Su pedido ORD-200311" in own.reply.text
+
+
+def test_other_open_orders_are_offered_as_choices_that_lead_straight_to_them(service):
+    third = order(
+        EMILY, order_id="ORD-104260", status=OrderStatus.PROCESSING, placed_at=datetime(2026, 11, 23, tzinfo=UTC)
+    )
+    service._orders.items[third.order_id] = third
+
+    reply = service.respond(inbound("where is my order?", sender=EMILY.phone)).reply
+
+    assert "ORD-104260" in reply.text
+    assert [(c.id, c.title) for c in reply.choices] == [("order:ORD-104233", "ORD-104233")]
+
+
+def test_a_photo_without_a_caption_gets_a_helpful_answer_in_the_customers_language(service):
+    service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone))
+
+    turn = service.respond(inbound("", sender=LUCIA.phone, kind=MessageKind.IMAGE))
+
+    assert "fotos" in turn.reply.text
+
+
+def test_a_caption_counts_as_the_customers_words(service):
+    turn = service.respond(inbound("where is ORD-104233?", sender=EMILY.phone, kind=MessageKind.IMAGE))
+
+    assert "1Z999AA10123456784" in turn.reply.text
+
+
+@pytest.mark.parametrize("kind", [MessageKind.REACTION, MessageKind.SYSTEM])
+def test_reactions_and_number_changes_get_no_reply(service, kind):
+    service.respond(inbound("hello", sender=EMILY.phone))
+
+    assert service.respond(inbound("", sender=EMILY.phone, kind=kind)).reply is None
+
+
+def test_a_referral_opening_a_conversation_gets_the_welcome_alone(service):
+    first = service.respond(inbound("", sender=EMILY.phone, kind=MessageKind.REFERRAL))
+    again = service.respond(inbound("", sender=EMILY.phone, kind=MessageKind.REFERRAL))
+
+    assert first.reply.text.startswith("Hi Emily!")
+    assert again.reply is None

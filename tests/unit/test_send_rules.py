@@ -147,3 +147,18 @@ def test_send_settings_have_defaults_and_are_configurable():
 def test_malformed_send_settings_fail_fast(env):
     with pytest.raises(ConfigError):
         load_settings(env)
+
+
+def test_a_message_stamped_long_before_it_reached_us_counts_from_when_it_arrived():
+    from datetime import UTC, datetime, timedelta
+
+    from parley.channels.window import MessagingWindow, last_customer_message_at, messaging_window
+
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    arrived = int((now - timedelta(seconds=2)).timestamp())
+    replayed = int(datetime(2023, 11, 14, tzinfo=UTC).timestamp())
+    late = int((now - timedelta(days=2)).timestamp())
+
+    assert messaging_window(last_customer_message_at(replayed, now, arrived), now) is MessagingWindow.OPEN
+    # A genuine late delivery (Meta retried for two days) is still two days old: the window is closed.
+    assert messaging_window(last_customer_message_at(late, now, arrived), now) is MessagingWindow.HUMAN_AGENT

@@ -218,6 +218,7 @@ class InboundMessage:
     errors: tuple[PlatformError, ...] = ()
     shared_contacts: int = 0  # how many contact cards were shared; their names and numbers are not kept
     unsupported_type: str = ""  # what the platform says could not be shown (poll_update, template…)
+    received_at: int = 0  # seconds since the epoch when our webhook took it; 0 when unknown
 
     @property
     def conversation_key(self) -> str:

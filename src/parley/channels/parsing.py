@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from parley.channels.model import (
@@ -145,7 +145,8 @@ class _Found:
         self.event(EventType.UNHANDLED, occurred_at, user, detail=_word(what) or "unknown")
 
     def result(self) -> ParsedPayload:
-        return ParsedPayload(tuple(self.messages), tuple(self.events))
+        stamped = tuple(replace(m, received_at=self.received_at) for m in self.messages)
+        return ParsedPayload(stamped, tuple(self.events))
 
 
 # WhatsApp Cloud API ------------------------------------------------------------------------------------------

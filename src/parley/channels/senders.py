@@ -158,7 +158,7 @@ class WhatsAppSender:
     def send(self, to: InboundMessage, reply: Reply) -> None:
         path, token = self._route(to)
         now = self._now()
-        if messaging_window(last_customer_message_at(to.timestamp, now), now) is MessagingWindow.OPEN:
+        if messaging_window(last_customer_message_at(to.timestamp, now, to.received_at), now) is MessagingWindow.OPEN:
             bodies = whatsapp_render.render(reply, to.sender_id)
         elif self._template_name:
             # Free-form text is never sent outside the window: the template invites the customer back.
@@ -209,7 +209,7 @@ class MessengerSender:
 
     def _window(self, to: InboundMessage) -> MessagingWindow:
         now = self._now()
-        return messaging_window(last_customer_message_at(to.timestamp, now), now)
+        return messaging_window(last_customer_message_at(to.timestamp, now, to.received_at), now)
 
     def _post_all(self, to: InboundMessage, reply: Reply, messaging: dict[str, str]) -> None:
         token = self._token()

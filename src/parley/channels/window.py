@@ -11,6 +11,9 @@ from enum import StrEnum
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
 # Messenger's HUMAN_AGENT tag lets a person answer for up to 7 days after the customer's last message.
 HUMAN_AGENT_WINDOW = timedelta(days=7)
+# Meta stops redelivering a webhook after about 7 days. A message stamped longer before it reached us is not a
+# late delivery but a replay or a wrong clock: the time we received it is then the better evidence.
+MAX_REDELIVERY = timedelta(days=7)
 
 
 class MessagingWindow(StrEnum):
@@ -23,13 +26,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def last_customer_message_at(timestamp: int, now: datetime) -> datetime:
-    """When the customer wrote, from the platform's timestamp in seconds.
+def last_customer_message_at(timestamp: int, now: datetime, received_at: int = 0) -> datetime:
+    """When the customer wrote, from the platform's timestamp in seconds and when our webhook received it.
 
-    A message without a timestamp (0) is being answered as it arrives, so it counts as written now."""
+    A message without a timestamp (0) counts as written when received (or now, if that is unknown too)."""
+    received = datetime.fromtimestamp(received_at, UTC) if received_at > 0 else None
     if timestamp <= 0:
-        return now
-    return datetime.fromtimestamp(timestamp, UTC)
+        return received or now
+    written = datetime.fromtimestamp(timestamp, UTC)
+    if received is not None and received - written > MAX_REDELIVERY:
+        return received
+    return written
 
 
 def messaging_window(last_customer_message: datetime, now: datetime) -> MessagingWindow:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from parley.channels.model import InboundMessage
-from parley.channels.replies import Reply
+from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, InboundMessage, MessageKind
+from parley.channels.replies import Choice, Reply
 from parley.data.records import Customer
 from parley.data.repositories import (
     ConversationRepository,
@@ -35,11 +35,21 @@ _NOT_YET = {
 }
 
 
+# Payloads of the choices Parley offers: "<action>:<argument>". They come back when a choice is tapped.
+ORDER_PAYLOAD = "order:"
+INTENT_PAYLOAD = "intent:"
+# Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
+_UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
+# Kinds that need no answer: a reaction to our message, a number change, a customer returning via a link.
+SILENT_KINDS = frozenset({MessageKind.REACTION, MessageKind.SYSTEM, MessageKind.REFERRAL})
+
+
 @dataclass(frozen=True)
 class Turn:
-    """What one message led to: the reply, and what analytics and logs may know about it (no content)."""
+    """What one message led to: the reply (None: nothing to say), and what analytics and logs may know
+    about it (no content)."""
 
-    reply: Reply
+    reply: Reply | None
     language: str
     intent: Intent
     confidence: float
@@ -73,27 +83,33 @@ class ConversationService:
         state = state or ConversationState(conversation_id=message.conversation_key)
         # Looked up on every message: a sender linked to a customer since the last message is recognised.
         customer = self._customers.by_channel_id(message.channel, message.sender_id)
-        language = self._language.choose(message.text, state.language, customer.language if customer else None)
+        customer_language = customer.language if customer else None
+        if message.kind in PAYLOAD_KINDS or not message.text.strip():
+            # A tapped button says nothing about language; neither does a photo without a caption.
+            language = self._language.choose("", state.language, customer_language)
+        else:
+            language = self._language.choose(message.text, state.language, customer_language)
         catalog = self._catalogs[language]
-
-        classification = self._intents.classify(message.text)
-        order_id = self._order_ids.find(message.text)
-        intent = classification.intent
-        # A bare order number, or one with little else around it, means "what about this order?"
-        small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
-        if order_id and intent not in small_talk and (intent is Intent.OUT_OF_SCOPE or classification.confidence < 0.8):
-            intent = Intent.ORDER_STATUS
+        intent, confidence, order_id = self._understand(message)
 
         parts: list[str] = []
+        choices: tuple[Choice, ...] = ()
         last_order_id = state.last_order_id
-        if first_message:
+        silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
+        if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
-        if intent in {Intent.GREETING, Intent.THANKS, Intent.GOODBYE} and first_message:
+        if silent or message.kind is MessageKind.REFERRAL:
+            pass  # nothing to answer (a referral on a new conversation gets the welcome alone)
+        elif message.kind in _UNREADABLE or (message.kind in MEDIA_KINDS and not message.text.strip()):
+            parts.append(catalog.render("media.unsupported"))
+        elif message.kind is MessageKind.ORDER:
+            parts.append(catalog.render("not_yet"))
+        elif intent in {Intent.GREETING, Intent.THANKS, Intent.GOODBYE} and first_message:
             pass  # "ok", "thanks" or "hi" as a first message: the welcome is the whole answer
         elif intent is Intent.GREETING:
             parts.append(self._greeting(catalog, customer))
         elif intent is Intent.ORDER_STATUS:
-            text, last_order_id = self._order_status(catalog, customer, order_id, state.last_order_id)
+            text, last_order_id, choices = self._order_status(catalog, customer, order_id, state.last_order_id)
             parts.append(text)
         elif intent is Intent.THANKS:
             parts.append(catalog.render("thanks"))
@@ -114,12 +130,30 @@ class ConversationService:
             )
         )
         return Turn(
-            reply=Reply("\n\n".join(parts)),
+            reply=Reply("\n\n".join(parts), choices=choices) if parts else None,
             language=language,
             intent=intent,
-            confidence=classification.confidence,
+            confidence=confidence,
             known_customer=customer is not None,
         )
+
+    def _understand(self, message: InboundMessage) -> tuple[Intent, float, str | None]:
+        """The intent, its confidence and an order id: from a tapped choice's payload when there is one
+        (no NLU needed), otherwise from the words."""
+        payload = message.payload if message.kind in PAYLOAD_KINDS else ""
+        if payload.startswith(ORDER_PAYLOAD):
+            return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
+        if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
+            return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
+        # A business's own template buttons carry payloads we do not know: their title is the customer's words.
+        classification = self._intents.classify(message.text)
+        order_id = self._order_ids.find(message.text)
+        intent = classification.intent
+        # A bare order number, or one with little else around it, means "what about this order?"
+        small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
+        if order_id and intent not in small_talk and (intent is Intent.OUT_OF_SCOPE or classification.confidence < 0.8):
+            intent = Intent.ORDER_STATUS
+        return intent, classification.confidence, order_id
 
     @staticmethod
     def _welcome(catalog: Catalog, customer: Customer | None) -> str:
@@ -135,9 +169,9 @@ class ConversationService:
 
     def _order_status(
         self, catalog: Catalog, customer: Customer | None, order_id: str | None, remembered: str | None
-    ) -> tuple[str, str | None]:
+    ) -> tuple[str, str | None, tuple[Choice, ...]]:
         if customer is None:
-            return catalog.render("identity.unknown"), None
+            return catalog.render("identity.unknown"), None, ()
         today = self._clock().date()
         wanted = order_id or remembered
         if wanted:
@@ -145,13 +179,16 @@ class ConversationService:
             # Someone else's order and a missing one get the same answer: nothing about it leaks.
             if order is None or order.customer_id != customer.customer_id:
                 if order_id:
-                    return catalog.render("order.not_found", order_id=order_id), remembered
+                    return catalog.render("order.not_found", order_id=order_id), remembered, ()
             else:
-                return describe_order(order, catalog, today), order.order_id
+                return describe_order(order, catalog, today), order.order_id, ()
         chosen, others = pick_order(self._orders.for_customer(customer.customer_id))
         if chosen is None:
-            return catalog.render("order.none"), None
+            return catalog.render("order.none"), None, ()
         text = describe_order(chosen, catalog, today)
+        choices: tuple[Choice, ...] = ()
         if others and not remembered:
             text += "\n" + catalog.render("order.others", order_ids=", ".join(o.order_id for o in others))
-        return text, chosen.order_id
+            # One tap asks about another order: its payload goes straight to the answer, no NLU involved.
+            choices = tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id) for o in others)
+        return text, chosen.order_id, choices

@@ -27,16 +27,44 @@ class SentRequest:
         return str(self.body.get("recipient", {}).get("id", ""))
 
     @property
+    def is_reply(self) -> bool:
+        """A message the customer reads, not a read receipt, typing indicator or handover call."""
+        return "sender_action" not in self.body and "status" not in self.body and "target_app_id" not in self.body
+
+    @property
+    def choices(self) -> list[str]:
+        """The titles of buttons, list rows or quick replies offered with the message."""
+        interactive = self.body.get("interactive") or {}
+        action = interactive.get("action") or {}
+        titles = [b.get("reply", {}).get("title", "") for b in action.get("buttons", [])]
+        titles += [r.get("title", "") for sec in action.get("sections", []) for r in sec.get("rows", [])]
+        message = self.body.get("message") or {}
+        titles += [q.get("title", "") for q in message.get("quick_replies", [])]
+        buttons = (message.get("attachment") or {}).get("payload", {}).get("buttons", [])
+        return titles + [b.get("title", "") for b in buttons]
+
+    @property
     def text(self) -> str:
-        if "text" in self.body and isinstance(self.body["text"], dict):
+        """What the customer reads: the text, an interactive message's body, or a template's name."""
+        if isinstance(self.body.get("text"), dict):
             return str(self.body["text"].get("body", ""))
-        return str(self.body.get("message", {}).get("text", ""))
+        if "interactive" in self.body:
+            return str((self.body["interactive"].get("body") or {}).get("text", ""))
+        if "template" in self.body:
+            return f"[template {self.body['template'].get('name', '')}]"
+        message = self.body.get("message") or {}
+        if "text" in message:
+            return str(message["text"])
+        return str((message.get("attachment") or {}).get("payload", {}).get("text", ""))
 
 
 class RecordingGraphApi(BackgroundHttpServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.requests: list[SentRequest] = []
-        self.failures: list[tuple[int, dict[str, Any]]] = []  # canned errors, answered first-in first-out
+        # Canned errors, answered first-in first-out: `failures` to replies, `ack_failures` to read receipts,
+        # typing indicators and handovers (so a test can fail one kind without the other taking its turn).
+        self.failures: list[tuple[int, dict[str, Any]]] = []
+        self.ack_failures: list[tuple[int, dict[str, Any]]] = []
         self.delay_seconds = 0.0  # a slow Graph API, to make concurrent work overlap
         self._changed = threading.Condition()
         outer = self
@@ -66,10 +94,11 @@ class RecordingGraphApi(BackgroundHttpServer):
     def _answer(self, path: str, authorization: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
+        request = SentRequest(path, authorization, body, time.monotonic())
         with self._changed:
-            if self.failures:
-                return self.failures.pop(0)
-            request = SentRequest(path, authorization, body, time.monotonic())
+            canned = self.failures if request.is_reply else self.ack_failures
+            if canned:
+                return canned.pop(0)
             self.requests.append(request)
             self._changed.notify_all()
         if body.get("messaging_product") == "whatsapp":
@@ -80,13 +109,24 @@ class RecordingGraphApi(BackgroundHttpServer):
             }
         return 200, {"recipient_id": request.recipient, "message_id": f"m_local{uuid.uuid4().hex}"}
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[SentRequest]:
-        """Block until at least `count` requests have arrived (or the timeout passes); return them all."""
+    @property
+    def replies(self) -> list[SentRequest]:
+        """The messages sent to customers, without read receipts, typing indicators and handovers."""
+        with self._changed:
+            return [r for r in self.requests if r.is_reply]
+
+    def wait_for(self, count: int, timeout: float = 10.0, replies_only: bool = True) -> list[SentRequest]:
+        """Block until at least `count` replies (or requests of any kind) have arrived, or the timeout passes;
+        return them."""
+
+        def arrived() -> list[SentRequest]:
+            return [r for r in self.requests if r.is_reply or not replies_only]
+
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len(self.requests) < count:
+            while len(arrived()) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._changed.wait(remaining)
-            return list(self.requests)
+            return arrived()

@@ -74,15 +74,17 @@ class LocalSession:
         return post_signed(self.webhook_url(channel), payload, self.app_secret if signed else None)
 
     def say(self, channel: Channel, sender: str, text: str, timeout: float = 10.0) -> Exchange:
-        before = len(self.graph.requests)
+        before = len(self.graph.replies)
         started = time.monotonic()
         result = self.post(channel, sender, text)
         replies: list[SentRequest] = []
         if result.status == 200:
-            replies = self.graph.wait_for(before + 1, timeout)[before:]
+            self.graph.wait_for(before + 1, timeout)
+            seconds = time.monotonic() - started
             # Long replies arrive in parts; give the rest a moment.
             time.sleep(0.05)
-            replies = [r for r in self.graph.requests[before:] if r.recipient == sender]
+            replies = [r for r in self.graph.replies[before:] if r.recipient == sender]
+            return Exchange(result.status, replies, seconds)
         return Exchange(result.status, replies, time.monotonic() - started)
 
     def verify(self, channel: Channel, token: str, challenge: str) -> tuple[int, str]:
