@@ -28,7 +28,8 @@ def run(sender: str, messenger: bool = False) -> int:
             if not exchange.replies:
                 print(f"(no reply; webhook answered HTTP {exchange.status})")
             for reply in exchange.replies:
-                print(f"parley ‹ {reply.text}\n", flush=True)
+                buttons = "  ".join(f"[ {c} ]" for c in reply.choices)
+                print(f"parley ‹ {reply.text}" + (f"\n         {buttons}" if buttons else "") + "\n", flush=True)
     finally:
         session.stop()
     return 0

@@ -68,6 +68,9 @@ def run() -> int:
             text = "\n".join(r.text for r in exchange.replies)
             if exchange.replies:
                 _print_reply(text)
+                choices = [c for r in exchange.replies for c in r.choices]
+                if choices:
+                    print("             " + "  ".join(f"[ {c} ]" for c in choices))
                 print(f"             (HTTP {exchange.status}; answered in {exchange.seconds:.2f} s)")
             else:
                 print(f"  (no reply; webhook answered HTTP {exchange.status})")
