@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import statistics
@@ -48,6 +49,10 @@ def _import_ms(code: str, runs: int = 7) -> float:
 
 
 def webhook_import() -> None:
+    # The layer ships bytecode (compileall in infra/layer/Makefile), so compile ours as it does; without this,
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would charge every run for compiling the sources.
+    compileall.compile_dir(ROOT / "src" / "parley", quiet=1)
+    compileall.compile_dir(ROOT / "functions", quiet=1)
     handler = (
         "import importlib.util as u; s = u.spec_from_file_location('app', 'functions/webhook/app.py');"
         " m = u.module_from_spec(s); s.loader.exec_module(m)"
