@@ -5,37 +5,18 @@ every reply within its platform's limits, and never a 5xx."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.parsing import PARSERS
 from parley.dialogue.service import SILENT_KINDS
 from parley.local.graph_standin import SentRequest
 from parley.local.payloads import post_signed
-from parley.local.session import LocalSession
 
 EVENTS = sorted((Path(__file__).resolve().parents[1] / "events").glob("*.json"))
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[LocalSession]:
-    saved = dict(os.environ)
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "POWERTOOLS_LOG_LEVEL": "WARNING"})  # fmt: skip
-    for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    running = LocalSession().start()
-    yield running
-    running.stop()
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def fresh(value: Any, now: float) -> Any:

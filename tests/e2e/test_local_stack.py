@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 
 from parley.channels.model import Channel
 from parley.local.payloads import post_signed, whatsapp_text
-from parley.local.session import LocalSession
 
 EMILY, LUCIA, STRANGER = "14155550123", "34612345678", "12025550199"
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[LocalSession]:
-    saved = dict(os.environ)
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "POWERTOOLS_LOG_LEVEL": "WARNING"})  # fmt: skip
-    for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    running = LocalSession().start()
-    yield running
-    running.stop()
-    os.environ.clear()
-    os.environ.update(saved)
 
 
 def test_english_customer_gets_their_order_from_the_data(session):
