@@ -121,3 +121,6 @@ if __name__ == "__main__":
     webhook_import()
     webhook_request()
     round_trip()
+    from nlu import run as nlu_figures  # bench/ is the script's own directory
+
+    nlu_figures()

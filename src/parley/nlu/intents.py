@@ -89,9 +89,18 @@ class NaiveBayesIntents:
             self._unseen[label] = math.log(1 / denominator)
 
     def classify(self, text: str) -> Classification:
+        label, confidence = self.best_label(text)
+        if label is None:
+            return Classification(Intent.OUT_OF_SCOPE, confidence)
+        intent = Intent(label) if label in Intent.__members__.values() else Intent.OUT_OF_SCOPE
+        return Classification(intent, confidence)
+
+    def best_label(self, text: str) -> tuple[str | None, float]:
+        """The likeliest label learned from the examples and its tempered confidence; None when the text shares
+        nothing with any example or the best label is below the confidence floor (out of scope)."""
         observed = [f for f in features(text) if f in self._vocabulary]
         if not observed:
-            return Classification(Intent.OUT_OF_SCOPE, 1.0)
+            return None, 1.0
         scores = {
             label: prior + sum(self._log_likelihood[label].get(f, self._unseen[label]) for f in observed)
             for label, prior in self._log_prior.items()
@@ -102,7 +111,6 @@ class NaiveBayesIntents:
         weights = {label: math.exp((s - top) * temper) for label, s in scores.items()}
         label = max(weights, key=lambda k: weights[k])
         confidence = weights[label] / sum(weights.values())
-        intent = Intent(label) if label in Intent.__members__.values() else Intent.OUT_OF_SCOPE
         if confidence < self._min_confidence:
-            return Classification(Intent.OUT_OF_SCOPE, 1 - confidence)
-        return Classification(intent, round(confidence, 4))
+            return None, 1 - confidence
+        return label, round(confidence, 4)
