@@ -17,6 +17,7 @@ from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
+    from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
     from parley.language.lexicon import Lexicon
@@ -74,22 +75,26 @@ class UnderstandingParts:
     catalogs: Catalogs
     detector: LangdetectDetector
     lexicon: Lexicon
+    language: ConversationLanguage
     intents: NaiveBayesIntents
     order_ids: OrderIdFinder
 
 
 def understanding_parts(settings: Settings) -> UnderstandingParts:
     """Catalogs, language detector, intent model and entity finders: loaded once per execution environment."""
+    from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import load_catalogs
     from parley.language.detector import LangdetectDetector
     from parley.nlu.entities import OrderIdFinder
     from parley.nlu.intents import NaiveBayesIntents
 
     catalogs = load_catalogs(default_language=settings.default_language)
+    detector, lexicon = LangdetectDetector(catalogs.languages), catalogs.lexicon()
     return UnderstandingParts(
         catalogs=catalogs,
-        detector=LangdetectDetector(catalogs.languages),
-        lexicon=catalogs.lexicon(),
+        detector=detector,
+        lexicon=lexicon,
+        language=ConversationLanguage(detector, lexicon, catalogs.languages, catalogs.default_language),
         intents=NaiveBayesIntents(catalogs.examples()),
         order_ids=OrderIdFinder(settings.order_id_pattern),
     )
@@ -97,14 +102,11 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
-    from parley.dialogue.language_policy import ConversationLanguage
-
     parts = understanding_parts(settings)
-    policy = ConversationLanguage(parts.detector, parts.lexicon, parts.catalogs.languages, settings.default_language)
 
     def understand(text: str) -> dict[str, Any]:
         guess = parts.detector.guess(text)
-        language = policy.identify(text) or (guess.language if guess else None)
+        language = parts.language.identify(text) or (guess.language if guess else None)
         classification = parts.intents.classify(text)
         entities: dict[str, str] = {}
         order_id = parts.order_ids.find(text)
@@ -133,7 +135,6 @@ class FulfillmentRuntime:
         from parley.channels.senders import build_senders
         from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
         from parley.data.tables import bind_models
-        from parley.dialogue.language_policy import ConversationLanguage
         from parley.dialogue.service import ConversationService
         from parley.events import LoggingEventSink
         from parley.fulfillment import MessageProcessor
@@ -148,7 +149,7 @@ class FulfillmentRuntime:
             orders=DynamoOrders(),
             conversations=DynamoConversations(settings.conversation_ttl_days),
             catalogs=catalogs,
-            language=ConversationLanguage(parts.detector, parts.lexicon, catalogs.languages, catalogs.default_language),
+            language=parts.language,
             intents=parts.intents,
             order_ids=parts.order_ids,
         )
