@@ -41,6 +41,7 @@ class Tables:
     products: str = "parley-products"
     conversations: str = "parley-conversations"
     processed_messages: str = "parley-processed-messages"
+    translation_cache: str = "parley-translation-cache"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Tables:

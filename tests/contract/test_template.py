@@ -41,7 +41,7 @@ REGION = "us-east-1"
 FUNCTIONS = ("WebhookFunction", "FulfillmentFunction")
 WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
 BUSINESS_READ_ONLY = ("customers", "invoices", "subscriptions", "products")
-FULFILLMENT_WRITES = ("orders", "conversations", "processed_messages")
+FULFILLMENT_WRITES = ("orders", "conversations", "processed_messages", "translation_cache")
 DYNAMODB_READ_ACTIONS = re.compile(
     r"^dynamodb:(Get|BatchGet|Query|Scan|Describe|ConditionCheck|List|PartiQLSelect)", re.IGNORECASE
 )

@@ -198,6 +198,23 @@ class ProcessedMessageModel(Model):
     status = UnicodeAttribute(null=True)
 
 
+class TranslationCacheModel(Model):
+    """One machine translation, keyed by provider, languages and a SHA-256 of the text: no customer identifiers."""
+
+    class Meta(_Meta):
+        pass
+
+    logical_id: ClassVar[str] = "TranslationCacheTable"
+    point_in_time_recovery: ClassVar[bool] = False
+    ttl_attribute: ClassVar[str | None] = "expires_at"
+
+    key = UnicodeAttribute(hash_key=True)
+    translated = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    created_at = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
 # Settings.tables field name → model.
 MODELS: dict[str, type[Model]] = {
     "customers": CustomerModel,
@@ -207,4 +224,5 @@ MODELS: dict[str, type[Model]] = {
     "products": ProductModel,
     "conversations": ConversationModel,
     "processed_messages": ProcessedMessageModel,
+    "translation_cache": TranslationCacheModel,
 }

@@ -1,0 +1,453 @@
+"""Machine translation for the languages without a catalog: bounded in time, retried once, cached, never fatal.
+
+The layers, outermost first: TranslationPivot (protects spans, applies length limits, never raises) →
+CachingTranslator → CircuitBreaker → DeepTranslatorAdapter (deep-translator, in a worker thread under our deadline).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import random as _random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from parley.language.protect import Protector, TokenLostError
+from parley.observability import logger
+
+PIVOT_LANGUAGE = "en"
+ELLIPSIS = "…"
+
+
+class TranslationError(RuntimeError):
+    """The text could not be translated now (provider error, deadline, open circuit, bad configuration)."""
+
+
+class CircuitOpenError(TranslationError):
+    """The provider failed repeatedly; calls fail fast until the cool-down is over."""
+
+
+class TranslationCacheError(RuntimeError):
+    """The translation cache could not be read or written."""
+
+
+class Translator(Protocol):
+    def translate(self, text: str, source: str, target: str) -> str:
+        """`text` from `source` ("auto" to let the provider detect it) into `target`; raises TranslationError."""
+        ...
+
+
+class Provider(StrEnum):
+    GOOGLE = "google"
+    DEEPL = "deepl"
+    MICROSOFT = "microsoft"
+
+
+@dataclass
+class TranslationStats:
+    """Counts for analytics: calls that reached the provider, cache hits and misses, failures, fallbacks."""
+
+    provider_calls: int = 0
+    retries: int = 0
+    failures: int = 0
+    rejected: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_errors: int = 0
+    fallbacks: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str, amount: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {name: getattr(self, name) for name in self.__dataclass_fields__ if not name.startswith("_")}
+
+
+# ------------------------------------------------------------------------------------------------ provider
+
+
+def _deep_translator_client(provider: Provider, api_key: str | None, source: str, target: str) -> Any:
+    # Imported here, never at module import: deep-translator reads its API keys from the environment when
+    # imported, and the import costs cold-start time on every message that needs no translation.
+    import deep_translator
+
+    if provider is Provider.GOOGLE:
+        return deep_translator.GoogleTranslator(source=source, target=target)
+    if provider is Provider.DEEPL:
+        return deep_translator.DeeplTranslator(api_key=api_key, source=source, target=target, use_free_api=True)
+    # MicrosoftTranslator fetches its language list when built, so it is built inside the deadline too.
+    return deep_translator.MicrosoftTranslator(api_key=api_key, source=source, target=target)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Worth the one retry: throttling, server errors and the network; not bad input, languages or keys."""
+    import requests
+    from deep_translator import exceptions as dt
+
+    transient: tuple[type[BaseException], ...] = (
+        dt.TooManyRequests,
+        dt.ServerException,
+        dt.RequestError,
+        dt.TranslationNotFound,
+        requests.RequestException,
+        ConnectionError,
+    )
+    return isinstance(exc, transient)
+
+
+class DeepTranslatorAdapter:
+    """deep-translator behind Translator, with our deadline (it sets none) and one retry with jitter.
+
+    Each attempt runs in a daemon thread that is abandoned when the deadline passes: deep-translator
+    ignores timeouts, and a hung provider must not hold a Lambda invocation that has a reply to send.
+    """
+
+    def __init__(
+        self,
+        provider: Provider | str = Provider.GOOGLE,
+        api_key: str | None = None,
+        *,
+        deadline_seconds: float = 2.0,
+        retry: bool = True,
+        max_jitter_seconds: float = 0.3,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.monotonic,
+        stats: TranslationStats | None = None,
+    ) -> None:
+        self.provider = Provider(provider)
+        if self.provider is not Provider.GOOGLE and not api_key:
+            # Passed explicitly, so deep-translator never falls back to a key from the environment.
+            raise ValueError(f"the {self.provider} translation provider needs an API key")
+        self._api_key = api_key
+        self._deadline = deadline_seconds
+        self._retry = retry
+        self._max_jitter = max_jitter_seconds
+        self._sleep = sleep
+        self._random = random
+        self._clock = clock
+        self.stats = stats or TranslationStats()
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        give_up_at = self._clock() + self._deadline
+        attempts = 2 if self._retry else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._attempt(text, source, target, give_up_at - self._clock())
+            except TranslationError as exc:
+                remaining = give_up_at - self._clock()
+                transient = exc.__cause__ is not None and _is_transient(exc.__cause__)
+                if attempt == attempts or not transient or remaining <= 0:
+                    self.stats.add("failures")
+                    raise
+                self.stats.add("retries")
+                # Jitter spreads the retries of concurrent Lambdas hitting the same throttled provider.
+                self._sleep(min(self._max_jitter * self._random(), remaining / 2))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, text: str, source: str, target: str, budget: float) -> str:
+        if budget <= 0:
+            raise TranslationError("translation deadline passed")
+        self.stats.add("provider_calls")
+        future: concurrent.futures.Future[str] = concurrent.futures.Future()
+
+        def work() -> None:
+            try:
+                client = _deep_translator_client(self.provider, self._api_key, source, target)
+                future.set_result(client.translate(text))
+            except BaseException as exc:  # handed to the waiting caller, which maps it
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="parley-translate", daemon=True).start()
+        try:
+            result = future.result(timeout=budget)
+        except concurrent.futures.TimeoutError as exc:
+            raise TranslationError(f"{self.provider} gave no translation within {self._deadline:g} s") from exc
+        except Exception as exc:
+            raise TranslationError(f"{self.provider} failed: {type(exc).__name__}") from exc
+        if not isinstance(result, str) or not result.strip():
+            raise TranslationError(f"{self.provider} returned no text")
+        return result
+
+
+# ------------------------------------------------------------------------------------------------ circuit breaker
+
+
+class CircuitState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitBreaker:
+    """After `failure_threshold` failures in a row, fail fast for `cooldown_seconds`, then let one trial through."""
+
+    def __init__(
+        self,
+        inner: Translator,
+        *,
+        failure_threshold: int = 5,
+        cooldown_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        stats: TranslationStats | None = None,
+    ) -> None:
+        self._inner = inner
+        self._threshold = failure_threshold
+        self._cooldown = cooldown_seconds
+        self._clock = clock
+        self.stats = stats or TranslationStats()
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._opened_at: float | None = None
+        self._trial_running = False
+
+    @property
+    def state(self) -> CircuitState:
+        with self._lock:
+            return self._state()
+
+    def _state(self) -> CircuitState:
+        if self._opened_at is None:
+            return CircuitState.CLOSED
+        if self._clock() - self._opened_at >= self._cooldown:
+            return CircuitState.HALF_OPEN
+        return CircuitState.OPEN
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        with self._lock:
+            state = self._state()
+            if state is CircuitState.OPEN or (state is CircuitState.HALF_OPEN and self._trial_running):
+                self.stats.add("rejected")
+                raise CircuitOpenError("translation provider unavailable; circuit open")
+            self._trial_running = state is CircuitState.HALF_OPEN
+        try:
+            result = self._inner.translate(text, source, target)
+        except TranslationError:
+            with self._lock:
+                self._failures += 1
+                if self._trial_running or self._failures >= self._threshold:
+                    if self._opened_at is None or self._trial_running:
+                        logger.warning("translation circuit opened", extra={"failures": self._failures})
+                    self._opened_at = self._clock()
+                self._trial_running = False
+            raise
+        with self._lock:
+            self._failures = 0
+            self._opened_at = None
+            self._trial_running = False
+        return result
+
+
+# ------------------------------------------------------------------------------------------------ cache
+
+
+class TranslationCache(Protocol):
+    def get(self, key: str) -> str | None:
+        """The cached translation, or None; raises TranslationCacheError when the store fails."""
+        ...
+
+    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
+        """Store a translation until `expires_at` (epoch seconds); raises TranslationCacheError."""
+        ...
+
+
+def cache_key(provider: str, source: str, target: str, text: str) -> str:
+    """Provider, languages and a SHA-256 of the text: the key never holds the text itself."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{provider}:{source}:{target}:{digest}"
+
+
+class InMemoryTranslationCache:
+    """TranslationCache in a dict, for tests and the local stack."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self.items: dict[str, tuple[str, str, int]] = {}
+
+    def get(self, key: str) -> str | None:
+        item = self.items.get(key)
+        if item is None or item[2] <= self._clock():
+            return None
+        return item[0]
+
+    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
+        self.items[key] = (translated, provider, expires_at)
+
+
+class DynamoTranslationCache:
+    """TranslationCache in the TranslationCacheTable (TranslationCacheModel); items expire by TTL."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+
+    def get(self, key: str) -> str | None:
+        from pynamodb.exceptions import DoesNotExist, PynamoDBException
+
+        from parley.data.models import TranslationCacheModel
+
+        try:
+            item = TranslationCacheModel.get(key)
+        except DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise TranslationCacheError("translation cache read failed") from exc
+        # DynamoDB deletes expired items within days, not at once.
+        if item.expires_at is not None and item.expires_at <= self._clock():
+            return None
+        return str(item.translated)
+
+    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
+        from pynamodb.exceptions import PynamoDBException
+
+        from parley.data.models import TranslationCacheModel
+
+        item = TranslationCacheModel(
+            key,
+            translated=translated,
+            provider=provider,
+            created_at=int(self._clock()),
+            expires_at=expires_at,
+        )
+        try:
+            item.save()
+        except PynamoDBException as exc:
+            raise TranslationCacheError("translation cache write failed") from exc
+
+
+class CachingTranslator:
+    """Translator that answers repeated texts from a cache; a broken cache only costs a provider call."""
+
+    def __init__(
+        self,
+        inner: Translator,
+        cache: TranslationCache,
+        provider_name: str,
+        *,
+        ttl_days: int = 30,
+        clock: Callable[[], float] = time.time,
+        stats: TranslationStats | None = None,
+    ) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._provider = provider_name
+        self._ttl_seconds = ttl_days * 24 * 3600
+        self._clock = clock
+        self.stats = stats or TranslationStats()
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        key = cache_key(self._provider, source, target, text)
+        try:
+            cached = self._cache.get(key)
+        except TranslationCacheError as exc:
+            self.stats.add("cache_errors")
+            logger.warning("translation cache read failed", extra={"error": type(exc.__cause__).__name__})
+            cached = None
+        if cached is not None:
+            self.stats.add("cache_hits")
+            return cached
+        self.stats.add("cache_misses")
+        translated = self._inner.translate(text, source, target)
+        try:
+            self._cache.put(key, translated, self._provider, int(self._clock()) + self._ttl_seconds)
+        except TranslationCacheError as exc:
+            self.stats.add("cache_errors")
+            logger.warning("translation cache write failed", extra={"error": type(exc.__cause__).__name__})
+        return translated
+
+
+# ------------------------------------------------------------------------------------------------ pivot
+
+
+def truncate(text: str, max_length: int | None) -> str:
+    """At most max_length characters, cut at a word boundary and ended with "…" when cut."""
+    if max_length is None or len(text) <= max_length:
+        return text
+    if max_length <= len(ELLIPSIS):
+        return text[:max_length]
+    cut = text[: max_length - len(ELLIPSIS) + 1]
+    boundary = max(cut.rfind(" "), cut.rfind("\n"))
+    cut = cut[:boundary] if boundary > 0 else cut[:-1]
+    return cut.rstrip(" \n\t,.;:-–—") + ELLIPSIS
+
+
+@dataclass(frozen=True)
+class PivotResult:
+    """`translated` is False when the text came back unchanged because translation failed."""
+
+    text: str
+    translated: bool
+
+
+class TranslationPivot:
+    """Customer text to English for understanding, English replies back; never raises.
+
+    On any failure the input comes back with translated=False: the caller then sends the English reply
+    with the apology from the customer's catalog.
+    """
+
+    def __init__(
+        self,
+        translator: Translator,
+        protector: Protector | None = None,
+        *,
+        stats: TranslationStats | None = None,
+    ) -> None:
+        self._translator = translator
+        self._protector = protector or Protector()
+        self.stats = stats or TranslationStats()
+
+    def to_english(self, text: str, source: str = "auto", product_names: Iterable[str] = ()) -> PivotResult:
+        return self.translate(text, source, PIVOT_LANGUAGE, product_names=product_names)
+
+    def from_english(
+        self,
+        text: str,
+        target: str,
+        *,
+        max_length: int | None = None,
+        product_names: Iterable[str] = (),
+    ) -> PivotResult:
+        result = self.translate(text, PIVOT_LANGUAGE, target, product_names=product_names)
+        return PivotResult(truncate(result.text, max_length), result.translated)
+
+    def translate(self, text: str, source: str, target: str, *, product_names: Iterable[str] = ()) -> PivotResult:
+        if source == target or not text.strip():
+            return PivotResult(text, True)
+        protected = self._protector.protect(text, product_names)
+        if not protected.has_words:
+            return PivotResult(text, True)
+        try:
+            translated = self._translator.translate(protected.text, source, target)
+            return PivotResult(self._protector.restore(protected, translated), True)
+        except TranslationError as exc:
+            logger.warning("translation failed; answering untranslated", extra={"error": type(exc).__name__})
+        except TokenLostError:
+            logger.warning("translation lost a protected value; answering untranslated")
+        self.stats.add("fallbacks")
+        return PivotResult(text, False)
+
+
+def build_translation_pivot(
+    provider: Provider | str,
+    api_key: str | None,
+    cache: TranslationCache,
+    protector: Protector,
+    *,
+    deadline_seconds: float = 2.0,
+    ttl_days: int = 30,
+    stats: TranslationStats | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> TranslationPivot:
+    """The production stack: pivot → cache → circuit breaker → deep-translator, sharing one set of counts."""
+    stats = stats or TranslationStats()
+    adapter = DeepTranslatorAdapter(provider, api_key, deadline_seconds=deadline_seconds, sleep=sleep, stats=stats)
+    breaker = CircuitBreaker(adapter, stats=stats)
+    caching = CachingTranslator(breaker, cache, adapter.provider.value, ttl_days=ttl_days, stats=stats)
+    return TranslationPivot(caching, protector, stats=stats)
