@@ -102,16 +102,16 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
+    from parley.nlu.extraction import EntityExtractor
+
     parts = understanding_parts(settings)
+    extractor = EntityExtractor(parts.order_ids)
 
     def understand(text: str) -> dict[str, Any]:
         guess = parts.detector.guess(text)
         language = parts.language.identify(text) or (guess.language if guess else None)
         classification = parts.intents.classify(text)
-        entities: dict[str, str] = {}
-        order_id = parts.order_ids.find(text)
-        if order_id:
-            entities["order_id"] = order_id
+        entities = extractor.extract(text)
         return {
             "language": language,
             "intent": classification.intent.value,
