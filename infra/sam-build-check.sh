@@ -71,12 +71,14 @@ problems = []
 
 site = layer / "python"
 for required in ("parley/__init__.py", "boto3", "aws_lambda_powertools", "pynamodb", "langdetect",
-                 "deep_translator", "babel", "requests"):
+                 "deep_translator", "babel", "requests", "numpy"):
     if not (site / required).exists():
         problems.append(f"layer lacks python/{required}")
 catalogs = sorted(p.name for p in (layer / "locales").glob("*.json"))
 if not catalogs:
     problems.append("layer lacks locales/*.json (PARLEY_LOCALES_DIR=/opt/locales)")
+if not (layer / "models" / "intents.npz").is_file():
+    problems.append("layer lacks models/intents.npz (PARLEY_INTENT_MODEL=/opt/models/intents.npz)")
 for fn in ("WebhookFunction", "FulfillmentFunction"):
     if not (build / fn / "app.py").is_file():
         problems.append(f"{fn} lacks app.py")

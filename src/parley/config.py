@@ -93,6 +93,8 @@ class Settings:
     default_language: str = "en"
     idempotency_days: int = 8
     conversation_ttl_days: int = 30
+    # The intent model built with the layer (PARLEY_INTENT_MODEL); without it the model is trained at cold start.
+    intent_model_path: str = ""
     # Graph API retries: throttling and 5xx are retried this many times in all, within this many seconds.
     graph_max_attempts: int = 3
     graph_deadline_seconds: float = 12.0
@@ -152,6 +154,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         graph_timeout_seconds=_float(env, "GRAPH_API_TIMEOUT_SECONDS", 5.0),
         order_id_pattern=env.get("ORDER_ID_PATTERN") or DEFAULT_ORDER_ID_PATTERN,
         default_language=env.get("DEFAULT_LANGUAGE") or "en",
+        intent_model_path=env.get("PARLEY_INTENT_MODEL", ""),
         graph_max_attempts=_positive_int(env, "GRAPH_API_MAX_ATTEMPTS", 3),
         graph_deadline_seconds=_float(env, "GRAPH_API_DEADLINE_SECONDS", 12.0),
         whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),

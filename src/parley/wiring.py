@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -85,8 +86,8 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import load_catalogs
     from parley.language.detector import LangdetectDetector
+    from parley.nlu.artifact import load_or_train
     from parley.nlu.entities import OrderIdFinder
-    from parley.nlu.intents import NaiveBayesIntents
 
     catalogs = load_catalogs(default_language=settings.default_language)
     detector, lexicon = LangdetectDetector(catalogs.languages), catalogs.lexicon()
@@ -95,7 +96,9 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
         detector=detector,
         lexicon=lexicon,
         language=ConversationLanguage(detector, lexicon, catalogs.languages, catalogs.default_language),
-        intents=NaiveBayesIntents(catalogs.examples()),
+        intents=load_or_train(
+            catalogs.examples(), Path(settings.intent_model_path) if settings.intent_model_path else None
+        ),
         order_ids=OrderIdFinder(settings.order_id_pattern),
     )
 

@@ -115,6 +115,8 @@ class LinearIntents:
         trained = train_softmax(rows, np.asarray(label_of, dtype=np.int64), len(kept), len(self._labels), epochs=epochs)
         self._weights, self._bias = trained.weights, trained.bias
 
+    fingerprint: str = ""  # of the examples the model was trained on; set by the artifact builder
+
     def save(self, path: Path) -> None:
         """A compact artifact (one .npz file) to build at build time and load at cold start instead of training."""
         features_learned = sorted(self._index, key=self._index.__getitem__)
@@ -127,6 +129,7 @@ class LinearIntents:
                 features=np.asarray(features_learned, dtype=np.str_),
                 labels=np.asarray(self._labels, dtype=np.str_),
                 min_confidence=np.asarray(self._min_confidence),
+                fingerprint=np.asarray(self.fingerprint, dtype=np.str_),
             )
 
     @classmethod
@@ -139,6 +142,7 @@ class LinearIntents:
             model._index = {str(f): i for i, f in enumerate(saved["features"])}
             model._labels = [str(label) for label in saved["labels"]]
             model._min_confidence = float(saved["min_confidence"])
+            model.fingerprint = str(saved["fingerprint"]) if "fingerprint" in saved.files else ""
         return model
 
     @property

@@ -1,0 +1,62 @@
+"""The intent model as a build-time artifact: trained from locales/ when the layer is built, loaded at cold start.
+
+`python -m parley.nlu.artifact LOCALES_DIR OUT.npz` builds it (infra/layer/Makefile does). At run time the artifact
+is used only if it was trained on exactly the examples the catalogs hold now; otherwise the model is trained from
+them, as in development, so a stale artifact can never answer for changed catalogs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from parley.nlu.intents import LinearIntents
+
+
+def fingerprint(examples: Mapping[str, Iterable[str]]) -> str:
+    canonical = json.dumps({label: sorted(texts) for label, texts in sorted(examples.items())}, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def catalog_examples(locales: Path) -> dict[str, list[str]]:
+    """Every catalog's examples pooled by intent, read straight from the JSON (the build needs no Babel)."""
+    pooled: dict[str, list[str]] = {}
+    for path in sorted(locales.glob("*.json")):
+        for intent, texts in json.loads(path.read_text(encoding="utf-8")).get("examples", {}).items():
+            pooled.setdefault(intent, []).extend(texts)
+    return pooled
+
+
+def build(examples: Mapping[str, Iterable[str]], out: Path) -> LinearIntents:
+    model = LinearIntents(examples)
+    model.fingerprint = fingerprint(examples)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    return model
+
+
+def load_or_train(examples: Mapping[str, Iterable[str]], artifact: Path | None) -> LinearIntents:
+    if artifact is not None and artifact.is_file():
+        model = LinearIntents.load(artifact)
+        if model.fingerprint == fingerprint(examples):
+            return model
+        from parley.observability import logger
+
+        logger.warning("intent model artifact does not match the catalogs; training from them instead")
+    return LinearIntents(examples)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m parley.nlu.artifact LOCALES_DIR OUT.npz", file=sys.stderr)
+        return 2
+    locales, out = Path(argv[0]), Path(argv[1])
+    model = build(catalog_examples(locales), out)
+    print(f"intent model: {out} ({out.stat().st_size // 1024} KB, {model.size_bytes // 1024} KB of weights)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
