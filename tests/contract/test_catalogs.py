@@ -27,7 +27,7 @@ OTHER_LANGUAGES = [language for language in LANGUAGES if language != "en"]
 
 # DESIGN.md, "Languages": the natively supported languages.
 NATIVE = frozenset({"en", "es", "pt", "fr", "de", "it", "hi", "id", "ar", "tr", "ru", "zh"})
-MIN_EXAMPLES = 15
+MIN_EXAMPLES = 40  # issue 4: at least 40 varied examples per intent per language
 
 SAMPLE = {
     "name": "Emily",
