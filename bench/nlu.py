@@ -128,6 +128,33 @@ def bitext() -> None:
     print(f"Bitext: accuracy {100 * accuracy:.1f}   (none published; goal ≥ 98)")
 
 
+def catalog_holdout(share: float = 0.2, seed: int = 7) -> None:
+    """Intent accuracy on the catalogs' own examples: a fixed fifth of each language's examples of each intent is
+    held out, the model is trained on the rest (all languages together) and scored on what was held out."""
+    import random
+
+    from parley.i18n import load_catalogs
+    from parley.nlu.intents import LinearIntents
+
+    rng = random.Random(seed)
+    train: dict[str, list[str]] = {}
+    held_out: list[tuple[str, str, str]] = []
+    for catalog in load_catalogs():
+        for intent, texts in catalog.examples.items():
+            shuffled = sorted(texts)
+            rng.shuffle(shuffled)
+            cut = max(1, int(len(shuffled) * share))
+            held_out += [(catalog.language, intent, t) for t in shuffled[:cut]]
+            train.setdefault(intent, []).extend(shuffled[cut:])
+    model = LinearIntents(train)
+    by_language: dict[str, list[bool]] = {}
+    for language, intent, text in held_out:
+        by_language.setdefault(language, []).append(model.classify(text).intent.value == intent)
+    overall = 100 * statistics.mean(hit for hits in by_language.values() for hit in hits)
+    parts = "  ".join(f"{lang} {100 * statistics.mean(hits):.0f}" for lang, hits in sorted(by_language.items()))
+    print(f"intent on held-out catalog examples ({len(held_out)}): {overall:.1f}%   ({parts})")
+
+
 def speed(messages: int = 2000) -> None:
     understand = build_understanding(load_settings({}))
     texts = ["Where is my order ORD-104233?", "¿Dónde está mi pedido?", "Wo ist meine Bestellung?", "我的订单在哪里？"]
@@ -159,4 +186,5 @@ def run() -> None:
     clinc150()
     banking77()
     bitext()
+    catalog_holdout()
     speed()
