@@ -217,3 +217,36 @@ def test_a_referral_opening_a_conversation_gets_the_welcome_alone(service):
 
     assert first.reply.text.startswith("Hi Emily!")
     assert again.reply is None
+
+
+def test_asking_for_a_named_language_switches_the_conversation_to_it(service, conversations):
+    service.respond(inbound("Hola, ¿dónde está mi pedido?", sender=LUCIA.phone))
+
+    switched = service.respond(inbound("¿podemos hablar en inglés?", sender=LUCIA.phone))
+    after = service.respond(inbound("ok", sender=LUCIA.phone))
+
+    assert switched.language == "en" and "English" in switched.reply.text
+    assert conversations.get(f"whatsapp#{LUCIA.phone}").language == "en"
+    assert after.language == "en"
+
+
+def test_asking_for_another_language_without_naming_one_offers_a_menu_that_switches(service):
+    service.respond(inbound("hello", sender=EMILY.phone))
+
+    menu = service.respond(inbound("change language", sender=EMILY.phone)).reply
+    tapped = service.respond(inbound("Deutsch", sender=EMILY.phone, kind=MessageKind.LIST_REPLY, payload="lang:de"))
+
+    assert len(menu.choices) == 12 and "lang:de" in {c.id for c in menu.choices}
+    assert "Español" in {c.title for c in menu.choices}
+    assert tapped.language == "de" and "Deutsch" in tapped.reply.text
+
+
+def test_an_unknown_spanish_number_writing_ok_is_answered_in_spanish():
+    conversations = InMemoryConversations()
+    service = ConversationService(InMemoryCustomers([]), InMemoryOrders([]), conversations, CATALOGS,
+                                  ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
+                                  INTENTS, OrderIdFinder(DEFAULT_ORDER_ID_PATTERN), clock=lambda: TODAY)  # fmt: skip
+
+    turn = service.respond(inbound("ok", sender="34699111222"))
+
+    assert turn.language == "es"

@@ -68,3 +68,9 @@ def test_an_unsure_first_message_is_placed_by_its_words_when_they_are_clear():
 
 def test_an_unsure_first_message_with_words_of_no_language_gets_the_default():
     assert policy(None).choose("ok 👍", None, None) == "en"
+
+
+def test_the_channels_hint_decides_only_when_nothing_else_is_known():
+    assert policy(None).choose("ok", None, None, hint="pt") == "pt"
+    assert policy(None).choose("ok", "es", None, hint="pt") == "es"
+    assert policy(None).choose("ok", None, None, hint="sw") == "en"

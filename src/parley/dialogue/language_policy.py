@@ -35,13 +35,14 @@ class ConversationLanguage:
             return best
         return detection.language
 
-    def choose(self, text: str, remembered: str | None, customer_language: str | None) -> str:
+    def choose(self, text: str, remembered: str | None, customer_language: str | None, hint: str | None = None) -> str:
         """The language the text is clearly in; else what the conversation already uses; else the language
-        on the customer's record; else the business's default."""
+        on the customer's record; else the channel's hint (the WhatsApp number's country, Messenger's locale);
+        else the business's default."""
         known = next((c for c in (remembered, customer_language) if c in self._native), None)
         identified = self.identify(text)
         if identified is None:
-            return known or self._default
+            return known or (hint if hint in self._native else None) or self._default
         if known and identified != known:
             scores = self._lexicon.scores(text)
             if scores.get(identified, 0.0) <= scores.get(known, 0.0):

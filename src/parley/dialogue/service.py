@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, InboundMessage, MessageKind
+from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, Channel, InboundMessage, MessageKind
 from parley.channels.replies import Choice, Reply
 from parley.data.records import Customer
 from parley.data.repositories import (
@@ -18,6 +18,7 @@ from parley.data.repositories import (
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
 from parley.i18n import Catalog, Catalogs
+from parley.language.names import language_of_number, named_language, own_name
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, NaiveBayesIntents
 
@@ -30,7 +31,6 @@ _NOT_YET = {
     Intent.PRODUCT_INFO,
     Intent.TECH_SUPPORT,
     Intent.HUMAN_AGENT,
-    Intent.CHANGE_LANGUAGE,
     Intent.DELETE_DATA,
 }
 
@@ -38,6 +38,7 @@ _NOT_YET = {
 # Payloads of the choices Parley offers: "<action>:<argument>". They come back when a choice is tapped.
 ORDER_PAYLOAD = "order:"
 INTENT_PAYLOAD = "intent:"
+LANGUAGE_PAYLOAD = "lang:"
 # Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
 _UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
 # Kinds that need no answer: a reaction to our message, a number change, a customer returning via a link.
@@ -84,16 +85,21 @@ class ConversationService:
         # Looked up on every message: a sender linked to a customer since the last message is recognised.
         customer = self._customers.by_channel_id(message.channel, message.sender_id)
         customer_language = customer.language if customer else None
+        hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
             # A tapped button says nothing about language; neither does a photo without a caption.
-            language = self._language.choose("", state.language, customer_language)
+            language = self._language.choose("", state.language, customer_language, hint)
         else:
-            language = self._language.choose(message.text, state.language, customer_language)
-        catalog = self._catalogs[language]
+            language = self._language.choose(message.text, state.language, customer_language, hint)
         intent, confidence, order_id = self._understand(message)
+        requested = self._requested_language(message) if intent is Intent.CHANGE_LANGUAGE else None
+        if requested:
+            language = requested
+        catalog = self._catalogs[language]
 
         parts: list[str] = []
         choices: tuple[Choice, ...] = ()
+        menu_label = ""
         last_order_id = state.last_order_id
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         if first_message and not silent:
@@ -111,6 +117,14 @@ class ConversationService:
         elif intent is Intent.ORDER_STATUS:
             text, last_order_id, choices = self._order_status(catalog, customer, order_id, state.last_order_id)
             parts.append(text)
+        elif intent is Intent.CHANGE_LANGUAGE and requested:
+            parts.append(catalog.render("language.switched"))
+        elif intent is Intent.CHANGE_LANGUAGE:
+            parts.append(catalog.render("language.menu"))
+            choices = tuple(
+                Choice(f"{LANGUAGE_PAYLOAD}{code}", own_name(code)) for code in sorted(self._catalogs.languages)
+            )
+            menu_label = catalog.render("menu.languages")
         elif intent is Intent.THANKS:
             parts.append(catalog.render("thanks"))
         elif intent is Intent.GOODBYE:
@@ -130,7 +144,7 @@ class ConversationService:
             )
         )
         return Turn(
-            reply=Reply("\n\n".join(parts), choices=choices) if parts else None,
+            reply=Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None,
             language=language,
             intent=intent,
             confidence=confidence,
@@ -143,6 +157,8 @@ class ConversationService:
         payload = message.payload if message.kind in PAYLOAD_KINDS else ""
         if payload.startswith(ORDER_PAYLOAD):
             return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
+        if payload.startswith(LANGUAGE_PAYLOAD):
+            return Intent.CHANGE_LANGUAGE, 1.0, None
         if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
             return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
@@ -154,6 +170,19 @@ class ConversationService:
         if order_id and intent not in small_talk and (intent is Intent.OUT_OF_SCOPE or classification.confidence < 0.8):
             intent = Intent.ORDER_STATUS
         return intent, classification.confidence, order_id
+
+    def _requested_language(self, message: InboundMessage) -> str | None:
+        """The language a language-menu choice or the customer's own words ask for, if Parley speaks it."""
+        native = self._catalogs.languages
+        if message.kind in PAYLOAD_KINDS and message.payload.startswith(LANGUAGE_PAYLOAD):
+            code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
+            return code if code in native else None
+        return named_language(message.text, native)
+
+    def _channel_hint(self, message: InboundMessage) -> str | None:
+        if message.channel is Channel.WHATSAPP:
+            return language_of_number(message.sender_id, self._catalogs.languages)
+        return message.locale_hint[:2].lower() or None
 
     @staticmethod
     def _welcome(catalog: Catalog, customer: Customer | None) -> str:
