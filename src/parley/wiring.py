@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the webhook imports this module and must not load the langu
     from parley.language.detector import LangdetectDetector
     from parley.language.lexicon import Lexicon
     from parley.nlu.entities import OrderIdFinder
-    from parley.nlu.intents import NaiveBayesIntents
+    from parley.nlu.intents import LinearIntents
 
 # botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
 _AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
@@ -77,7 +77,7 @@ class UnderstandingParts:
     detector: LangdetectDetector
     lexicon: Lexicon
     language: ConversationLanguage
-    intents: NaiveBayesIntents
+    intents: LinearIntents
     order_ids: OrderIdFinder
 
 

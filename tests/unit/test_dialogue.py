@@ -15,13 +15,13 @@ from parley.dialogue.service import ConversationService
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, NaiveBayesIntents
+from parley.nlu.intents import Intent, LinearIntents
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CATALOGS = load_catalogs()
 DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = NaiveBayesIntents(CATALOGS.examples())
+INTENTS = LinearIntents(CATALOGS.examples())
 
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 LUCIA = customer(name="Lucía Fernández", phone="34612345678", messenger_psid="6723410987654321", language="es")

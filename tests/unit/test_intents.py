@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.nlu.intents import Classification, Intent, LinearIntents, NaiveBayesIntents
+from parley.nlu.intents import Classification, Intent, LinearIntents
 
 EXAMPLES: dict[str, list[str]] = {
     "order_status": [
@@ -157,10 +157,6 @@ def test_training_without_examples_is_refused_clearly() -> None:
         LinearIntents({})
     with pytest.raises(ValueError, match="no examples"):
         LinearIntents({"greeting": []})
-
-
-def test_the_name_the_wiring_uses_is_the_same_engine() -> None:
-    assert NaiveBayesIntents is LinearIntents
 
 
 def test_a_saved_model_loads_and_answers_exactly_as_the_trained_one(model: LinearIntents, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from parley.dialogue.orders import describe_order, pick_order
 from parley.i18n import Catalog, Catalogs
 from parley.language.names import language_of_number, named_language, own_name
 from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, NaiveBayesIntents
+from parley.nlu.intents import Intent, LinearIntents
 
 _NOT_YET = {
     Intent.CANCEL_ORDER,
@@ -65,7 +65,7 @@ class ConversationService:
         conversations: ConversationRepository,
         catalogs: Catalogs,
         language: ConversationLanguage,
-        intents: NaiveBayesIntents,
+        intents: LinearIntents,
         order_ids: OrderIdFinder,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:

@@ -187,7 +187,3 @@ class LinearIntents:
         if confidence < self._min_confidence:
             return None, round(1 - confidence, 4)
         return label, round(confidence, 4)
-
-
-# wiring.py and the dialogue name the engine by its first implementation; both names are the same class.
-NaiveBayesIntents = LinearIntents
