@@ -1,4 +1,4 @@
-"""NLU figures for `make bench`: language identification and the intent engine on public test splits,
+"""NLU figures for `make bench`: the intent engine on public test splits,
 each beside the published figures (../shared/benchmarks/README.md). Trained on train splits only."""
 
 from __future__ import annotations
@@ -11,47 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from parley.config import load_settings
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.nlu.intents import LinearIntents
-from parley.wiring import build_understanding, understanding_parts
+from parley.wiring import build_understanding
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
-NATIVE = ("en", "es", "pt", "fr", "de", "it", "hi", "id", "ar", "tr", "ru", "zh")
-LINGUA_NAMES = {"en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German",
-                "it": "Italian", "hi": "Hindi", "id": "Indonesian", "ar": "Arabic", "tr": "Turkish",
-                "ru": "Russian", "zh": "Chinese"}  # fmt: skip
-LENGTHS = (("single-words", 75), ("word-pairs", 90), ("sentences", 99))
-
-
-def _published(length: str, column: str) -> float:
-    """Mean published accuracy over Parley's languages for one detector (lingua's own tables)."""
-    path = BENCHMARKS / "langid-lingua" / "accuracy-v2.2.0" / f"{length}-accuracy-values.csv"
-    with path.open(encoding="utf-8") as handle:
-        rows = {row["language"]: row for row in csv.DictReader(handle)}
-    return statistics.mean(float(rows[LINGUA_NAMES[code]][column]) for code in NATIVE)
-
-
-def language_identification(samples_per_language: int = 1000) -> None:
-    settings = load_settings({})
-    parts = understanding_parts(settings)
-    policy = ConversationLanguage(parts.detector, parts.lexicon, parts.catalogs.languages, "en")
-
-    def identify(text: str) -> str | None:
-        guess = parts.detector.guess(text)
-        return policy.identify(text) or (guess.language if guess else None)
-
-    print("Language identification, lingua test data, Parley's 12 native languages (% correct):")
-    for length, goal in LENGTHS:
-        correct = total = 0
-        for code in NATIVE:
-            lines = (BENCHMARKS / "langid-lingua" / length / f"{code}.txt").read_text(encoding="utf-8").splitlines()
-            for line in lines[:samples_per_language]:
-                total += 1
-                correct += identify(line) == code
-        ours = 100 * correct / total
-        lingua, langdetect = _published(length, "lingua-high-accuracy"), _published(length, "langdetect")
-        print(f"  {length:13} Parley {ours:5.1f}   lingua high accuracy {lingua:5.1f}   langdetect {langdetect:5.1f}"
-              f"   (goal ≥ {goal})")  # fmt: skip
 
 
 def _train(train: Iterable[tuple[str, str]]) -> LinearIntents:
@@ -181,8 +144,6 @@ def speed(messages: int = 2000) -> None:
 
 
 def run() -> None:
-    print()
-    language_identification()
     clinc150()
     banking77()
     bitext()

@@ -129,6 +129,9 @@ if __name__ == "__main__":
     webhook_import()
     webhook_request()
     round_trip()
-    from nlu import run as nlu_figures  # bench/ is the script's own directory
+    from langid import language_identification  # bench/ is the script's own directory
+    from nlu import run as nlu_figures
 
+    print()
+    language_identification()
     nlu_figures()
