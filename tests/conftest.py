@@ -16,6 +16,8 @@ TEST_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_SERVICE_NAME": "parley-tests",
+    # No test reaches a translation provider; the tests of the pivot put a double in its place.
+    "TRANSLATION_PROVIDER": "none",
 }
 
 
@@ -25,7 +27,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     from parley.config import META_SECRET_KEYS
 
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "GRAPH_API_URL",
-                 *META_SECRET_KEYS):  # fmt: skip
+                 "TRANSLATION_API_KEY", "TRANSLATION_REGION", *META_SECRET_KEYS):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)

@@ -22,6 +22,10 @@ META_SECRET_KEYS = (
     "WHATSAPP_PHONE_NUMBER_ID",
     "MESSENGER_PAGE_ACCESS_TOKEN",
 )
+# The translation provider's key (DeepL, Microsoft): an environment variable locally, a key of the same secret on AWS.
+TRANSLATION_KEY_NAME = "TRANSLATION_API_KEY"
+# "none" switches machine translation off: languages without a catalog are answered in English with an apology.
+TRANSLATION_PROVIDERS = ("google", "deepl", "microsoft", "none")
 
 
 class ConfigError(RuntimeError):
@@ -102,6 +106,12 @@ class Settings:
     whatsapp_template_name: str = ""
     whatsapp_template_language: str = "en"
     messenger_page_inbox_app_id: str = DEFAULT_PAGE_INBOX_APP_ID
+    # Machine translation for languages without a catalog (deep-translator): provider, our deadline per
+    # translation, how long a translation stays cached, and Microsoft's resource region.
+    translation_provider: str = "google"
+    translation_deadline_seconds: float = 2.0
+    translation_cache_days: int = 30
+    translation_region: str = ""
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -160,7 +170,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
+        translation_provider=_translation_provider(env),
+        translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
+        translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),
+        translation_region=(env.get("TRANSLATION_REGION") or "").strip(),
     )
+
+
+def _translation_provider(env: Mapping[str, str]) -> str:
+    provider = (env.get("TRANSLATION_PROVIDER") or "google").strip().lower()
+    if provider not in TRANSLATION_PROVIDERS:
+        raise ConfigError(f"TRANSLATION_PROVIDER must be one of {', '.join(TRANSLATION_PROVIDERS)}, got {provider!r}")
+    return provider
 
 
 def _app_id(env: Mapping[str, str], name: str, default: str) -> str:
@@ -183,15 +204,29 @@ def load_meta_credentials(
     environment does. A variable set in the environment wins over the secret, which helps rotation drills.
     """
     env = os.environ if env is None else env
-    values: dict[str, str] = {}
-    if settings.meta_secret_name and fetch_secret is not None:
-        raw = fetch_secret(settings.meta_secret_name)
-        try:
-            loaded = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object")
-        values.update({k: str(v) for k, v in loaded.items() if k in META_SECRET_KEYS and v})
+    values = {k: v for k, v in _secret_values(settings, fetch_secret).items() if k in META_SECRET_KEYS}
     values.update({k: env[k] for k in META_SECRET_KEYS if env.get(k)})
     return MetaCredentials.from_mapping(values)
+
+
+def load_translation_key(
+    settings: Settings,
+    env: Mapping[str, str] | None = None,
+    fetch_secret: Callable[[str], str] | None = None,
+) -> str | None:
+    """The translation provider's API key: TRANSLATION_API_KEY from the environment, else from the secret."""
+    env = os.environ if env is None else env
+    return env.get(TRANSLATION_KEY_NAME) or _secret_values(settings, fetch_secret).get(TRANSLATION_KEY_NAME) or None
+
+
+def _secret_values(settings: Settings, fetch_secret: Callable[[str], str] | None) -> dict[str, str]:
+    if not settings.meta_secret_name or fetch_secret is None:
+        return {}
+    raw = fetch_secret(settings.meta_secret_name)
+    try:
+        loaded = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object") from exc
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object")
+    return {str(k): str(v) for k, v in loaded.items() if v}

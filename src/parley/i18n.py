@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -24,6 +25,10 @@ _LRI, _PDI = "\u2066", "\u2069"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 # Languages whose sentences follow each other without a space ("已发货。承运商：顺丰。").
 UNSPACED_LANGUAGES = frozenset({"zh", "ja"})
+# Said before an English answer that could not be translated: each catalog's key, and a file beside the
+# catalogs for languages that have none.
+APOLOGY_KEY = "translation.unavailable"
+PIVOT_APOLOGIES = Path("pivot") / "apologies.json"
 
 
 class CatalogError(RuntimeError):
@@ -47,6 +52,19 @@ class Catalog:
     language: str
     replies: dict[str, str]
     examples: dict[str, list[str]]
+    # Dates and money in another locale than the catalog's: an English reply bound for translation into Dutch
+    # already says "24 november 2026" and "€ 59,90".
+    format_locale: str = ""
+
+    def formatting_for(self, language: str) -> Catalog:
+        """This catalog with dates and money formatted for `language`, when Babel knows it."""
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(language.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return self
+        return replace(self, format_locale=language.replace("-", "_"))
 
     def render(self, key: str, **values: Any) -> str:
         template = self.replies.get(key)
@@ -63,20 +81,32 @@ class Catalog:
         return ("" if self.language in UNSPACED_LANGUAGES else " ").join(parts)
 
     def date(self, value: date) -> str:
-        return str(format_date(value, format="long", locale=self.language))
+        return str(format_date(value, format="long", locale=self.format_locale or self.language))
 
     def money(self, amount: Decimal, currency: str) -> str:
-        return str(format_currency(amount, currency, locale=self.language))
+        return str(format_currency(amount, currency, locale=self.format_locale or self.language))
 
 
 class Catalogs:
     """Every native language's catalog; the language set is the file set."""
 
-    def __init__(self, catalogs: dict[str, Catalog], default_language: str = "en") -> None:
+    def __init__(
+        self,
+        catalogs: dict[str, Catalog],
+        default_language: str = "en",
+        pivot_apologies: Mapping[str, str] | None = None,
+    ) -> None:
         if default_language not in catalogs:
             raise CatalogError(f"no catalog for the default language {default_language!r}")
         self._catalogs = catalogs
         self.default_language = default_language
+        self._pivot_apologies = dict(pivot_apologies or {})
+
+    def apologies(self) -> dict[str, str]:
+        """The apology before an untranslated English answer, by language: each catalog's own, and those of
+        languages without a catalog (locales/pivot/apologies.json)."""
+        own = {c.language: c.replies[APOLOGY_KEY] for c in self._catalogs.values() if APOLOGY_KEY in c.replies}
+        return {**self._pivot_apologies, **own}
 
     @property
     def languages(self) -> frozenset[str]:
@@ -125,4 +155,14 @@ def load_catalogs(directory: Path | None = None, default_language: str = "en") -
     catalogs = {p.stem: load_catalog(p) for p in sorted(directory.glob("*.json"))}
     if not catalogs:
         raise CatalogError(f"no catalogs in {directory}")
-    return Catalogs(catalogs, default_language)
+    return Catalogs(catalogs, default_language, _pivot_apologies(directory / PIVOT_APOLOGIES))
+
+
+def _pivot_apologies(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data["apologies"].items()}
+    except (OSError, json.JSONDecodeError, KeyError, AttributeError) as exc:
+        raise CatalogError(f"cannot read {path.name}: {exc}") from exc

@@ -12,7 +12,14 @@ import boto3
 from botocore.config import Config
 
 from parley.channels.model import InboundMessage
-from parley.config import CredentialsUnavailableError, MetaCredentials, Settings, load_meta_credentials, load_settings
+from parley.config import (
+    CredentialsUnavailableError,
+    MetaCredentials,
+    Settings,
+    load_meta_credentials,
+    load_settings,
+    load_translation_key,
+)
 from parley.events import LoggingEventSink
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
@@ -22,6 +29,7 @@ if TYPE_CHECKING:  # the webhook imports this module and must not load the langu
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
     from parley.language.lexicon import Lexicon
+    from parley.language.translation import TranslationPivot
     from parley.nlu.entities import OrderIdFinder
     from parley.nlu.intents import LinearIntents
 
@@ -38,12 +46,9 @@ def aws_client(service: str, settings: Settings) -> Any:
     )
 
 
-def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
-    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up.
-
-    The environment is read once, here, as at a Lambda cold start."""
+def _secret_fetcher(settings: Settings) -> Callable[[str], str]:
+    """Reads a secret through Powertools' parameters utility, cached for five minutes so a rotation is seen."""
     provider: Any = None
-    env = dict(os.environ)
 
     def fetch_secret(name: str) -> str:
         nonlocal provider
@@ -58,10 +63,43 @@ def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
             raise CredentialsUnavailableError(f"cannot read secret {name}") from exc
         return value if isinstance(value, str) else bytes(value).decode()
 
+    return fetch_secret
+
+
+def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
+    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up.
+
+    The environment is read once, here, as at a Lambda cold start."""
+    env = dict(os.environ)
+    fetch_secret = _secret_fetcher(settings) if settings.meta_secret_name else None
+
     def provide() -> MetaCredentials:
-        return load_meta_credentials(settings, env, fetch_secret=fetch_secret if settings.meta_secret_name else None)
+        return load_meta_credentials(settings, env, fetch_secret=fetch_secret)
 
     return provide
+
+
+def translation_pivot(settings: Settings, order_ids: OrderIdFinder) -> TranslationPivot | None:
+    """The translation pivot for languages without a catalog; None when TRANSLATION_PROVIDER is "none".
+
+    Nothing here reaches the provider or Secrets Manager: the key is read when a first translation needs it."""
+    from parley.language.protect import Protector
+    from parley.language.providers import build_translation_pivot
+    from parley.language.translation import DynamoTranslationCache
+
+    if settings.translation_provider == "none":
+        return None
+    env = dict(os.environ)
+    fetch_secret = _secret_fetcher(settings) if settings.meta_secret_name else None
+    return build_translation_pivot(
+        settings.translation_provider,
+        lambda: load_translation_key(settings, env, fetch_secret),
+        DynamoTranslationCache(),
+        Protector(order_ids),
+        deadline_seconds=settings.translation_deadline_seconds,
+        ttl_days=settings.translation_cache_days,
+        region=settings.translation_region or None,
+    )
 
 
 def build_ingress(settings: Settings | None = None) -> WebhookIngress:
@@ -138,6 +176,7 @@ class FulfillmentRuntime:
         from parley.channels.senders import build_senders
         from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
         from parley.data.tables import bind_models
+        from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
         from parley.events import LoggingEventSink
         from parley.fulfillment import MessageProcessor
@@ -155,6 +194,9 @@ class FulfillmentRuntime:
             language=parts.language,
             intents=parts.intents,
             order_ids=parts.order_ids,
+            interpreter=Interpreter(
+                catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids)
+            ),
         )
         credentials = credentials_provider(settings)
         senders = build_senders(settings, GraphClient.from_settings(settings), credentials)

@@ -16,12 +16,17 @@ from deep_translator import exceptions as dt
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.language.protect import Protector, TokenLostError
+from parley.language.providers import (
+    DeepTranslatorAdapter,
+    _deep_translator_client,
+    build_translation_pivot,
+    provider_code,
+)
 from parley.language.translation import (
     CachingTranslator,
     CircuitBreaker,
     CircuitOpenError,
     CircuitState,
-    DeepTranslatorAdapter,
     InMemoryTranslationCache,
     PivotResult,
     Provider,
@@ -29,7 +34,7 @@ from parley.language.translation import (
     TranslationError,
     TranslationPivot,
     TranslationStats,
-    build_translation_pivot,
+    UnsupportedLanguageError,
     cache_key,
     truncate,
 )
@@ -148,6 +153,53 @@ def test_a_hung_provider_fails_within_our_deadline(monkeypatch: pytest.MonkeyPat
     # The whole budget went to the first attempt: no retry after a timeout.
     assert translator.stats.provider_calls == 1
     assert slept == []
+
+
+@pytest.mark.parametrize(
+    ("provider", "language", "code"),
+    [
+        (Provider.GOOGLE, "nl", "nl"),
+        (Provider.GOOGLE, "he", "iw"),
+        (Provider.GOOGLE, "zh", "zh-CN"),
+        (Provider.GOOGLE, "nb", "no"),
+        (Provider.GOOGLE, "xx", None),
+        (Provider.DEEPL, "pl", "pl"),
+        (Provider.DEEPL, "sw", None),
+        (Provider.MICROSOFT, "zh", "zh-Hans"),
+        (Provider.MICROSOFT, "pt-BR", "pt"),
+    ],
+)
+def test_each_provider_gets_its_own_language_codes(provider: Provider, language: str, code: str | None) -> None:
+    assert provider_code(provider, language) == code
+
+
+def test_the_adapter_names_languages_as_google_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, str]] = []
+
+    def translate(self: Any, text: str, **kwargs: Any) -> str:
+        seen.append((self._source, self._target))
+        return "שלום"
+
+    monkeypatch.setattr(deep_translator.GoogleTranslator, "translate", translate)
+    translator, _ = adapter()
+    assert translator.translate("Hello", "en", "he") == "שלום"
+    # Google detects the source language itself; Hebrew is "iw" to Google.
+    assert seen == [("auto", "iw")]
+
+
+def test_a_language_the_provider_lacks_fails_at_once_and_leaves_the_circuit_closed() -> None:
+    deepl = DeepTranslatorAdapter(Provider.DEEPL, "key:fx", sleep=lambda _: None)
+    breaker = CircuitBreaker(deepl, failure_threshold=2)
+    for _ in range(5):
+        with pytest.raises(UnsupportedLanguageError):
+            breaker.translate("Habari yako", "sw", "en")
+    assert deepl.stats.provider_calls == 0
+    assert breaker.state is CircuitState.CLOSED
+
+
+def test_deepl_free_keys_go_to_the_free_endpoint_and_paid_keys_to_the_other() -> None:
+    assert "api-free.deepl.com" in _deep_translator_client(Provider.DEEPL, "abc:fx", "nl", "en")._base_url
+    assert "api.deepl.com" in _deep_translator_client(Provider.DEEPL, "abc", "nl", "en")._base_url
 
 
 @pytest.mark.parametrize(

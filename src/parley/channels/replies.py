@@ -20,6 +20,7 @@ class Choice:
     title: str
     description: str = ""  # shown where the platform has room for it (WhatsApp list rows)
     section: str = ""  # consecutive choices with the same section are grouped (WhatsApp list sections)
+    verbatim: bool = False  # shown as is in every language (an order number, a language's own name)
 
     def __post_init__(self) -> None:
         if not self.id.strip():

@@ -15,10 +15,12 @@ from parley.data.repositories import (
     CustomerRepository,
     OrderRepository,
 )
+from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
 from parley.i18n import Catalog, Catalogs
 from parley.language.names import language_of_number, named_language, own_name
+from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
 
@@ -55,6 +57,7 @@ class Turn:
     intent: Intent
     confidence: float
     known_customer: bool
+    translation: TranslationUse = TranslationUse.NOT_NEEDED
 
 
 class ConversationService:
@@ -68,6 +71,7 @@ class ConversationService:
         intents: LinearIntents,
         order_ids: OrderIdFinder,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        interpreter: Interpreter | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -77,6 +81,8 @@ class ConversationService:
         self._intents = intents
         self._order_ids = order_ids
         self._clock = clock
+        # Without a translation pivot, a language without a catalog gets English with an apology.
+        self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
 
     def respond(self, message: InboundMessage) -> Turn:
         state = self._conversations.get(message.conversation_key)
@@ -84,18 +90,24 @@ class ConversationService:
         state = state or ConversationState(conversation_id=message.conversation_key)
         # Looked up on every message: a sender linked to a customer since the last message is recognised.
         customer = self._customers.by_channel_id(message.channel, message.sender_id)
-        customer_language = customer.language if customer else None
+        customer_language = customer.language.split("-")[0].lower() if customer and customer.language else None
         hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
             # A tapped button says nothing about language; neither does a photo without a caption.
             language = self._language.choose("", state.language, customer_language, hint)
+            understood = Understood(message.text, TranslationUse.NOT_NEEDED)
         else:
             language = self._language.choose(message.text, state.language, customer_language, hint)
-        intent, confidence, order_id = self._understand(message)
-        requested = self._requested_language(message) if intent is Intent.CHANGE_LANGUAGE else None
+            # A language without a catalog is understood in English (the pivot); a native one never is.
+            understood = self._interpreter.understand(message.text, language)
+        intent, confidence, order_id = self._understand(message, understood.text)
+        requested = self._requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
         if requested:
             language = requested
-        catalog = self._catalogs[language]
+        foreign = self._interpreter.needs_translation(language)
+        # Replies to a language without a catalog are written in English (dates and money in the customer's
+        # locale) and translated on the way out.
+        catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
 
         parts: list[str] = []
         choices: tuple[Choice, ...] = ()
@@ -122,7 +134,8 @@ class ConversationService:
         elif intent is Intent.CHANGE_LANGUAGE:
             parts.append(catalog.render("language.menu"))
             choices = tuple(
-                Choice(f"{LANGUAGE_PAYLOAD}{code}", own_name(code)) for code in sorted(self._catalogs.languages)
+                Choice(f"{LANGUAGE_PAYLOAD}{code}", own_name(code), verbatim=True)
+                for code in sorted(self._catalogs.languages)
             )
             menu_label = catalog.render("menu.languages")
         elif intent is Intent.THANKS:
@@ -143,17 +156,22 @@ class ConversationService:
                 updated_at=int(self._clock().timestamp()),
             )
         )
+        reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None
+        translation = understood.translation
+        if reply is not None and foreign:
+            reply, translation = self._interpreter.localise(reply, language, translation)
         return Turn(
-            reply=Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None,
+            reply=reply,
             language=language,
             intent=intent,
             confidence=confidence,
             known_customer=customer is not None,
+            translation=translation,
         )
 
-    def _understand(self, message: InboundMessage) -> tuple[Intent, float, str | None]:
+    def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
         """The intent, its confidence and an order id: from a tapped choice's payload when there is one
-        (no NLU needed), otherwise from the words."""
+        (no NLU needed), otherwise from the words (`text`: the message's, or their English translation)."""
         payload = message.payload if message.kind in PAYLOAD_KINDS else ""
         if payload.startswith(ORDER_PAYLOAD):
             return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
@@ -162,8 +180,8 @@ class ConversationService:
         if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
             return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
-        classification = self._intents.classify(message.text)
-        order_id = self._order_ids.find(message.text)
+        classification = self._intents.classify(text)
+        order_id = self._order_ids.find(message.text) or self._order_ids.find(text)
         intent = classification.intent
         # A bare order number, or one with little else around it, means "what about this order?"
         small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
@@ -171,13 +189,14 @@ class ConversationService:
             intent = Intent.ORDER_STATUS
         return intent, classification.confidence, order_id
 
-    def _requested_language(self, message: InboundMessage) -> str | None:
-        """The language a language-menu choice or the customer's own words ask for, if Parley speaks it."""
+    def _requested_language(self, message: InboundMessage, understood: str) -> str | None:
+        """The language a language-menu choice or the customer's own words (or their English translation)
+        ask for, if Parley speaks it."""
         native = self._catalogs.languages
         if message.kind in PAYLOAD_KINDS and message.payload.startswith(LANGUAGE_PAYLOAD):
             code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
             return code if code in native else None
-        return named_language(message.text, native)
+        return named_language(message.text, native) or named_language(understood, native)
 
     def _channel_hint(self, message: InboundMessage) -> str | None:
         if message.channel is Channel.WHATSAPP:
@@ -219,5 +238,5 @@ class ConversationService:
         if others and not remembered:
             text += "\n" + catalog.render("order.others", order_ids=", ".join(o.order_id for o in others))
             # One tap asks about another order: its payload goes straight to the answer, no NLU involved.
-            choices = tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id) for o in others)
+            choices = tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in others)
         return text, chosen.order_id, choices

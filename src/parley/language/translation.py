@@ -1,20 +1,19 @@
 """Machine translation for the languages without a catalog: bounded in time, retried once, cached, never fatal.
 
 The layers, outermost first: TranslationPivot (protects spans, applies length limits, never raises) →
-CachingTranslator → CircuitBreaker → DeepTranslatorAdapter (deep-translator, in a worker thread under our deadline).
+CachingTranslator → CircuitBreaker → DeepTranslatorAdapter (parley.language.providers: deep-translator, in a worker
+thread under our deadline).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
-import random as _random
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from parley.language.protect import Protector, TokenLostError
 from parley.observability import logger
@@ -25,6 +24,10 @@ ELLIPSIS = "…"
 
 class TranslationError(RuntimeError):
     """The text could not be translated now (provider error, deadline, open circuit, bad configuration)."""
+
+
+class UnsupportedLanguageError(TranslationError):
+    """The provider does not translate this pair of languages; nothing was sent, and it says nothing of its health."""
 
 
 class CircuitOpenError(TranslationError):
@@ -68,113 +71,6 @@ class TranslationStats:
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return {name: getattr(self, name) for name in self.__dataclass_fields__ if not name.startswith("_")}
-
-
-# ------------------------------------------------------------------------------------------------ provider
-
-
-def _deep_translator_client(provider: Provider, api_key: str | None, source: str, target: str) -> Any:
-    # Imported here, never at module import: deep-translator reads its API keys from the environment when
-    # imported, and the import costs cold-start time on every message that needs no translation.
-    import deep_translator
-
-    if provider is Provider.GOOGLE:
-        return deep_translator.GoogleTranslator(source=source, target=target)
-    if provider is Provider.DEEPL:
-        return deep_translator.DeeplTranslator(api_key=api_key, source=source, target=target, use_free_api=True)
-    # MicrosoftTranslator fetches its language list when built, so it is built inside the deadline too.
-    return deep_translator.MicrosoftTranslator(api_key=api_key, source=source, target=target)
-
-
-def _is_transient(exc: BaseException) -> bool:
-    """Worth the one retry: throttling, server errors and the network; not bad input, languages or keys."""
-    import requests
-    from deep_translator import exceptions as dt
-
-    transient: tuple[type[BaseException], ...] = (
-        dt.TooManyRequests,
-        dt.ServerException,
-        dt.RequestError,
-        dt.TranslationNotFound,
-        requests.RequestException,
-        ConnectionError,
-    )
-    return isinstance(exc, transient)
-
-
-class DeepTranslatorAdapter:
-    """deep-translator behind Translator, with our deadline (it sets none) and one retry with jitter.
-
-    Each attempt runs in a daemon thread that is abandoned when the deadline passes: deep-translator
-    ignores timeouts, and a hung provider must not hold a Lambda invocation that has a reply to send.
-    """
-
-    def __init__(
-        self,
-        provider: Provider | str = Provider.GOOGLE,
-        api_key: str | None = None,
-        *,
-        deadline_seconds: float = 2.0,
-        retry: bool = True,
-        max_jitter_seconds: float = 0.3,
-        sleep: Callable[[float], None] = time.sleep,
-        random: Callable[[], float] = _random.random,
-        clock: Callable[[], float] = time.monotonic,
-        stats: TranslationStats | None = None,
-    ) -> None:
-        self.provider = Provider(provider)
-        if self.provider is not Provider.GOOGLE and not api_key:
-            # Passed explicitly, so deep-translator never falls back to a key from the environment.
-            raise ValueError(f"the {self.provider} translation provider needs an API key")
-        self._api_key = api_key
-        self._deadline = deadline_seconds
-        self._retry = retry
-        self._max_jitter = max_jitter_seconds
-        self._sleep = sleep
-        self._random = random
-        self._clock = clock
-        self.stats = stats or TranslationStats()
-
-    def translate(self, text: str, source: str, target: str) -> str:
-        give_up_at = self._clock() + self._deadline
-        attempts = 2 if self._retry else 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._attempt(text, source, target, give_up_at - self._clock())
-            except TranslationError as exc:
-                remaining = give_up_at - self._clock()
-                transient = exc.__cause__ is not None and _is_transient(exc.__cause__)
-                if attempt == attempts or not transient or remaining <= 0:
-                    self.stats.add("failures")
-                    raise
-                self.stats.add("retries")
-                # Jitter spreads the retries of concurrent Lambdas hitting the same throttled provider.
-                self._sleep(min(self._max_jitter * self._random(), remaining / 2))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _attempt(self, text: str, source: str, target: str, budget: float) -> str:
-        if budget <= 0:
-            raise TranslationError("translation deadline passed")
-        self.stats.add("provider_calls")
-        future: concurrent.futures.Future[str] = concurrent.futures.Future()
-
-        def work() -> None:
-            try:
-                client = _deep_translator_client(self.provider, self._api_key, source, target)
-                future.set_result(client.translate(text))
-            except BaseException as exc:  # handed to the waiting caller, which maps it
-                future.set_exception(exc)
-
-        threading.Thread(target=work, name="parley-translate", daemon=True).start()
-        try:
-            result = future.result(timeout=budget)
-        except concurrent.futures.TimeoutError as exc:
-            raise TranslationError(f"{self.provider} gave no translation within {self._deadline:g} s") from exc
-        except Exception as exc:
-            raise TranslationError(f"{self.provider} failed: {type(exc).__name__}") from exc
-        if not isinstance(result, str) or not result.strip():
-            raise TranslationError(f"{self.provider} returned no text")
-        return result
 
 
 # ------------------------------------------------------------------------------------------------ circuit breaker
@@ -229,6 +125,10 @@ class CircuitBreaker:
             self._trial_running = state is CircuitState.HALF_OPEN
         try:
             result = self._inner.translate(text, source, target)
+        except UnsupportedLanguageError:
+            with self._lock:
+                self._trial_running = False
+            raise
         except TranslationError:
             with self._lock:
                 self._failures += 1
@@ -432,22 +332,3 @@ class TranslationPivot:
             logger.warning("translation lost a protected value; answering untranslated")
         self.stats.add("fallbacks")
         return PivotResult(text, False)
-
-
-def build_translation_pivot(
-    provider: Provider | str,
-    api_key: str | None,
-    cache: TranslationCache,
-    protector: Protector,
-    *,
-    deadline_seconds: float = 2.0,
-    ttl_days: int = 30,
-    stats: TranslationStats | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> TranslationPivot:
-    """The production stack: pivot → cache → circuit breaker → deep-translator, sharing one set of counts."""
-    stats = stats or TranslationStats()
-    adapter = DeepTranslatorAdapter(provider, api_key, deadline_seconds=deadline_seconds, sleep=sleep, stats=stats)
-    breaker = CircuitBreaker(adapter, stats=stats)
-    caching = CachingTranslator(breaker, cache, adapter.provider.value, ttl_days=ttl_days, stats=stats)
-    return TranslationPivot(caching, protector, stats=stats)
