@@ -263,3 +263,15 @@ def test_every_intent_has_enough_distinct_examples_in_every_language(language: s
             assert key, f"{language} {intent}: an empty example"
             assert key not in seen, f"{language} {intent}: {utterance!r} twice"
             seen.add(key)
+
+
+def test_languages_without_a_catalog_have_an_apology_and_every_catalog_has_its_own() -> None:
+    apologies = catalogs().apologies()
+    # Each catalog's own apology (said before an English answer when translation fails) ...
+    for language in LANGUAGES:
+        assert apologies[language] == catalog(language).render("translation.unavailable")
+    # ... and locales/pivot/apologies.json for common languages Parley has no catalog for, none of them native.
+    pivot = json.loads((Path(FILES[0]).parent / "pivot" / "apologies.json").read_text(encoding="utf-8"))["apologies"]
+    assert not set(pivot) & set(LANGUAGES)
+    assert {"nl", "pl", "sv", "ja", "ko", "vi", "uk", "he"} <= set(pivot)
+    assert all(text.strip() and "{" not in text for text in pivot.values())

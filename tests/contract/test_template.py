@@ -28,6 +28,8 @@ from parley.config import (
     DEFAULT_GRAPH_API_VERSION,
     DEFAULT_ORDER_ID_PATTERN,
     META_SECRET_KEYS,
+    TRANSLATION_PROVIDERS,
+    load_settings,
 )
 from parley.data.models import MODELS
 from parley.data.tables import table_definition
@@ -378,6 +380,15 @@ def test_functions_get_the_configuration_the_code_reads(cfn: dict[str, Any]) -> 
         assert not leaked, f"{name}: Meta credentials belong in the secret, not in the environment"
     # The layer recipe unpacks the catalogs where PARLEY_LOCALES_DIR points (/opt is the layer's root).
     assert '"$(ARTIFACTS_DIR)/locales' in (LAYER_DIR / "Makefile").read_text()
+    assert '"$(ARTIFACTS_DIR)/locales/pivot"' in (LAYER_DIR / "Makefile").read_text()
+    # Translation is the fulfillment's alone; its settings are parameters with the code's defaults.
+    translation = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]
+    assert translation["TRANSLATION_PROVIDER"] == {"Ref": "TranslationProvider"}
+    assert translation["TRANSLATION_DEADLINE_SECONDS"] == {"Ref": "TranslationDeadlineSeconds"}
+    defaults = load_settings({})
+    assert parameters["TranslationProvider"]["Default"] == defaults.translation_provider
+    assert set(parameters["TranslationProvider"]["AllowedValues"]) == set(TRANSLATION_PROVIDERS)
+    assert float(parameters["TranslationDeadlineSeconds"]["Default"]) == defaults.translation_deadline_seconds
 
 
 # ------------------------------------------------------------------------------------------------ queue
