@@ -19,6 +19,17 @@ FINDER = OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)
         ("где мой заказ 104233", ["ORD-104233"]),
         ("我的订单104233在哪里", ["ORD-104233"]),
         ("order 104233 is ORD-104233", ["ORD-104233"]),
+        ("вопрос по заказу 648867", ["ORD-648867"]),
+        ("мой заказ №648867", ["ORD-648867"]),
+        ("siparişim 123456 nerede", ["ORD-123456"]),
+        ("sipariş numarası 123456", ["ORD-123456"]),
+        ("Bestellnummer 123456", ["ORD-123456"]),
+        ("订单号 123456", ["ORD-123456"]),
+        ("pesanan saya 123456 belum sampai", ["ORD-123456"]),
+        ("ordine n. 123456", ["ORD-123456"]),
+        ("ऑर्डर नंबर 123456 कहाँ है", ["ORD-123456"]),
+        ("طلبي 123456 لم يصل", ["ORD-123456"]),
+        ("my order number is 123456", ["ORD-123456"]),
     ],
 )
 def test_order_numbers_come_out_in_one_canonical_form(text, expected):
@@ -26,7 +37,19 @@ def test_order_numbers_come_out_in_one_canonical_form(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["I have 3 orders", "order 12", "call me on 5551234567", "ORD-1042331234567", "BORD-104233", "word104233"]
+    "text",
+    [
+        "I have 3 orders",
+        "order 12",
+        "call me on 5551234567",
+        "ORD-1042331234567",
+        "BORD-104233",
+        "word104233",
+        "reorder 123456",
+        "I paid 123456 for the order",
+        "my orders in 2024 were fine",
+        "order 2025 catalogue",
+    ],
 )
 def test_numbers_that_are_not_order_ids_are_left_alone(text):
     assert FINDER.find_all(text) == []

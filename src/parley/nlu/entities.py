@@ -8,10 +8,17 @@ DEFAULT_ORDER_ID_FORMAT = "ORD-{0}"
 # "order 104233", "pedido nº 200311", "заказ 104233": the number after the word for order, in the native
 # languages, counts when it makes a valid order id under the configured pattern.
 _ORDER_WORD = re.compile(
-    r"(?<![A-Za-z0-9])(?:order|orden|pedido|encomenda|commande|bestellung|auftrag|ordine|pesanan|sipari[sş]|заказ|订单|"
-    r"ऑर्डर|طلب|الطلب)\s*(?:no\.?|nr\.?|n[º°o]\.?|num(?:ber|ero|éro)?\.?|número|#|:)?\s*#?(\d{4,10})(?!\d)",
+    r"(?<![A-Za-z0-9\u0400-\u04ff])(?:orders?|orden|pedido|encomenda|commande|bestell(?:ung|nummer)|auftrag(?:snummer)?|ordine|"
+    r"pesanan|sipari[sş]\w*|заказ\w*|订单号?|ऑर्डर|طلبي?|الطلب)"
+    # What may stand between the word and the number: "number is", "no.", "nº", "№", "saya" ("pesanan saya"),
+    # "номер", "नंबर", "numarası", "号".
+    r"(?:\s*(?:no|nr|n|num|number|numero|número|numéro|nummer|numarası|numarasi|номер|नंबर|saya|is|es|est|ist|"
+    r"é|è|[º°o#№:号])\.?){0,3}\s*#?(\d{4,10})(?!\d)",
     re.IGNORECASE,
 )
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 class OrderIdFinder:
@@ -30,6 +37,8 @@ class OrderIdFinder:
         for match in self._pattern.finditer(text):
             found.append((match.start(), self._format.format(match.group(1) if match.groups() else match.group(0))))
         for match in _ORDER_WORD.finditer(text):
+            if _YEAR.fullmatch(match.group(1)):
+                continue  # "my order from 2024" names a year, not order 2024
             candidate = self._format.format(match.group(1))
             if self._pattern.fullmatch(candidate):
                 found.append((match.start(1), candidate))
