@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,8 +38,8 @@ FOREIGN_MIN_WORDS = 4
 FOREIGN_MARGIN = 0.5
 # How much a word's log10 frequency counts beside the n-grams' natural logs; words rarer than FLOOR (or unknown)
 # count as FLOOR. Tuned on a development set sampled from wordfreq, never on benchmark data (bench/langid_dev.py).
-WORD_WEIGHT = 2.0
-FLOOR = -7.0
+WORD_WEIGHT = 4.0
+FLOOR = -9.0
 # Scores are sums over every n-gram, far more confident than independent evidence would be; probabilities are
 # taken from scores divided by this.
 TEMPERATURE = 3.0
@@ -101,6 +102,8 @@ _SCRIPT_CANDIDATES = {
 class Detection:
     language: str
     probability: float
+    # Named by a writing system that belongs to one language (Hangul, kana, Han...), not by statistics.
+    by_script: bool = False
 
 
 class LanguageDetector(Protocol):
@@ -110,7 +113,7 @@ class LanguageDetector(Protocol):
 
 
 def letters_and_words(text: str) -> tuple[int, int]:
-    words = _WORD.findall(text)
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
     return sum(len(w) for w in words), len(words)
 
 
@@ -191,6 +194,7 @@ class LanguageModel:
 
     def scores(self, text: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
         """Each language's score for the text, and how many n-grams it was judged on."""
+        text = unicodedata.normalize("NFC", text)  # "é" typed as e + combining accent is still "é"
         rows = [i for i in (self._grams.get(g) for g in char_ngrams(text)) if i is not None]
         total = np.zeros(len(self.languages), dtype=np.float32)
         if rows:
@@ -231,6 +235,7 @@ class LangdetectDetector:
     def __init__(self, languages: Iterable[str], model: LanguageModel | None = None) -> None:
         self._native = frozenset(languages)
         self._model = model or shared_model()
+        self._last: tuple[str, tuple[np.ndarray[Any, np.dtype[np.float32]], int]] | None = None
         self._native_columns = np.array(
             sorted(c for c in (self._model.column(code) for code in self._native) if c is not None), dtype=np.intp
         )
@@ -248,15 +253,11 @@ class LangdetectDetector:
         if script is None:
             return None
         if script not in {"latin", "cyrillic", "arabic"}:
-            return Detection(script, 1.0)
+            return Detection(script, 1.0, by_script=True)
         letters, words = letters_and_words(text)
         foreign = self._foreign(text, script, letters, words)
         if foreign is not None:
             return foreign
-        if script == "cyrillic" and "ru" in self._native:
-            return Detection("ru", 1.0)  # Parley's only Cyrillic language: nothing clearly another
-        if script == "arabic" and "ar" in self._native:
-            return Detection("ar", 1.0)
         if letters < MIN_LETTERS or words < MIN_WORDS:
             return None
         best = self._best_native(text)
@@ -276,7 +277,7 @@ class LangdetectDetector:
             return Detection("ar", 1.0)
         if not len(self._native_columns):
             return None
-        scores, grams = self._model.scores(text)
+        scores, grams = self._scores(text)
         if not grams:
             return None
         native = scores[self._native_columns]
@@ -284,13 +285,19 @@ class LangdetectDetector:
         best = int(np.argmax(probabilities))
         return Detection(self._model.languages[int(self._native_columns[best])], float(probabilities[best]))
 
+    def _scores(self, text: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
+        """The model's scores, kept for the last text: detect, guess and identify all ask about the same one."""
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self._model.scores(text))
+        return self._last[1]
+
     def _foreign(self, text: str, script: str, letters: int, words: int) -> Detection | None:
         """A language Parley has no catalog for, when the text is long and clearly in it."""
         if letters < FOREIGN_MIN_LETTERS or words < FOREIGN_MIN_WORDS:
             return None
         if script == "arabic" and sum(c in _PERSIAN_URDU_LETTERS for c in text) < 2:
             return None
-        scores, grams = self._model.scores(text)
+        scores, grams = self._scores(text)
         candidates = _SCRIPT_CANDIDATES.get(script)
         columns = [
             i for i, code in enumerate(self._model.languages) if candidates is None or code in candidates
