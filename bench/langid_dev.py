@@ -38,14 +38,13 @@ def samples(language: str, rng: random.Random) -> dict[str, list[str]]:
         "single-words": rng.choices(words, flat, k=PER_LANGUAGE),
         "word-pairs": [" ".join(rng.choices(words, flat, k=2)) for _ in range(PER_LANGUAGE)],
         "sentences": [
-            " ".join(rng.choices(words, natural, k=rng.randint(6, 15))).capitalize() + "."
-            for _ in range(PER_LANGUAGE)
+            " ".join(rng.choices(words, natural, k=rng.randint(6, 15))).capitalize() + "." for _ in range(PER_LANGUAGE)
         ],
     }
 
 
 def hide_a_fifth(model: d.LanguageModel) -> None:
-    hidden = np.repeat(model._word_keys % 5 == 0, np.diff(model._word_offsets))
+    hidden = model._word_keys % 5 == 0
     model._word_gains = np.where(hidden, 0.0, model._word_gains).astype(np.float32)
 
 
@@ -59,7 +58,7 @@ def main(word_weight: float, floor: float, margin: float) -> None:
     detector = d.LangdetectDetector(NATIVE, model=model)
     rng = random.Random(20240601)
     available = set(wordfreq.available_languages("small"))
-    languages = [code for code in model.languages if WORDFREQ_NAMES.get(code, code) in available]
+    languages = [c for c in sorted({*model.languages, *NATIVE}) if WORDFREQ_NAMES.get(c, c) in available]
     data_sets = {code: samples(code, rng) for code in languages}
     print(f"word weight {word_weight}  floor {floor}  foreign margin {margin}")
     for length in ("single-words", "word-pairs", "sentences"):

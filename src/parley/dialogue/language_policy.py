@@ -48,7 +48,9 @@ class ConversationLanguage:
         scores = self._lexicon.scores(text)
         best = max(scores, key=lambda language: scores[language], default=None)
         runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
-        lexically_clear = best is not None and scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
+        lexically_clear = (
+            best is not None and scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
+        )
         if detection is not None and detection.language not in self._native:
             # A script settles it; statistics alone do not overrule a native catalog's words.
             return best if lexically_clear and not detection.by_script else detection.language

@@ -158,9 +158,8 @@ def char_ngrams(text: str) -> list[str]:
     """The 1-, 2- and 3-grams langdetect counts, a space marking each word's edges; words in capitals are
     lower-cased (langdetect's profiles skip them)."""
     grams: list[str] = []
-    for word in _WORD.findall(text.replace("ș", "ş").replace("ț", "ţ")):
-        if len(word) > 1 and word.isupper():
-            word = word.lower()
+    for found in _WORD.findall(text.replace("ș", "ş").replace("ț", "ţ")):
+        word = found.lower() if len(found) > 1 and found.isupper() else found
         padded = f" {word} "
         grams.extend(word)
         grams.extend(padded[i : i + 2] for i in range(len(padded) - 1))
@@ -177,7 +176,6 @@ class LanguageModel:
         self._grams = {gram: i for i, gram in enumerate(arrays["grams"].tolist())}
         self._gram_scores = arrays["gram_scores"]
         self._word_keys = arrays["word_keys"]
-        self._word_offsets = arrays["word_offsets"]
         self._word_languages = arrays["word_languages"]
         # Stored as -100 x log10(frequency); kept as the gain over an unknown word.
         log_frequency = arrays["word_scores"].astype(np.float32) / -100.0
@@ -208,10 +206,11 @@ class LanguageModel:
 
     def _add_word(self, total: np.ndarray[Any, np.dtype[np.float32]], word: str) -> bool:
         key = word_key(word)
-        at = int(np.searchsorted(self._word_keys, np.uint32(key)))  # a Python int would copy the whole array
-        if at >= len(self._word_keys) or int(self._word_keys[at]) != key:
+        # One row per language the word is in; a Python int (not np.uint32) would copy the whole array.
+        start = int(np.searchsorted(self._word_keys, np.uint32(key), side="left"))
+        end = int(np.searchsorted(self._word_keys, np.uint32(key), side="right"))
+        if start == end:
             return False
-        start, end = int(self._word_offsets[at]), int(self._word_offsets[at + 1])
         np.add.at(total, self._word_languages[start:end], self._word_gains[start:end])
         return True
 
@@ -287,9 +286,10 @@ class LangdetectDetector:
 
     def _scores(self, text: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
         """The model's scores, kept for the last text: detect, guess and identify all ask about the same one."""
-        if self._last is None or self._last[0] != text:
-            self._last = (text, self._model.scores(text))
-        return self._last[1]
+        last = self._last
+        if last is None or last[0] != text:
+            last = self._last = (text, self._model.scores(text))
+        return last[1]
 
     def _foreign(self, text: str, script: str, letters: int, words: int) -> Detection | None:
         """A language Parley has no catalog for, when the text is long and clearly in it."""

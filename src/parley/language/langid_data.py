@@ -50,18 +50,37 @@ def _profiles() -> dict[str, dict[str, Any]]:
     return profiles
 
 
+def _statistical(text: str) -> bool:
+    """Whether text is all in the scripts the model is for (Latin, Cyrillic, Arabic): text in any other script
+    is named by its script (parley.language.detector), so its n-grams and words would only take up room."""
+    from parley.language.detector import _script_of
+
+    return all(char == " " or _script_of(char) in {"latin", "cyrillic", "arabic"} for char in text)
+
+
 def build(out: Path) -> None:
+    import importlib
+
     import numpy as np
-    import wordfreq
+
+    wordfreq = importlib.import_module("wordfreq")  # a build-time tool only: Parley does not install it
 
     profiles = _profiles()
-    languages = sorted(profiles)
-    grams = sorted({g for p in profiles.values() for g in p["freq"]})
+    # Languages most of whose letters are Latin, Cyrillic or Arabic.
+    languages = sorted(
+        code
+        for code, profile in profiles.items()
+        if sum(n for g, n in profile["freq"].items() if len(g) == 1 and _statistical(g))
+        > sum(n for g, n in profile["freq"].items() if len(g) == 1) / 2
+    )
+    grams = sorted({g for code in languages for g in profiles[code]["freq"] if _statistical(g)})
     index = {g: i for i, g in enumerate(grams)}
     gram_scores = np.zeros((len(grams), len(languages)), dtype=np.float32)
     for column, language in enumerate(languages):
         profile = profiles[language]
         for gram, count in profile["freq"].items():
+            if gram not in index:
+                continue
             probability = count / profile["n_words"][len(gram) - 1]
             # Stored relative to an unseen n-gram, so an n-gram no language knows adds nothing anywhere.
             gram_scores[index[gram], column] = np.log(probability + SMOOTHING) - np.log(SMOOTHING)
@@ -73,31 +92,26 @@ def build(out: Path) -> None:
         if name not in available:
             continue
         for word, frequency in wordfreq.get_frequency_dict(name, "small").items():
+            if not _statistical(word.replace("'", "")):
+                continue
             found = entries.setdefault(word_key(word), {})
             found[column] = max(found.get(column, -99.0), float(np.log10(frequency)))
-    keys = np.array(sorted(entries), dtype=np.uint32)
-    offsets = np.zeros(len(keys) + 1, dtype=np.int32)
-    word_languages: list[int] = []
-    word_scores: list[float] = []
-    for i, key in enumerate(keys.tolist()):
-        for column, log_frequency in sorted(entries[key].items()):
-            word_languages.append(column)
-            word_scores.append(log_frequency)
-        offsets[i + 1] = len(word_languages)
-    with_words = sorted(WORDFREQ_NAMES.get(code, code) in available for code in languages)
-    np.savez_compressed(
+    # One row per word and language, sorted by key: a word's rows are found with two binary searches.
+    rows = [(key, column, f) for key in sorted(entries) for column, f in sorted(entries[key].items())]
+    with_words = [WORDFREQ_NAMES.get(code, code) in available for code in languages]
+    # Stored uncompressed: it loads in milliseconds at a cold start (git and the layer zip compress it anyway).
+    np.savez(
         out,
         languages=np.array(languages),
         grams=np.array(grams),
         gram_scores=gram_scores.astype(np.float16),
-        word_keys=keys,
-        word_offsets=offsets,
-        word_languages=np.array(word_languages, dtype=np.uint8),
+        word_keys=np.array([r[0] for r in rows], dtype=np.uint32),
+        word_languages=np.array([r[1] for r in rows], dtype=np.uint8),
         # log10 of the frequency, in wordfreq's own steps of 0.01 (its lists are binned by centibels).
-        word_scores=np.round(-100 * np.array(word_scores)).astype(np.uint16),
+        word_scores=np.round(-100 * np.array([r[2] for r in rows])).astype(np.uint16),
     )
     print(f"{out}: {len(languages)} languages ({sum(with_words)} with word lists), {len(grams)} n-grams, "
-          f"{len(keys)} words")  # fmt: skip
+          f"{len(entries)} words")  # fmt: skip
 
 
 if __name__ == "__main__":
