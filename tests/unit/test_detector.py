@@ -82,4 +82,5 @@ def test_persian_letters_are_needed_before_arabic_script_leaves_arabic(detector)
 def test_kana_beside_kanji_is_japanese_and_han_alone_is_chinese():
     assert dominant_script("東京に行きます") == "ja"
     assert dominant_script("东京很大") == "zh"
+    assert dominant_script("我们の新款运动鞋今天发货了吗") == "zh"
     assert dominant_script("iPhone 15 什么时候到") == "zh"

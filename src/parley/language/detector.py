@@ -139,8 +139,12 @@ def dominant_script(text: str) -> str | None:
                 counts[script] = counts.get(script, 0) + _WIDE.get(script, 1)
     if not counts:
         return None
-    if counts.get("ja") and counts.get("zh"):  # Japanese writes kanji beside its kana
-        counts["ja"] += counts.pop("zh")
+    if counts.get("ja") and counts.get("zh"):
+        # Japanese writes kanji beside plenty of kana; Chinese text borrows the odd kana ("の") at most.
+        if counts["ja"] * 4 >= counts["ja"] + counts["zh"]:
+            counts["ja"] += counts.pop("zh")
+        else:
+            counts["zh"] += counts.pop("ja")
     return max(sorted(counts), key=lambda script: counts[script])
 
 
