@@ -48,3 +48,34 @@ def language_identification(samples_per_language: int = 1000) -> None:
         lingua, langdetect = _published(length, "lingua-high-accuracy"), _published(length, "langdetect")
         print(f"  {length:13} Parley {ours:5.1f}   lingua high accuracy {lingua:5.1f}   langdetect {langdetect:5.1f}"
               f"   (goal ≥ {goal})")  # fmt: skip
+    _other_languages(policy, samples_per_language)
+
+
+def _other_languages(policy: ConversationLanguage, samples_per_language: int) -> None:
+    """Languages without a catalog: how often their sentences are named as such, and how often a native
+    language's sentence is wrongly named as one (which would send a customer through machine translation)."""
+    sentences = BENCHMARKS / "langid-lingua" / "sentences"
+    others = sorted(p.stem for p in sentences.glob("*.txt") if p.stem not in NATIVE)
+    print("Languages without a catalog, lingua sentences (% named as their own language):")
+    named = []
+    for code in others:
+        lines = (sentences / f"{code}.txt").read_text(encoding="utf-8").splitlines()[:samples_per_language]
+        answers = [policy.identify(line) for line in lines]
+        share = 100 * sum(a == code for a in answers) / len(lines)
+        native = 100 * sum(a is not None and policy.is_native(a) for a in answers) / len(lines)
+        named.append(share)
+        print(f"  {code}  {share:5.1f}   (named a native language: {native:4.1f})")
+    print(f"  mean {statistics.mean(named):5.1f}")
+    wrong = total = 0
+    worst: dict[str, int] = {}
+    for code in NATIVE:
+        lines = (sentences / f"{code}.txt").read_text(encoding="utf-8").splitlines()[:samples_per_language]
+        for line in lines:
+            answer = policy.identify(line)
+            total += 1
+            if answer is not None and not policy.is_native(answer):
+                wrong += 1
+                worst[f"{code}→{answer}"] = worst.get(f"{code}→{answer}", 0) + 1
+    confusions = ", ".join(f"{k} {v}" for k, v in sorted(worst.items(), key=lambda kv: -kv[1])[:8])
+    print(f"Native sentences named a language without a catalog: {100 * wrong / total:.2f}% (goal ≤ 0.5)"
+          f"{'  ' + confusions if confusions else ''}")  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.language.detector import Detection
 from parley.language.lexicon import Lexicon
@@ -54,8 +56,10 @@ def test_with_nothing_known_the_business_default_is_used():
     assert policy(None).choose("ok", None, None) == "en"
 
 
-def test_a_language_without_a_catalog_on_the_record_is_ignored():
-    assert policy(None).choose("ok", None, "sw") == "en"
+def test_a_language_without_a_catalog_on_the_record_is_honoured_for_a_short_message():
+    assert policy(None).choose("ok", None, "sw") == "sw"
+    assert policy(None).choose("ok", None, "pt-BR") == "pt"
+    assert policy(None).choose("ok", None, "not a language") == "en"
 
 
 def test_langdetect_is_trusted_when_the_words_do_not_contradict_it():
@@ -73,4 +77,71 @@ def test_an_unsure_first_message_with_words_of_no_language_gets_the_default():
 def test_the_channels_hint_decides_only_when_nothing_else_is_known():
     assert policy(None).choose("ok", None, None, hint="pt") == "pt"
     assert policy(None).choose("ok", "es", None, hint="pt") == "es"
-    assert policy(None).choose("ok", None, None, hint="sw") == "en"
+    assert policy(None).choose("ok", None, None, hint="sw") == "sw"
+
+
+def test_a_language_without_a_catalog_named_by_the_detector_switches_the_conversation():
+    dutch = "ik wil graag weten waar mijn bestelling blijft"
+    assert policy(Detection("nl", 0.99)).choose(dutch, "en", "en") == "nl"
+    assert policy(Detection("ko", 1.0, by_script=True)).identify("주문이 아직 안 왔어요") == "ko"
+
+
+def test_a_remembered_language_without_a_catalog_is_kept_on_a_short_message():
+    assert policy(None).choose("ok", "nl", "en") == "nl"
+    assert policy(None).choose("👍", "ja", None, hint="pt") == "ja"
+
+
+def test_catalog_words_overrule_a_statistical_foreign_guess_but_not_a_script():
+    # langdetect-style statistics calling Spanish chat Catalan: the Spanish catalog's words keep it Spanish.
+    assert policy(Detection("ca", 0.99)).identify("mi pedido no ha llegado, muchas gracias") == "es"
+    assert policy(Detection("ko", 1.0, by_script=True)).identify("mi pedido no ha llegado, muchas gracias") == "ko"
+
+
+def test_native_is_told_apart_from_foreign():
+    language = policy(None)
+    assert language.is_native("es") and not language.is_native("nl") and not language.is_native(None)
+
+
+# With the real detector and the catalogs' words: what a conversation does with whole messages.
+
+
+@pytest.fixture(scope="module")
+def real() -> ConversationLanguage:
+    from parley.config import load_settings
+    from parley.wiring import understanding_parts
+
+    return understanding_parts(load_settings({})).language
+
+
+@pytest.mark.parametrize("text", ["ok", "👍", "ORD-104233", "thx", "hoi", "dank", "dank je"])
+def test_a_short_message_never_switches_a_real_conversation(real, text):
+    assert real.choose(text, "es", "es") == "es"
+    assert real.choose(text, "nl", None) == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Goedemiddag, ik heb vorige week een bestelling geplaatst maar die is nog steeds niet binnen.", "nl"),
+        ("Dzień dobry, zamówiłem buty tydzień temu i nadal nie przyszły, co się dzieje?", "pl"),
+        ("先週注文した靴がまだ届いていません。", "ja"),
+        ("지난주에 주문한 신발이 아직 도착하지 않았어요.", "ko"),
+    ],
+)
+def test_a_customer_writing_a_language_without_a_catalog_is_recognised(real, text, language):
+    assert real.choose(text, "en", "en") == language
+    assert not real.is_native(language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Buenas tardes, hice un pedido la semana pasada y todavía no me llega, ¿qué pasó?", "es"),
+        ("Boa tarde, fiz uma encomenda na semana passada e ainda não recebi nada.", "pt"),
+        ("Selamat siang, saya pesan sepatu minggu lalu tapi sampai sekarang belum datang.", "id"),
+        ("Добрый день, я заказал обувь на прошлой неделе, но она до сих пор не пришла.", "ru"),
+    ],
+)
+def test_a_native_customers_message_stays_native(real, text, language):
+    assert real.choose(text, None, None) == language
+    assert real.choose(text, "en", "en") == language

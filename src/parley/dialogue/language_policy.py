@@ -1,6 +1,13 @@
-"""Which language to answer in: good evidence switches the conversation's language, a short message never does."""
+"""Which language to answer in: good evidence switches the conversation's language, a short message never does.
+
+The answer may be a language Parley has no catalog for (`is_native` tells): the dialogue then pivots through
+machine translation. Such a language is named only by its script (Hangul, kana, Greek...) or by a long text
+that is clearly in it, never by a short message ("ok", "hoi", "dank").
+"""
 
 from __future__ import annotations
+
+import re
 
 from parley.language.detector import LanguageDetector
 from parley.language.lexicon import Lexicon
@@ -10,6 +17,16 @@ LEXICAL_MARGIN = 1.0
 # When langdetect cannot tell and nothing is known of the customer: words found only in one language's
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
+_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def language_code(value: str | None) -> str | None:
+    """The ISO 639 code a customer record or channel carries, lower-cased and without region ("pt-BR" → "pt");
+    None when it is not one."""
+    if not value:
+        return None
+    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    return primary if _CODE.fullmatch(primary) else None
 
 
 class ConversationLanguage:
@@ -19,18 +36,28 @@ class ConversationLanguage:
         self._native = native
         self._default = default
 
+    def is_native(self, code: str | None) -> bool:
+        """Whether Parley has a catalog for the language, so it can answer without machine translation."""
+        return code in self._native
+
     def identify(self, text: str) -> str | None:
-        """The native language the text is clearly in, judged by langdetect and the catalogs' words; None
-        when it is too short or unclear to say."""
+        """The language the text is clearly in, judged by the detector and the catalogs' words; None when it is
+        too short or unclear to say. A language without a catalog comes only from the detector, which names one
+        only by its script or on a long text."""
         detection = self._detector.detect(text)
         scores = self._lexicon.scores(text)
         best = max(scores, key=lambda language: scores[language], default=None)
-        if best is None:
-            return detection.language if detection and detection.language in self._native else None
         runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
-        if detection is None or detection.language not in self._native:
-            clear = scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
-            return best if clear else None
+        lexically_clear = (
+            best is not None and scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
+        )
+        if detection is not None and detection.language not in self._native:
+            # A script settles it; statistics alone do not overrule a native catalog's words.
+            return best if lexically_clear and not detection.by_script else detection.language
+        if best is None:
+            return detection.language if detection else None
+        if detection is None:
+            return best if lexically_clear else None
         if scores[best] >= scores.get(detection.language, 0.0) + LEXICAL_MARGIN:
             return best
         return detection.language
@@ -38,14 +65,15 @@ class ConversationLanguage:
     def choose(self, text: str, remembered: str | None, customer_language: str | None, hint: str | None = None) -> str:
         """The language the text is clearly in; else what the conversation already uses; else the language
         on the customer's record; else the channel's hint (the WhatsApp number's country, Messenger's locale);
-        else the business's default."""
-        known = next((c for c in (remembered, customer_language) if c in self._native), None)
+        else the business's default. Any of them may be a language without a catalog."""
+        known = language_code(remembered) or language_code(customer_language)
         identified = self.identify(text)
         if identified is None:
-            return known or (hint if hint in self._native else None) or self._default
-        if known and identified != known:
+            return known or language_code(hint) or self._default
+        if known and identified != known and known in self._native and identified in self._native:
             scores = self._lexicon.scores(text)
             if scores.get(identified, 0.0) <= scores.get(known, 0.0):
-                # Switching needs the message's own words to favour the new language, not langdetect alone.
+                # Between two native languages, switching needs the message's own words to favour the new one,
+                # not the detector alone.
                 return known
         return identified
