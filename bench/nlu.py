@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -70,16 +71,27 @@ def uncalibrated_best_label(model: LinearIntents, text: str, floor: float) -> tu
     return label, probabilities[label]
 
 
+def _wilson_lower_bound(hits: int, total: int, z: float = 1.96) -> float:
+    """The lower end of the 95% Wilson interval of a proportion."""
+    share = hits / total
+    centre = share + z * z / (2 * total)
+    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    return (centre - spread) / (1 + z * z / total)
+
+
 def _out_of_scope_floor(model: LinearIntents, oos_val: list[tuple[str, str]], *, calibrated: bool = True) -> float:
-    """The lowest confidence floor that reaches the goal's out-of-scope recall (60%) on validation data: every
-    point of floor above it would cost in-scope accuracy for recall the goal does not ask for."""
+    """The lowest confidence floor at which validation data shows, with 95% confidence, the goal's out-of-scope
+    recall (60%). oos_val has only 100 messages: a floor that just reaches 60% on them reaches it on the test half
+    the time (the first run of this bench: 60.0 on val, 58.1 on test), so the bound, not the point, must reach
+    it. Every point of floor above would cost in-scope accuracy for recall the goal does not ask for."""
     answers = [model.best_label(text) if calibrated else uncalibrated_best_label(model, text, 0.0)
                for text, _ in oos_val]  # fmt: skip
 
-    def recall(floor: float) -> float:
-        return statistics.mean(label in {None, OUT_OF_SCOPE} or c < floor for label, c in answers)
+    def recall_bound(floor: float) -> float:
+        hits = sum(label in {None, OUT_OF_SCOPE} or c < floor for label, c in answers)
+        return _wilson_lower_bound(hits, len(answers))
 
-    return next((step / 100 for step in range(100) if recall(step / 100) >= 0.6), 0.5)
+    return next((step / 100 for step in range(100) if recall_bound(step / 100) >= 0.6), 0.5)
 
 
 def clinc150() -> None:
@@ -123,6 +135,10 @@ def clinc150() -> None:
     print(f"  uncalibrated, raw floor {raw_floor:.2f} chosen on val the same way:"
           f" in-scope {raw_figures[0]:.1f}, out-of-scope recall {raw_figures[1]:.1f}")  # fmt: skip
     _calibration("CLINC150 test + oos_test", before, after)
+    # Out of scope is 18% of the test messages but 3.2% of validation's and 0.7% of the training examples': the
+    # confidence of an out-of-scope answer is honest for the share the engine was told, not for another.
+    in_scope = [i for i, (_, label) in enumerate(test) if label != OUT_OF_SCOPE]
+    _calibration("CLINC150 test, in-scope messages only", [before[i] for i in in_scope], [after[i] for i in in_scope])
 
 
 def _csv_pairs(path: Path, text_column: str, label_column: str) -> list[tuple[str, str]]:

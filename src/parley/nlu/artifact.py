@@ -56,7 +56,8 @@ def main(argv: list[str]) -> int:
         return 2
     locales, out = Path(argv[0]), Path(argv[1])
     model = build(catalog_examples(locales), out)
-    print(f"intent model: {out} ({out.stat().st_size // 1024} KB, {model.size_bytes // 1024} KB of weights)")
+    print(f"intent model: {out} ({out.stat().st_size // 1024} KB, {model.size_bytes // 1024} KB of weights,"
+          f" temperature {model.temperature:.2f})")  # fmt: skip
     return 0
 
 
