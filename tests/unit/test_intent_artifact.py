@@ -60,3 +60,44 @@ def test_a_wrong_call_of_the_build_command_says_how_to_use_it():
 def test_fingerprint_ignores_order_but_not_content():
     assert fingerprint({"a": ["x", "y"], "b": ["z"]}) == fingerprint({"b": ["z"], "a": ["y", "x"]})
     assert fingerprint({"a": ["x"]}) != fingerprint({"a": ["x", "y"]})
+
+
+CALIBRATED = {
+    "order_status": ["where is my order", "dónde está mi pedido", "wo ist meine bestellung", "track my parcel",
+                     "when does my order arrive", "où est ma commande"],
+    "greeting": ["hello", "hola", "hallo", "good morning", "hi there", "bonjour"],
+    "thanks": ["thanks", "gracias", "danke", "thank you so much", "many thanks", "merci"],
+}  # fmt: skip
+
+
+def test_a_loaded_artifact_gives_the_very_calibrated_confidences_it_was_built_with(tmp_path):
+    built = build(CALIBRATED, tmp_path / "intents.npz")
+    loaded = load_or_train(CALIBRATED, tmp_path / "intents.npz")
+
+    assert loaded.fingerprint == built.fingerprint != ""
+    assert loaded.temperature == built.temperature != 1.0
+    for text in ("where's my order?", "hola!", "vielen dank", "good", "merci beaucoup"):
+        assert loaded.probabilities(text) == built.probabilities(text)
+        assert loaded.classify(text) == built.classify(text)
+
+
+def test_an_artifact_built_by_older_code_is_retrained_even_for_the_same_examples(tmp_path):
+    """An artifact from before calibration: the same examples, no version and no temperature."""
+    import hashlib
+    import json
+
+    import numpy as np
+
+    path = tmp_path / "intents.npz"
+    build(CALIBRATED, path)
+    with np.load(path) as saved:
+        kept = {k: saved[k] for k in ("weights", "bias", "idf", "features", "labels", "min_confidence")}
+    canonical = json.dumps({label: sorted(texts) for label, texts in sorted(CALIBRATED.items())}, ensure_ascii=False)
+    old_fingerprint = hashlib.sha256(canonical.encode()).hexdigest()  # how version 1 fingerprinted
+    np.savez_compressed(path, fingerprint=np.asarray(old_fingerprint), **kept)
+
+    model = load_or_train(CALIBRATED, path)
+
+    assert model.fingerprint == ""  # trained here, not loaded
+    assert model.temperature != 1.0
+    assert model.classify("where is my order").intent.value == "order_status"

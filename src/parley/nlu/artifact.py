@@ -12,12 +12,14 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from parley.nlu.intents import LinearIntents
+from parley.nlu.intents import MODEL_VERSION, LinearIntents
 
 
 def fingerprint(examples: Mapping[str, Iterable[str]]) -> str:
+    """Of the examples and of the code that trains on them (MODEL_VERSION): an artifact built before the model
+    learned its calibration, say, does not match however equal the examples."""
     canonical = json.dumps({label: sorted(texts) for label, texts in sorted(examples.items())}, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(f"{MODEL_VERSION}:{canonical}".encode()).hexdigest()
 
 
 def catalog_examples(locales: Path) -> dict[str, list[str]]:
@@ -54,7 +56,8 @@ def main(argv: list[str]) -> int:
         return 2
     locales, out = Path(argv[0]), Path(argv[1])
     model = build(catalog_examples(locales), out)
-    print(f"intent model: {out} ({out.stat().st_size // 1024} KB, {model.size_bytes // 1024} KB of weights)")
+    print(f"intent model: {out} ({out.stat().st_size // 1024} KB, {model.size_bytes // 1024} KB of weights,"
+          f" temperature {model.temperature:.2f})")  # fmt: skip
     return 0
 
 
