@@ -166,9 +166,11 @@ if __name__ == "__main__":
     webhook_import()
     webhook_request()
     round_trip()
+    from heldout import unseen_messages
     from langid import language_identification  # bench/ is the script's own directory
     from nlu import run as nlu_figures
 
     print()
     language_identification()
     nlu_figures()
+    unseen_messages()

@@ -37,6 +37,9 @@ _NOT_YET = {
 }
 
 
+# A calibrated probability: below it, an order number in the message outweighs the words' intent.
+SURE = 0.96
+
 # Payloads of the choices Parley offers: "<action>:<argument>". They come back when a choice is tapped.
 ORDER_PAYLOAD = "order:"
 INTENT_PAYLOAD = "intent:"
@@ -185,7 +188,8 @@ class ConversationService:
         intent = classification.intent
         # A bare order number, or one with little else around it, means "what about this order?"
         small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
-        if order_id and intent not in small_talk and (intent is Intent.OUT_OF_SCOPE or classification.confidence < 0.8):
+        unsure = intent is Intent.OUT_OF_SCOPE or classification.confidence < SURE
+        if order_id and intent not in small_talk and unsure:
             intent = Intent.ORDER_STATUS
         return intent, classification.confidence, order_id
 
