@@ -21,8 +21,15 @@ TEST_ENV = {
 }
 
 
+@pytest.fixture(scope="session")
+def intent_model_artifact(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the handlers keep the intent model they train, for the whole session: each cold start of a handler
+    under test then loads it, as from the layer, instead of training again."""
+    return str(tmp_path_factory.mktemp("models") / "intents.npz")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str) -> None:
     """No test sees a developer's real AWS profile, endpoint or Meta secrets."""
     from parley.config import META_SECRET_KEYS
 
@@ -31,6 +38,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PARLEY_INTENT_MODEL", intent_model_artifact)
+    monkeypatch.setenv("PARLEY_INTENT_MODEL_SAVE", "1")
 
 
 @pytest.fixture

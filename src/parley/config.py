@@ -99,6 +99,8 @@ class Settings:
     conversation_ttl_days: int = 30
     # The intent model built with the layer (PARLEY_INTENT_MODEL); without it the model is trained at cold start.
     intent_model_path: str = ""
+    # Save a model trained at start-up as that artifact (PARLEY_INTENT_MODEL_SAVE=1), so the next start loads it.
+    intent_model_save: bool = False
     # Graph API retries: throttling and 5xx are retried this many times in all, within this many seconds.
     graph_max_attempts: int = 3
     graph_deadline_seconds: float = 12.0
@@ -165,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         order_id_pattern=env.get("ORDER_ID_PATTERN") or DEFAULT_ORDER_ID_PATTERN,
         default_language=env.get("DEFAULT_LANGUAGE") or "en",
         intent_model_path=env.get("PARLEY_INTENT_MODEL", ""),
+        intent_model_save=(env.get("PARLEY_INTENT_MODEL_SAVE") or "").strip().lower() in {"1", "true", "yes"},
         graph_max_attempts=_positive_int(env, "GRAPH_API_MAX_ATTEMPTS", 3),
         graph_deadline_seconds=_float(env, "GRAPH_API_DEADLINE_SECONDS", 12.0),
         whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),

@@ -135,7 +135,9 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
         lexicon=lexicon,
         language=ConversationLanguage(detector, lexicon, catalogs.languages, catalogs.default_language),
         intents=load_or_train(
-            catalogs.examples(), Path(settings.intent_model_path) if settings.intent_model_path else None
+            catalogs.examples(),
+            Path(settings.intent_model_path) if settings.intent_model_path else None,
+            save=settings.intent_model_save,
         ),
         order_ids=OrderIdFinder(settings.order_id_pattern),
     )

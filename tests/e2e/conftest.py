@@ -15,6 +15,22 @@ def _isolated_env() -> None:
     """Overrides the per-test isolation: a running stack keeps the environment it started with."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stack_env(intent_model_artifact: str) -> Iterator[None]:
+    """What every stack and command started here inherits: no translation provider (no test reaches the
+    internet), and one intent model trained for the whole session instead of at every start."""
+    values = {"TRANSLATION_PROVIDER": "none", "PARLEY_INTENT_MODEL": intent_model_artifact,
+              "PARLEY_INTENT_MODEL_SAVE": "1"}  # fmt: skip
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="module")
 def session() -> Iterator[LocalSession]:
     """The local stack with the demo data, the Graph API stand-in and embedded moto, for one test module."""

@@ -34,6 +34,18 @@ def test_an_artifact_from_other_examples_is_not_used(tmp_path):
     assert model.classify("where is my order").intent.value == "order_status"
 
 
+def test_with_saving_on_a_missing_or_stale_artifact_is_replaced_and_then_loaded(tmp_path):
+    path = tmp_path / "cache" / "intents.npz"
+    build({"greeting": ["hello", "hi"], "thanks": ["thanks", "ty"]}, path)  # stale: other catalogs
+
+    trained = load_or_train(EXAMPLES, path, save=True)
+    loaded = load_or_train(EXAMPLES, path, save=True)
+
+    assert trained.fingerprint == loaded.fingerprint == fingerprint(EXAMPLES)
+    assert loaded.classify("wo ist meine bestellung") == trained.classify("wo ist meine bestellung")
+    assert [p.name for p in path.parent.iterdir()] == ["intents.npz"]  # no partial file left behind
+
+
 def test_without_an_artifact_the_model_is_trained():
     assert load_or_train(EXAMPLES, None).classify("wo ist meine bestellung").intent.value == "order_status"
 

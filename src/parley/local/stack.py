@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from parley.config import Settings, load_settings
@@ -33,7 +34,12 @@ def free_port() -> int:
 
 
 def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
-    """moto accepts any credentials; set harmless ones so boto3 never looks for real ones."""
+    """moto accepts any credentials; set harmless ones so boto3 never looks for real ones. The intent model is
+    kept in the user's cache between runs, as the layer keeps it in Lambda (retrained when the catalogs change)."""
+    if not env.get("PARLEY_INTENT_MODEL"):
+        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parley" / "intents.npz"
+        env["PARLEY_INTENT_MODEL"] = str(cache)
+        env.setdefault("PARLEY_INTENT_MODEL_SAVE", "1")
     env.setdefault("AWS_ACCESS_KEY_ID", "testing")
     env.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     env.setdefault("AWS_DEFAULT_REGION", "us-east-1")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,18 +36,29 @@ def build(examples: Mapping[str, Iterable[str]], out: Path) -> LinearIntents:
     model = LinearIntents(examples)
     model.fingerprint = fingerprint(examples)
     out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
+    # Written beside and moved into place: a process starting meanwhile reads the old file or the new, never half.
+    partial = out.with_name(f".{out.name}.{os.getpid()}.npz")
+    model.save(partial)
+    partial.replace(out)
     return model
 
 
-def load_or_train(examples: Mapping[str, Iterable[str]], artifact: Path | None) -> LinearIntents:
+def load_or_train(examples: Mapping[str, Iterable[str]], artifact: Path | None, *, save: bool = False) -> LinearIntents:
+    """The artifact's model when it was built from these examples; else a model trained now, and saved as the
+    artifact when `save` (the local stack and tests keep one between runs; Lambda's /opt is read-only)."""
+    from parley.observability import logger
+
     if artifact is not None and artifact.is_file():
         model = LinearIntents.load(artifact)
         if model.fingerprint == fingerprint(examples):
             return model
-        from parley.observability import logger
-
-        logger.warning("intent model artifact does not match the catalogs; training from them instead")
+        if not save:
+            logger.warning("intent model artifact does not match the catalogs; training from them instead")
+    if artifact is not None and save:
+        try:
+            return build(examples, artifact)
+        except OSError as exc:
+            logger.warning("intent model not saved", extra={"error": type(exc).__name__})
     return LinearIntents(examples)
 
 
