@@ -204,12 +204,22 @@ class DynamoConversations:
             return None
         except PynamoDBException as exc:
             raise StorageError("conversation lookup failed") from exc
+        if item.expires_at is not None and item.expires_at <= time.time():
+            return None  # DynamoDB deletes expired items within days, not at once: expired is gone
         return ConversationState(
             conversation_id=item.conversation_id,
             customer_id=item.customer_id,
             language=item.language,
             last_order_id=item.last_order_id,
             updated_at=int(item.updated_at or 0),
+            flow=item.flow,
+            step=item.step,
+            slots={str(k): str(v) for k, v in (item.slots.as_dict() if item.slots else {}).items()},
+            misunderstood=int(item.misunderstood or 0),
+            handoff_at=int(item.handoff_at) if item.handoff_at is not None else None,
+            verified_customer_id=item.verified_customer_id,
+            verify_failures=int(item.verify_failures or 0),
+            verify_locked_until=int(item.verify_locked_until) if item.verify_locked_until is not None else None,
         )
 
     def save(self, state: ConversationState) -> None:
@@ -222,6 +232,14 @@ class DynamoConversations:
                 last_order_id=state.last_order_id,
                 updated_at=state.updated_at or now,
                 expires_at=now + self._ttl_seconds,
+                flow=state.flow,
+                step=state.step,
+                slots=dict(state.slots) or None,
+                misunderstood=state.misunderstood or None,
+                handoff_at=state.handoff_at,
+                verified_customer_id=state.verified_customer_id,
+                verify_failures=state.verify_failures or None,
+                verify_locked_until=state.verify_locked_until,
             ).save()
         except PynamoDBException as exc:
             raise StorageError("conversation save failed") from exc

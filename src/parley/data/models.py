@@ -181,6 +181,14 @@ class ConversationModel(Model):
     last_order_id = UnicodeAttribute(null=True)
     updated_at = NumberAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    flow = UnicodeAttribute(null=True)
+    step = UnicodeAttribute(null=True)
+    slots = MapAttribute[str, str](null=True)
+    misunderstood = NumberAttribute(null=True)
+    handoff_at = NumberAttribute(null=True)
+    verified_customer_id = UnicodeAttribute(null=True)
+    verify_failures = NumberAttribute(null=True)
+    verify_locked_until = NumberAttribute(null=True)
 
 
 class ProcessedMessageModel(Model):

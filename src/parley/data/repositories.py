@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from parley.channels.model import Channel
@@ -23,6 +23,19 @@ class ConversationState:
     language: str | None = None
     last_order_id: str | None = None
     updated_at: int = 0
+    # The flow under way ("cancel_order", "verify"…), its step ("which_order", "confirm"…) and what it has
+    # gathered so far (a few short strings: ids, a plan, a step number).
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    # Messages in a row Parley did not understand (two hand the conversation to a person).
+    misunderstood: int = 0
+    # While set (when a person took over), the bot does not answer this conversation.
+    handoff_at: int | None = None
+    # An unknown sender who proved who they are (order number + the email on it), and failed attempts.
+    verified_customer_id: str | None = None
+    verify_failures: int = 0
+    verify_locked_until: int | None = None
 
 
 class CustomerRepository(Protocol):
