@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from parley.channels.model import Channel, InboundMessage, PlatformError, message_ref
-from parley.channels.senders import Sender
+from parley.channels.senders import HandsOver, Sender
 from parley.dialogue.service import SILENT_KINDS, ConversationService
 from parley.events import ChannelEvent, EventSink, EventType, LoggingEventSink
 from parley.graph import GraphApiError
@@ -26,11 +26,12 @@ class MessageProcessor:
         """Answer one message. Raises to have it retried (storage or a transient send failure); a permanent
         send failure is recorded as an event and not retried, since retrying would never deliver it."""
         sender = self._senders[message.channel]
-        # Read receipt and typing indicator first: the customer sees at once that they were heard. Not for a
-        # reaction or a number change, which get no answer: "typing…" and then nothing would mislead.
-        if message.kind not in SILENT_KINDS:
-            sender.acknowledge(message)
         turn = self._service.respond(message)
+        # Read receipt and typing indicator before the reply is sent (a send may take a while through retries).
+        # Not when there is no answer (a reaction, a number change, a conversation a person has taken over):
+        # "typing…" and then nothing would mislead.
+        if turn.reply is not None and message.kind not in SILENT_KINDS:
+            sender.acknowledge(message)
         outcome = "sent" if turn.reply is not None else "no_reply"
         try:
             if turn.reply is not None:
@@ -61,18 +62,35 @@ class MessageProcessor:
                     )
                 ]
             )
+        if turn.handoff and outcome == "sent":
+            self._hand_over(message, sender, turn.handoff)
         summary = {
             "outcome": outcome,
             "intent": turn.intent.value,
             "confidence": turn.confidence,
             "language": turn.language,
             "known_customer": turn.known_customer,
+            "handoff": turn.handoff,
         }
         logger.info(
             "message answered",
             extra={"channel": message.channel.value, "sender": message.sender_hash, **summary},
         )
         return summary
+
+    @staticmethod
+    def _hand_over(message: InboundMessage, sender: Sender, reason: str) -> None:
+        """Messenger: the thread goes to the Page Inbox, where the business's people answer. Best effort: the
+        customer has been told already, and raising now would have the message retried and told twice."""
+        if not isinstance(sender, HandsOver):
+            return
+        try:
+            sender.hand_over(message, note=f"Parley: customer handed over ({reason})")
+        except GraphApiError as exc:
+            logger.warning(
+                "thread not handed to the inbox",
+                extra={"status": exc.status, "code": exc.code, "sender": message.sender_hash},
+            )
 
 
 def record_handler(

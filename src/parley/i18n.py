@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -52,6 +52,8 @@ class Catalog:
     language: str
     replies: dict[str, str]
     examples: dict[str, list[str]]
+    # Short answers and markers read literally rather than by the intent model: "yes", "no", "never mind"…
+    words: dict[str, list[str]] = field(default_factory=dict)
     # Dates and money in another locale than the catalog's: an English reply bound for translation into Dutch
     # already says "24 november 2026" and "€ 59,90".
     format_locale: str = ""
@@ -146,6 +148,7 @@ def load_catalog(path: Path) -> Catalog:
         language=path.stem,
         replies=dict(data.get("replies", {})),
         examples={k: list(v) for k, v in data.get("examples", {}).items()},
+        words={k: [str(w) for w in v] for k, v in data.get("words", {}).items()},
     )
 
 

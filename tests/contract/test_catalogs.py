@@ -183,11 +183,25 @@ def test_english_replies_are_not_empty():
     assert all(template.strip() for template in english().replies.values())
 
 
+# Words that are the same in English and these languages, where leaving them "in English" is correct.
+SAME_AS_ENGLISH = {("es", "choice.no"), ("it", "choice.no")}
+
+
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_no_reply_is_empty_or_left_in_english(language: str):
     for key, template in catalog(language).replies.items():
         assert template.strip(), f"{language} {key!r} is empty"
-        assert template.strip() != english().replies[key].strip(), f"{language} {key!r} is the English reply"
+        if (language, key) not in SAME_AS_ENGLISH:
+            assert template.strip() != english().replies[key].strip(), f"{language} {key!r} is the English reply"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_has_the_short_answer_words(language: str):
+    words = catalog(language).words
+    assert set(words) == set(english().words) == {"yes", "no", "abort", "frustrated"}
+    assert all(words[kind] for kind in words), f"{language}: an empty word list"
+    # A word may not mean two answers: "no" both no and never mind would make a change on a guess.
+    assert not set(words["yes"]) & (set(words["no"]) | set(words["abort"])), language
 
 
 @pytest.mark.parametrize("language", [language for language in NON_LATIN if language in LANGUAGES])

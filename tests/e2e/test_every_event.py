@@ -13,6 +13,7 @@ from typing import Any
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.parsing import PARSERS
 from parley.dialogue.service import SILENT_KINDS
+from parley.i18n import load_catalogs
 from parley.local.graph_standin import SentRequest
 from parley.local.payloads import post_signed
 
@@ -60,11 +61,29 @@ def within_limits(request: SentRequest) -> bool:
     return len(message.get("text", "")) <= 2000 and len(quick) <= 13 and all(len(q["title"]) <= 20 for q in quick)
 
 
-def expected_replies(messages: list[InboundMessage], seen_users: set[str], seen_ids: set[str]) -> int:
+HANDOFF_TEXTS = [catalog.render("handoff.started") for catalog in load_catalogs()]
+
+
+def handed_over(replies: list[SentRequest]) -> set[str]:
+    """The conversations a reply just handed to a person: the bot says nothing more there."""
+    keys = set()
+    for reply in replies:
+        text = reply.body.get("text", {}).get("body", "") or reply.body.get("message", {}).get("text", "")
+        if any(handoff in text for handoff in HANDOFF_TEXTS):
+            if "to" in reply.body:
+                keys.add(f"{Channel.WHATSAPP}#{reply.body['to']}")
+            else:
+                keys.add(f"{Channel.MESSENGER}#{reply.body['recipient']['id']}")
+    return keys
+
+
+def expected_replies(
+    messages: list[InboundMessage], seen_users: set[str], seen_ids: set[str], with_person: set[str]
+) -> int:
     count = 0
     for m in messages:
         key = f"{m.channel}:{m.message_id}"
-        if key in seen_ids:
+        if key in seen_ids or m.conversation_key in with_person:
             continue
         seen_ids.add(key)
         new_conversation = m.conversation_key not in seen_users
@@ -77,11 +96,12 @@ def expected_replies(messages: list[InboundMessage], seen_users: set[str], seen_
 def test_every_payload_kind_is_acknowledged_and_answered_exactly_as_it_should_be(session):
     seen_users: set[str] = set()
     seen_ids: set[str] = set()
+    with_person: set[str] = set()
     for path in EVENTS:
         channel = channel_of(path)
         payload = fresh(json.loads(path.read_text(encoding="utf-8")), time.time())
         messages = list(PARSERS[channel](payload, int(time.time())).messages)
-        want = expected_replies(messages, seen_users, seen_ids)
+        want = expected_replies(messages, seen_users, seen_ids, with_person)
         before = len(session.graph.replies)
 
         status = post_signed(session.webhook_url(channel), payload, session.app_secret).status
@@ -93,6 +113,7 @@ def test_every_payload_kind_is_acknowledged_and_answered_exactly_as_it_should_be
         replies = session.graph.replies[before:]
         assert len(replies) == want, f"{path.name}: {len(replies)} replies for {want} messages needing one"
         assert all(within_limits(r) for r in replies), path.name
+        with_person |= handed_over(replies)
 
 
 def test_a_redelivered_and_a_concurrently_duplicated_payload_get_no_more_replies(session):

@@ -106,3 +106,24 @@ def test_processed_message_records_expire_after_at_least_seven_days(fulfillment,
     import time
 
     assert int(record["expiration"]["N"]) - time.time() >= 7 * 86_400
+
+
+def test_a_messenger_customer_asking_for_a_person_is_told_and_the_thread_goes_to_the_page_inbox(fulfillment, graph):
+    message = inbound(
+        "I need to speak to a human agent",
+        sender=EMILY.messenger_psid,
+        channel=Channel.MESSENGER,
+        recipient_id="110938475629384",
+    )
+
+    assert invoke(fulfillment, message) == []
+
+    assert graph.requests[-1].path == "/v21.0/110938475629384/pass_thread_control"
+    [told] = graph.replies
+    assert "person from our team" in told.body["message"]["text"]
+    # The next message is for the person, not the bot.
+    assert invoke(fulfillment, inbound("hello?", sender=EMILY.messenger_psid, channel=Channel.MESSENGER,
+                                       recipient_id="110938475629384")) == []  # fmt: skip
+    assert len(graph.replies) == 1
+    # Not even "typing…": nothing is coming from the bot.
+    assert graph.requests[-1].path.endswith("/pass_thread_control")

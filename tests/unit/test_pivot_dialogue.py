@@ -165,7 +165,7 @@ def test_a_short_reply_keeps_the_conversation_in_dutch() -> None:
 def test_asking_in_dutch_for_spanish_switches_to_the_spanish_catalog() -> None:
     translator = ScriptedTranslator(DUTCH)
     service = service_with(translator, InMemoryConversations())
-    service.respond(inbound("Ik wil graag met een medewerker spreken, alstublieft.", sender=DAAN.phone))
+    service.respond(inbound("Hallo, waar is mijn bestelling? Ik wacht er al een week op.", sender=DAAN.phone))
     calls_before = len(translator.calls)
 
     turn = service.respond(inbound("Kan ik in het Spaans verder praten?", sender=DAAN.phone))
@@ -220,5 +220,5 @@ def test_a_messenger_customer_with_a_dutch_locale_and_a_dutch_sentence_is_answer
     turn = service_with(translator).respond(message)
 
     assert turn.language == "nl"
-    assert turn.intent is Intent.HUMAN_AGENT
+    assert turn.intent is Intent.HUMAN_AGENT and turn.handoff == "asked"
     assert turn.reply.text.startswith("<nl>")

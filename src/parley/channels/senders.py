@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from parley.channels import messenger_render, whatsapp_render
 from parley.channels.model import Channel, InboundMessage
@@ -99,6 +99,7 @@ class Sender(Protocol):
         and returns False, since a read receipt must never hold up the reply."""
 
 
+@runtime_checkable
 class HandsOver(Protocol):
     """A channel that can pass the conversation to people in the platform's own inbox."""
 

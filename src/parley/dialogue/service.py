@@ -15,6 +15,7 @@ from parley.data.repositories import (
     CustomerRepository,
     OrderRepository,
 )
+from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
@@ -32,9 +33,12 @@ _NOT_YET = {
     Intent.SUBSCRIPTION,
     Intent.PRODUCT_INFO,
     Intent.TECH_SUPPORT,
-    Intent.HUMAN_AGENT,
     Intent.DELETE_DATA,
 }
+# Two messages in a row Parley could not understand, and a person takes over.
+MISUNDERSTOOD_LIMIT = 2
+# A person who took a conversation over has it for this long; after that the bot answers again.
+HANDOFF_SECONDS = 24 * 3600
 
 
 # A calibrated probability: below it, an order number in the message outweighs the words' intent.
@@ -44,6 +48,8 @@ SURE = 0.96
 ORDER_PAYLOAD = "order:"
 INTENT_PAYLOAD = "intent:"
 LANGUAGE_PAYLOAD = "lang:"
+# Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
+HANDOFF_MESSAGE = "handoff_message"
 # Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
 _UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
 # Kinds that need no answer: a reaction to our message, a number change, a customer returning via a link.
@@ -61,6 +67,8 @@ class Turn:
     confidence: float
     known_customer: bool
     translation: TranslationUse = TranslationUse.NOT_NEEDED
+    # A person is taking the conversation over as of this message (Messenger hands the thread to the Page Inbox).
+    handoff: str | None = None
 
 
 class ConversationService:
@@ -111,16 +119,37 @@ class ConversationService:
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
+        now = int(self._clock().timestamp())
+        with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
+        if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
+            # A person has this conversation: the bot stays out of it (their inbox shows the message).
+            self._conversations.save(replace(state, language=language, updated_at=now))
+            return Turn(None, language, intent, confidence, customer is not None, understood.translation)
 
         parts: list[str] = []
         choices: tuple[Choice, ...] = ()
         menu_label = ""
         last_order_id = state.last_order_id
+        flow, step, slots = state.flow, state.step, dict(state.slots)
+        misunderstood = 0
+        handoff: str | None = None
+        answer = read_answer(message, catalog) if state.flow else None
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
-        if silent or message.kind is MessageKind.REFERRAL:
+        if with_person:
+            # The message that started the handoff, delivered again after a failed send: say it again.
+            parts.append(catalog.render("handoff.started"))
+        elif silent or message.kind is MessageKind.REFERRAL:
             pass  # nothing to answer (a referral on a new conversation gets the welcome alone)
+        elif answer is Answer.ABORT:
+            parts.append(catalog.render("flow.stopped"))
+            flow, step, slots = None, None, {}
+        elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
+            handoff = "asked" if intent is Intent.HUMAN_AGENT else "frustrated"
+            if handoff == "frustrated":
+                parts.append(catalog.render("handoff.frustrated"))
+            parts.append(catalog.render("handoff.started"))
         elif message.kind in _UNREADABLE or (message.kind in MEDIA_KINDS and not message.text.strip()):
             parts.append(catalog.render("media.unsupported"))
         elif message.kind is MessageKind.ORDER:
@@ -147,8 +176,14 @@ class ConversationService:
             parts.append(catalog.render("goodbye"))
         elif intent in _NOT_YET:
             parts.append(catalog.render("not_yet"))
+        elif state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
+            handoff = "misunderstood"
+            parts += [catalog.render("handoff.misunderstood"), catalog.render("handoff.started")]
         else:
             parts.append(catalog.render("fallback"))
+            misunderstood = state.misunderstood + 1
+        if handoff:
+            flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id}
 
         self._conversations.save(
             replace(
@@ -156,7 +191,12 @@ class ConversationService:
                 customer_id=customer.customer_id if customer else None,
                 language=language,
                 last_order_id=last_order_id,
-                updated_at=int(self._clock().timestamp()),
+                updated_at=now,
+                flow=flow,
+                step=step,
+                slots=slots,
+                misunderstood=misunderstood,
+                handoff_at=now if handoff else state.handoff_at if with_person else None,
             )
         )
         reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None
@@ -170,6 +210,7 @@ class ConversationService:
             confidence=confidence,
             known_customer=customer is not None,
             translation=translation,
+            handoff=handoff,
         )
 
     def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
