@@ -42,8 +42,16 @@ REGION = "us-east-1"
 
 FUNCTIONS = ("WebhookFunction", "FulfillmentFunction")
 WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
-BUSINESS_READ_ONLY = ("customers", "invoices", "subscriptions", "products")
-FULFILLMENT_WRITES = ("orders", "conversations", "processed_messages", "translation_cache")
+BUSINESS_READ_ONLY = ("customers", "invoices", "products")
+FULFILLMENT_WRITES = (
+    "orders",
+    "subscriptions",
+    "returns",
+    "conversations",
+    "conversation_messages",
+    "processed_messages",
+    "translation_cache",
+)
 DYNAMODB_READ_ACTIONS = re.compile(
     r"^dynamodb:(Get|BatchGet|Query|Scan|Describe|ConditionCheck|List|PartiQLSelect)", re.IGNORECASE
 )
@@ -286,7 +294,7 @@ def test_tables_are_on_demand_encrypted_and_business_data_is_kept(template: dict
         assert properties.get("BillingMode") == "PAY_PER_REQUEST", name
         assert is_true(properties.get("SSESpecification", {}).get("SSEEnabled")), name
         assert "TableName" not in properties, f"{name}: a fixed name blocks a second stack and replacements"
-    for name in ("customers", "orders", "invoices", "subscriptions", "products"):
+    for name in ("customers", "orders", "invoices", "subscriptions", "products", "returns"):
         table = template["Resources"][MODELS[name].logical_id]
         assert table.get("DeletionPolicy") == "Retain", name
         assert table.get("UpdateReplacePolicy") == "Retain", name
