@@ -119,7 +119,7 @@ class SubscriptionChange:
 CANCELLABLE = frozenset({OrderStatus.PLACED, OrderStatus.PROCESSING})
 OPEN_INVOICE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE})
 OPEN_RETURN = frozenset(s for s in ReturnStatus if s.is_open)
-# Lowercase letters and digits that cannot be misread for one another when read out or typed (no 0/O, 1/I/L).
+# Capital letters and digits that cannot be misread for one another when read out or typed (no 0/O, 1/I/L).
 _RETURN_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
