@@ -72,6 +72,14 @@ COLUMNS: dict[DataKind, tuple[str, ...]] = {
     ),
     DataKind.PRODUCTS: ("sku", "name", "description", "price", "currency", "stock", "attributes"),
 }
+# Columns beyond DESIGN.md's minimum that a file may have (an older file without them still imports).
+OPTIONAL_COLUMNS: dict[DataKind, tuple[str, ...]] = {
+    DataKind.CUSTOMERS: (),
+    DataKind.ORDERS: ("delivered_at",),
+    DataKind.INVOICES: ("payment_failure_reason",),
+    DataKind.SUBSCRIPTIONS: (),
+    DataKind.PRODUCTS: (),
+}
 REQUIRED: dict[DataKind, tuple[str, ...]] = {
     DataKind.CUSTOMERS: ("customer_id",),
     DataKind.ORDERS: ("order_id", "customer_id", "status", "placed_at"),
@@ -243,6 +251,7 @@ class RowParser:
                 "estimated_delivery": _date,
                 "total": _amount,
                 "items": _items,
+                "delivered_at": _datetime,
             },
             DataKind.INVOICES: {
                 "issued_at": _datetime,
@@ -263,7 +272,7 @@ class RowParser:
         errors: list[RowError] = []
         values: dict[str, Any] = {}
         converters = self.converters()
-        for column in COLUMNS[self.kind]:
+        for column in COLUMNS[self.kind] + OPTIONAL_COLUMNS[self.kind]:
             raw = row.get(column, "")
             if raw == "":
                 if column in REQUIRED[self.kind]:
@@ -296,7 +305,7 @@ def parse_rows(kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder) -
     except csv.Error as exc:
         result.errors.append(RowError(1, f"not a CSV header: {exc}"))
         return result
-    expected = COLUMNS[kind]
+    expected = COLUMNS[kind] + OPTIONAL_COLUMNS[kind]
     missing = [c for c in REQUIRED[kind] if c not in header]
     unknown = [h for h in header if h not in expected]
     if missing or unknown or len(set(header)) != len(header):

@@ -10,7 +10,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -91,6 +91,10 @@ class OrderModel(Model):
     total = UnicodeAttribute(null=True)
     currency = UnicodeAttribute(null=True)
     items = ListAttribute(of=OrderItemMap, null=True)
+    delivered_at = UnicodeAttribute(null=True)
+    # Written by Parley, not imported: when the customer cancelled, and the return under way (at most one).
+    cancelled_at = UnicodeAttribute(null=True)
+    open_return_id = UnicodeAttribute(null=True)
     by_customer = OrderCustomerIndex()
 
 
@@ -119,6 +123,7 @@ class InvoiceModel(Model):
     currency = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     url = UnicodeAttribute(null=True)
+    payment_failure_reason = UnicodeAttribute(null=True)
     by_customer = InvoiceCustomerIndex()
 
 
@@ -165,6 +170,46 @@ class ProductModel(Model):
     attributes = MapAttribute[str, Any](null=True)
 
 
+class ReturnCustomerIndex(GlobalSecondaryIndex["ReturnModel"]):
+    class Meta:
+        index_name = "customer-index"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ReturnModel(Model):
+    """One return of an order; the order item points at the open one, which keeps it to one at a time."""
+
+    class Meta(_Meta):
+        pass
+
+    logical_id: ClassVar[str] = "ReturnsTable"
+    point_in_time_recovery: ClassVar[bool] = True
+    ttl_attribute: ClassVar[str | None] = None
+
+    return_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    refund_amount = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute(null=True)
+    refunded_at = UnicodeAttribute(null=True)
+    by_customer = ReturnCustomerIndex()
+
+
+class ConversationSubjectIndex(GlobalSecondaryIndex["ConversationModel"]):
+    """Staff erase or export a customer's conversations: which ones are theirs (keys only, nothing else)."""
+
+    class Meta:
+        index_name = "data-subject-index"
+        projection = KeysOnlyProjection()
+
+    data_subject_id = UnicodeAttribute(hash_key=True)
+
+
 class ConversationModel(Model):
     """One small item per conversation: its language and context, never the transcript."""
 
@@ -189,6 +234,31 @@ class ConversationModel(Model):
     verified_customer_id = UnicodeAttribute(null=True)
     verify_failures = NumberAttribute(null=True)
     verify_locked_until = NumberAttribute(null=True)
+    # Whose personal data the conversation holds: the linked customer or, for an unknown sender, the one they
+    # proved to be. Absent for anonymous conversations, so the index stays sparse.
+    data_subject_id = UnicodeAttribute(null=True)
+    by_data_subject = ConversationSubjectIndex()
+
+
+class ConversationMessageModel(Model):
+    """One message of a conversation per item (never a whole transcript in one item), expiring with its TTL."""
+
+    class Meta(_Meta):
+        pass
+
+    logical_id: ClassVar[str] = "ConversationMessagesTable"
+    point_in_time_recovery: ClassVar[bool] = False
+    ttl_attribute: ClassVar[str | None] = "expires_at"
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    # "<UTC time, fixed width>#<message id>": sorts by time, and two messages in the same instant stay apart.
+    at_message_id = UnicodeAttribute(range_key=True)
+    message_id = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    text = UnicodeAttribute()
+    language = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)
 
 
 class ProcessedMessageModel(Model):
@@ -230,7 +300,9 @@ MODELS: dict[str, type[Model]] = {
     "invoices": InvoiceModel,
     "subscriptions": SubscriptionModel,
     "products": ProductModel,
+    "returns": ReturnModel,
     "conversations": ConversationModel,
+    "conversation_messages": ConversationMessageModel,
     "processed_messages": ProcessedMessageModel,
     "translation_cache": TranslationCacheModel,
 }

@@ -21,6 +21,11 @@ class OrderStatus(StrEnum):
     def is_open(self) -> bool:
         return self not in {OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.RETURNED}
 
+    @property
+    def can_cancel(self) -> bool:
+        """Still in the warehouse: once a carrier has it, a cancel is a return."""
+        return self in {OrderStatus.PLACED, OrderStatus.PROCESSING}
+
 
 class InvoiceStatus(StrEnum):
     OPEN = "open"
@@ -33,6 +38,24 @@ class SubscriptionStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     CANCELLED = "cancelled"
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "requested"
+    RECEIVED = "received"
+    REFUNDED = "refunded"
+    REJECTED = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being handled: an order has at most one open return."""
+        return self in {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
+
+
+class MessageDirection(StrEnum):
+    IN = "in"  # from the customer
+    OUT = "out"  # from Parley
+    AGENT = "agent"  # from a person who took the conversation over
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,8 @@ class Order:
     total: Decimal | None = None
     currency: str | None = None
     items: tuple[OrderItem, ...] = field(default_factory=tuple)
+    # When the carrier delivered it: the return window counts from here. None = not delivered or not known.
+    delivered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,9 @@ class Invoice:
     due_at: datetime | None = None
     currency: str | None = None
     url: str | None = None
+    # Why the last payment attempt failed, as the payment provider's code (card_declined, insufficient_funds,
+    # expired_card…); None when no payment failed.
+    payment_failure_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +125,32 @@ class Product:
     currency: str | None = None
     stock: int | None = None
     attributes: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Return:
+    """A customer's request to send an order back, and what became of the refund."""
+
+    return_id: str
+    order_id: str
+    customer_id: str
+    created_at: datetime
+    status: ReturnStatus = ReturnStatus.REQUESTED
+    refund_amount: Decimal | None = None
+    currency: str | None = None
+    refunded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    """One message of a conversation, kept for a while for handoff transcripts and privacy exports."""
+
+    conversation_id: str
+    message_id: str
+    direction: MessageDirection
+    text: str
+    at: datetime
+    language: str | None = None
 
 
 Record = Customer | Order | Invoice | Subscription | Product

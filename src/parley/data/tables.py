@@ -10,10 +10,18 @@ from parley.config import Settings
 from parley.data.models import MODELS
 
 
+def table_name(settings: Settings, field_name: str) -> str:
+    """The configured name of a table (Tables.<field>, from <FIELD>_TABLE).
+
+    A table newer than the Tables fields gets the default naming (parley-<field>) until Tables names it."""
+    name = getattr(settings.tables, field_name, None)
+    return name if isinstance(name, str) and name else "parley-" + field_name.replace("_", "-")
+
+
 def bind_models(settings: Settings) -> None:
     """Point every model at its configured table and endpoint (process-wide, done by the composition root)."""
     for field_name, model in MODELS.items():
-        model.Meta.table_name = getattr(settings.tables, field_name)
+        model.Meta.table_name = table_name(settings, field_name)
         model.Meta.region = settings.region
         model.Meta.host = settings.aws_endpoint_url
         model._connection = None
@@ -56,7 +64,7 @@ def create_tables(settings: Settings, client: Any) -> list[str]:
     existing = set(client.list_tables().get("TableNames", []))
     created = []
     for field_name, model in MODELS.items():
-        name = getattr(settings.tables, field_name)
+        name = table_name(settings, field_name)
         if name in existing:
             continue
         definition = table_definition(model)
