@@ -46,6 +46,8 @@ class Tables:
     conversations: str = "parley-conversations"
     processed_messages: str = "parley-processed-messages"
     translation_cache: str = "parley-translation-cache"
+    returns: str = "parley-returns"
+    conversation_messages: str = "parley-conversation-messages"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Tables:

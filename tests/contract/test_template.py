@@ -315,17 +315,7 @@ def test_staff_can_find_a_customers_conversations_by_index(template: dict[str, A
     assert index["Projection"] == {"ProjectionType": "KEYS_ONLY"}
 
 
-# The data layer's newest tables, until parley.config.Tables names them (RETURNS_TABLE, CONVERSATION_MESSAGES_TABLE).
-_NOT_IN_CONFIG_YET = pytest.mark.xfail(strict=True, reason="parley.config.Tables lacks this field; drop the mark")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=_NOT_IN_CONFIG_YET) if name in {"returns", "conversation_messages"} else name
-        for name in sorted(MODELS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_every_table_name_the_template_passes_is_read_by_the_code(name: str) -> None:
     from parley.data.tables import table_name
 

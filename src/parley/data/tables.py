@@ -11,11 +11,11 @@ from parley.data.models import MODELS
 
 
 def table_name(settings: Settings, field_name: str) -> str:
-    """The configured name of a table (Tables.<field>, from <FIELD>_TABLE).
-
-    A table newer than the Tables fields gets the default naming (parley-<field>) until Tables names it."""
+    """The configured name of a table (Tables.<field>, from <FIELD>_TABLE)."""
     name = getattr(settings.tables, field_name, None)
-    return name if isinstance(name, str) and name else "parley-" + field_name.replace("_", "-")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"parley.config.Tables has no table {field_name!r}")
+    return name
 
 
 def bind_models(settings: Settings) -> None:

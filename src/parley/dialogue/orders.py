@@ -8,14 +8,15 @@ from parley.data.records import Order, OrderStatus
 from parley.i18n import Catalog
 
 
+def describe_status(order: Order, catalog: Catalog) -> str:
+    """One sentence: where the order stands ("Your order ORD-104233 has shipped.")."""
+    return catalog.render(
+        f"order.{order.status.value}", order_id=order.order_id, placed_on=catalog.date(order.placed_at.date())
+    )
+
+
 def describe_order(order: Order, catalog: Catalog, today: date) -> str:
-    sentences = [
-        catalog.render(
-            f"order.{order.status.value}",
-            order_id=order.order_id,
-            placed_on=catalog.date(order.placed_at.date()),
-        )
-    ]
+    sentences = [describe_status(order, catalog)]
     in_transit = order.status in {OrderStatus.SHIPPED, OrderStatus.OUT_FOR_DELIVERY}
     if order.carrier and order.status is not OrderStatus.CANCELLED:
         sentences.append(catalog.render("order.carrier", carrier=order.carrier))

@@ -16,6 +16,8 @@ from parley.data.repositories import (
     OrderRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
+from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
+from parley.dialogue.cancel_order import CancelOrder, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
@@ -26,7 +28,6 @@ from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
 
 _NOT_YET = {
-    Intent.CANCEL_ORDER,
     Intent.RETURN_REFUND,
     Intent.INVOICE,
     Intent.PAYMENT,
@@ -94,6 +95,7 @@ class ConversationService:
         self._clock = clock
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
+        self._cancel_order = CancelOrder(orders)
 
     def respond(self, message: InboundMessage) -> Turn:
         state = self._conversations.get(message.conversation_key)
@@ -130,11 +132,15 @@ class ConversationService:
         choices: tuple[Choice, ...] = ()
         menu_label = ""
         last_order_id = state.last_order_id
-        flow, step, slots = state.flow, state.step, dict(state.slots)
         misunderstood = 0
         handoff: str | None = None
         answer = read_answer(message, catalog) if state.flow else None
+        flow_step: FlowStep | None = None
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
+        # A flow under way ends with this message unless its next step continues it below; a reaction to its
+        # question, or a handoff being told again, leaves everything as it was.
+        keep = silent or with_person
+        flow, step, slots = (state.flow, state.step, dict(state.slots)) if keep else (None, None, {})
         if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
         if with_person:
@@ -144,7 +150,12 @@ class ConversationService:
             pass  # nothing to answer (a referral on a new conversation gets the welcome alone)
         elif answer is Answer.ABORT:
             parts.append(catalog.render("flow.stopped"))
-            flow, step, slots = None, None, {}
+        elif (
+            state.flow == CANCEL_FLOW
+            and customer
+            and (resumed := self._cancel_order.resume(state.step, catalog, customer, answer, order_id, state.slots))
+        ):
+            flow_step = resumed  # the flow under way answers (below)
         elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
             handoff = "asked" if intent is Intent.HUMAN_AGENT else "frustrated"
             if handoff == "frustrated":
@@ -161,6 +172,10 @@ class ConversationService:
         elif intent is Intent.ORDER_STATUS:
             text, last_order_id, choices = self._order_status(catalog, customer, order_id, state.last_order_id)
             parts.append(text)
+        elif intent is Intent.CANCEL_ORDER and customer is None:
+            parts.append(catalog.render("identity.unknown"))
+        elif intent is Intent.CANCEL_ORDER and customer is not None:
+            flow_step = self._cancel_order.start(catalog, customer, order_id, state.last_order_id)
         elif intent is Intent.CHANGE_LANGUAGE and requested:
             parts.append(catalog.render("language.switched"))
         elif intent is Intent.CHANGE_LANGUAGE:
@@ -182,6 +197,10 @@ class ConversationService:
         else:
             parts.append(catalog.render("fallback"))
             misunderstood = state.misunderstood + 1
+        if flow_step is not None:
+            parts.append(flow_step.text)
+            choices, flow, step, slots = flow_step.choices, flow_step.flow, flow_step.step, dict(flow_step.slots)
+            last_order_id = flow_step.order_id or last_order_id
         if handoff:
             flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id}
 

@@ -1,0 +1,115 @@
+"""Cancelling an order: which one, a confirmation, then a conditional write, so a double cancel or a cancel after
+shipping cannot happen whatever arrives in between."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parley.channels.replies import Choice
+from parley.data.records import Customer, Order, OrderStatus
+from parley.data.repositories import CANCELLABLE, CancelOutcome, OrderRepository, cancel_outcome
+from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.orders import describe_status
+from parley.i18n import Catalog
+
+FLOW = "cancel_order"
+WHICH, CONFIRM = "which_order", "confirm"
+# The payloads of the order choices (the same as the order-status choices: a tap names an order).
+ORDER_PAYLOAD = "order:"
+RETURN_PAYLOAD = "intent:return_refund"
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """What one message of a flow says, and where the flow stands afterwards (flow None: it is over)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    order_id: str | None = None  # the order now being discussed
+    completed: bool = False  # the customer got what they came for (a rating may follow)
+
+
+class CancelOrder:
+    def __init__(self, orders: OrderRepository) -> None:
+        self._orders = orders
+
+    def start(self, catalog: Catalog, customer: Customer, order_id: str | None, remembered: str | None) -> FlowStep:
+        wanted = order_id or remembered
+        if wanted:
+            return self._about(catalog, customer, wanted, named=order_id is not None)
+        open_orders = [o for o in self._orders.for_customer(customer.customer_id) if o.status in CANCELLABLE]
+        if not open_orders:
+            return FlowStep(catalog.render("order.cancel_none"))
+        if len(open_orders) == 1:
+            return self._confirm(catalog, open_orders[0])
+        return FlowStep(
+            catalog.render("order.cancel_which"),
+            choices=tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in open_orders),
+            flow=FLOW,
+            step=WHICH,
+        )
+
+    def resume(
+        self,
+        step: str | None,
+        catalog: Catalog,
+        customer: Customer,
+        answer: Answer | None,
+        order_id: str | None,
+        slots: dict[str, str],
+    ) -> FlowStep | None:
+        """The flow's next step, or None when the message is not an answer to it (the flow is then left, nothing
+        changed, and the message is understood as a new request)."""
+        if step == WHICH and order_id:
+            return self._about(catalog, customer, order_id, named=True)
+        if step == CONFIRM and slots.get("order_id"):
+            if answer is Answer.YES:
+                return self._cancel(catalog, customer, slots["order_id"])
+            if answer is Answer.NO:
+                return FlowStep(catalog.render("order.cancel_kept", order_id=slots["order_id"]), completed=True)
+        return None
+
+    def _about(self, catalog: Catalog, customer: Customer, order_id: str, *, named: bool) -> FlowStep:
+        order = self._orders.get(order_id)
+        why_not = cancel_outcome(order, customer.customer_id)
+        if order is not None and why_not is None:
+            return self._confirm(catalog, order)
+        if order is None or why_not is None or why_not is CancelOutcome.NOT_FOUND:
+            # Someone else's order and a missing one get the same answer.
+            if named:
+                return FlowStep(catalog.render("order.not_found", order_id=order_id))
+            return FlowStep(catalog.render("order.cancel_none"))
+        return self._refused(catalog, why_not, order)
+
+    @staticmethod
+    def _confirm(catalog: Catalog, order: Order) -> FlowStep:
+        return FlowStep(
+            catalog.render("order.cancel_confirm", order_id=order.order_id),
+            choices=confirm_choices(catalog),
+            flow=FLOW,
+            step=CONFIRM,
+            slots={"order_id": order.order_id},
+            order_id=order.order_id,
+        )
+
+    def _cancel(self, catalog: Catalog, customer: Customer, order_id: str) -> FlowStep:
+        result = self._orders.cancel(order_id, customer.customer_id)
+        if result.outcome is CancelOutcome.CANCELLED:
+            return FlowStep(catalog.render("order.cancel_done", order_id=order_id), order_id=order_id, completed=True)
+        if result.outcome is CancelOutcome.NOT_FOUND or result.order is None:
+            return FlowStep(catalog.render("order.not_found", order_id=order_id))
+        # Shipped (or cancelled) between the question and the answer: the write did not happen.
+        return self._refused(catalog, result.outcome, result.order)
+
+    @staticmethod
+    def _refused(catalog: Catalog, why_not: CancelOutcome, order: Order) -> FlowStep:
+        if why_not is CancelOutcome.ALREADY_CANCELLED:
+            return FlowStep(catalog.render("order.already_cancelled", order_id=order.order_id), order_id=order.order_id)
+        text = catalog.sentences([describe_status(order, catalog), catalog.render("order.cancel_too_late")])
+        choices: tuple[Choice, ...] = ()
+        if order.status is OrderStatus.DELIVERED:
+            choices = (Choice(RETURN_PAYLOAD, catalog.render("choice.start_return")),)
+        return FlowStep(text, choices=choices, order_id=order.order_id)
