@@ -365,7 +365,11 @@ def test_function_code_and_layer_recipe(template: dict[str, Any]) -> None:
 
 def test_layer_sources_are_linked_so_cached_builds_see_changes() -> None:
     # sam build --cached hashes only the layer's ContentUri: the code and catalogs must be inside it.
-    for link, target in (("parley", ROOT / "src" / "parley"), ("locales", ROOT / "locales")):
+    for link, target in (
+        ("parley", ROOT / "src" / "parley"),
+        ("locales", ROOT / "locales"),
+        ("guides", ROOT / "guides"),
+    ):
         assert (LAYER_DIR / link).is_symlink(), link
         assert (LAYER_DIR / link).resolve() == target.resolve(), link
 
@@ -403,6 +407,7 @@ def test_functions_get_the_configuration_the_code_reads(cfn: dict[str, Any]) -> 
         "POWERTOOLS_SERVICE_NAME": "parley",
         "POWERTOOLS_LOG_LEVEL": {"Ref": "LogLevel"},
         "PARLEY_LOCALES_DIR": "/opt/locales",
+        "PARLEY_GUIDES_DIR": "/opt/guides",
     }
     for name in FUNCTIONS:
         variables = cfn["Resources"][name]["Properties"]["Environment"]["Variables"]
