@@ -35,6 +35,10 @@ SAMPLE = {
     "carrier": "UPS",
     "tracking_number": "1Z999AA10123456784",
     "order_ids": "ORD-104198, ORD-104300",
+    "title": "Wi-Fi",
+    "step": "Restart the router.",
+    "number": "2",
+    "total": "4",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")

@@ -3,12 +3,11 @@ shipping cannot happen whatever arrives in between."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from parley.channels.replies import Choice
 from parley.data.records import Customer, Order, OrderStatus
 from parley.data.repositories import CANCELLABLE, CancelOutcome, OrderRepository, cancel_outcome
 from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.flow import FlowStep
 from parley.dialogue.orders import describe_status
 from parley.i18n import Catalog
 
@@ -17,19 +16,6 @@ WHICH, CONFIRM = "which_order", "confirm"
 # The payloads of the order choices (the same as the order-status choices: a tap names an order).
 ORDER_PAYLOAD = "order:"
 RETURN_PAYLOAD = "intent:return_refund"
-
-
-@dataclass(frozen=True)
-class FlowStep:
-    """What one message of a flow says, and where the flow stands afterwards (flow None: it is over)."""
-
-    text: str
-    choices: tuple[Choice, ...] = ()
-    flow: str | None = None
-    step: str | None = None
-    slots: dict[str, str] = field(default_factory=dict)
-    order_id: str | None = None  # the order now being discussed
-    completed: bool = False  # the customer got what they came for (a rating may follow)
 
 
 class CancelOrder:

@@ -17,15 +17,19 @@ from parley.data.repositories import (
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
-from parley.dialogue.cancel_order import CancelOrder, FlowStep
+from parley.dialogue.cancel_order import CancelOrder
+from parley.dialogue.flow import FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
+from parley.dialogue.tech_support import FLOW as SUPPORT_FLOW
+from parley.dialogue.tech_support import TechSupport
 from parley.i18n import Catalog, Catalogs
 from parley.language.names import language_of_number, named_language, own_name
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
+from parley.support.guides import Guides, load_guides
 
 _NOT_YET = {
     Intent.RETURN_REFUND,
@@ -33,7 +37,6 @@ _NOT_YET = {
     Intent.PAYMENT,
     Intent.SUBSCRIPTION,
     Intent.PRODUCT_INFO,
-    Intent.TECH_SUPPORT,
     Intent.DELETE_DATA,
 }
 # Two messages in a row Parley could not understand, and a person takes over.
@@ -84,6 +87,7 @@ class ConversationService:
         order_ids: OrderIdFinder,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         interpreter: Interpreter | None = None,
+        guides: Guides | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -96,6 +100,7 @@ class ConversationService:
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._cancel_order = CancelOrder(orders)
+        self._tech_support = TechSupport(guides if guides is not None else load_guides())
 
     def respond(self, message: InboundMessage) -> Turn:
         state = self._conversations.get(message.conversation_key)
@@ -156,6 +161,8 @@ class ConversationService:
             and (resumed := self._cancel_order.resume(state.step, catalog, customer, answer, order_id, state.slots))
         ):
             flow_step = resumed  # the flow under way answers (below)
+        elif state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots)):
+            flow_step = resumed
         elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
             handoff = "asked" if intent is Intent.HUMAN_AGENT else "frustrated"
             if handoff == "frustrated":
@@ -176,6 +183,8 @@ class ConversationService:
             parts.append(catalog.render("identity.unknown"))
         elif intent is Intent.CANCEL_ORDER and customer is not None:
             flow_step = self._cancel_order.start(catalog, customer, order_id, state.last_order_id)
+        elif intent is Intent.TECH_SUPPORT:
+            flow_step = self._tech_support.start(catalog, understood.text)
         elif intent is Intent.CHANGE_LANGUAGE and requested:
             parts.append(catalog.render("language.switched"))
         elif intent is Intent.CHANGE_LANGUAGE:
@@ -201,6 +210,9 @@ class ConversationService:
             parts.append(flow_step.text)
             choices, flow, step, slots = flow_step.choices, flow_step.flow, flow_step.step, dict(flow_step.slots)
             last_order_id = flow_step.order_id or last_order_id
+            if flow_step.handoff:
+                handoff = flow_step.handoff
+                parts.append(catalog.render("handoff.started"))
         if handoff:
             flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id}
 

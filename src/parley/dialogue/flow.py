@@ -1,0 +1,21 @@
+"""What one step of a multi-message flow (cancel an order, walk through a troubleshooting guide) hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parley.channels.replies import Choice
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """What one message of a flow says, and where the flow stands afterwards (flow None: it is over)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    order_id: str | None = None  # the order now being discussed
+    completed: bool = False  # the customer got what they came for (a rating may follow)
+    handoff: str | None = None  # the flow ends with a person taking over, for this reason

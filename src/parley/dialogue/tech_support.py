@@ -1,0 +1,54 @@
+"""Troubleshooting: the guide that fits the customer's problem, one step at a time with "did that help?", and a
+person when the steps run out or no guide fits."""
+
+from __future__ import annotations
+
+from parley.channels.replies import Choice
+from parley.dialogue.answers import CONFIRM_PAYLOAD, Answer
+from parley.dialogue.flow import FlowStep
+from parley.i18n import Catalog
+from parley.support.guides import Guide, Guides
+
+FLOW = "tech_support"
+STEP = "did_it_help"
+
+
+class TechSupport:
+    def __init__(self, guides: Guides) -> None:
+        self._guides = guides
+
+    def start(self, catalog: Catalog, text: str) -> FlowStep:
+        """`text` in the catalog's language (the English translation for a language without a catalog)."""
+        guide = self._guides.match(text, catalog.language)
+        if guide is None:
+            # A problem no guide covers: a person, rather than a guess.
+            return FlowStep(catalog.render("support.no_guide"), handoff="no_guide")
+        intro = catalog.render("support.intro", title=guide.title(catalog.language))
+        return self._step(catalog, guide, 0, intro)
+
+    def resume(self, catalog: Catalog, answer: Answer | None, slots: dict[str, str]) -> FlowStep | None:
+        guide = self._guides.get(slots.get("guide", ""))
+        if guide is None or answer not in {Answer.YES, Answer.NO}:
+            return None
+        if answer is Answer.YES:
+            return FlowStep(catalog.render("support.solved"), completed=True)
+        following = int(slots.get("step", "0")) + 1
+        if following >= guide.step_count:
+            return FlowStep(catalog.render("support.unsolved"), handoff="guide_failed")
+        return self._step(catalog, guide, following, "")
+
+    @staticmethod
+    def _step(catalog: Catalog, guide: Guide, index: int, intro: str) -> FlowStep:
+        steps = guide.steps_in(catalog.language)
+        step = catalog.render("support.step", number=index + 1, total=len(steps), step=steps[index])
+        text = "\n\n".join(part for part in (intro, step, catalog.render("support.did_it_help")) if part)
+        return FlowStep(
+            text,
+            choices=(
+                Choice(f"{CONFIRM_PAYLOAD}{Answer.YES.value}", catalog.render("choice.it_works")),
+                Choice(f"{CONFIRM_PAYLOAD}{Answer.NO.value}", catalog.render("choice.still_broken")),
+            ),
+            flow=FLOW,
+            step=STEP,
+            slots={"guide": guide.id, "step": str(index)},
+        )
