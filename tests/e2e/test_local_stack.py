@@ -44,6 +44,17 @@ def test_unknown_number_sees_no_order(session):
     assert "1Z999AA10123456784" not in reply.text
 
 
+def test_emily_on_a_new_phone_proves_who_she_is_and_gets_her_order(session):
+    new_phone = "14155558888"
+    [asked] = session.say(Channel.WHATSAPP, new_phone, "hi, where is my order ORD-104233?").replies
+    [wrong] = session.say(Channel.WHATSAPP, new_phone, "it's emily.c@example.org").replies
+    [proven] = session.say(Channel.WHATSAPP, new_phone, "sorry, emily.carter@example.com").replies
+
+    assert "email address" in asked.text and "1Z999AA10123456784" not in asked.text
+    assert "don't match" in wrong.text and "1Z999AA10123456784" not in wrong.text
+    assert "verified" in proven.text and "1Z999AA10123456784" in proven.text
+
+
 def test_unsigned_and_wrongly_signed_posts_are_401_and_unanswered(session):
     before = len(session.graph.replies)
     url = session.webhook_url(Channel.WHATSAPP)

@@ -254,6 +254,14 @@ class DynamoCustomers:
             raise StorageError("customer lookup failed") from exc
         return None
 
+    def get(self, customer_id: str) -> Customer | None:
+        try:
+            return customer_from(CustomerModel.get(customer_id))
+        except CustomerModel.DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise StorageError("customer lookup failed") from exc
+
 
 class DynamoOrders:
     def __init__(self, clock: Callable[[], datetime] = _utc_now) -> None:

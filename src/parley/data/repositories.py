@@ -310,6 +310,8 @@ def _available(product: Product) -> bool:
 class CustomerRepository(Protocol):
     def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None: ...
 
+    def get(self, customer_id: str) -> Customer | None: ...
+
 
 class OrderRepository(Protocol):
     def get(self, order_id: str) -> Order | None: ...
@@ -437,6 +439,9 @@ class InMemoryCustomers:
             if linked and linked == sender_id:
                 return customer
         return None
+
+    def get(self, customer_id: str) -> Customer | None:
+        return self.items.get(customer_id)
 
 
 class InMemoryOrders:

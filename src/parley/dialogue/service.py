@@ -24,10 +24,13 @@ from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
 from parley.dialogue.tech_support import FLOW as SUPPORT_FLOW
 from parley.dialogue.tech_support import TechSupport
+from parley.dialogue.verification import FLOW as VERIFY_FLOW
+from parley.dialogue.verification import PROTECTED, Check, Verification
 from parley.i18n import Catalog, Catalogs
 from parley.language.names import language_of_number, named_language, own_name
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
+from parley.nlu.extraction import find_email
 from parley.nlu.intents import Intent, LinearIntents
 from parley.support.guides import Guides, load_guides
 
@@ -100,6 +103,7 @@ class ConversationService:
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._cancel_order = CancelOrder(orders)
+        self._verification = Verification(customers, orders)
         self._tech_support = TechSupport(guides if guides is not None else load_guides())
 
     def respond(self, message: InboundMessage) -> Turn:
@@ -108,6 +112,9 @@ class ConversationService:
         state = state or ConversationState(conversation_id=message.conversation_key)
         # Looked up on every message: a sender linked to a customer since the last message is recognised.
         customer = self._customers.by_channel_id(message.channel, message.sender_id)
+        if customer is None and state.verified_customer_id:
+            # A sender not on file who proved who they are earlier in this conversation.
+            customer = self._customers.get(state.verified_customer_id)
         customer_language = customer.language.split("-")[0].lower() if customer and customer.language else None
         hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
@@ -146,6 +153,22 @@ class ConversationService:
         # question, or a handoff being told again, leaves everything as it was.
         keep = silent or with_person
         flow, step, slots = (state.flow, state.step, dict(state.slots)) if keep else (None, None, {})
+        proof: Check | None = None
+        unproven = customer is None and not keep and answer is not Answer.ABORT
+        email = find_email(message.text)
+        # In the middle of proving it, an order number or an email is an answer; asking for a person is not.
+        answering = state.flow == VERIFY_FLOW and (order_id or email or intent is not Intent.HUMAN_AGENT)
+        if unproven and (answering or intent in PROTECTED):
+            proof = self._verification.check(
+                catalog, intent, order_id, email, state.slots,
+                state.verify_failures, state.verify_locked_until, now,
+            )  # fmt: skip
+            if proof.customer is not None and proof.then is not None:
+                # Proven: answer what they asked for in the first place, as a customer on file.
+                customer, intent, order_id = proof.customer, proof.then, proof.order_id or order_id
+                parts.append(catalog.render("verify.done"))
+            else:
+                flow_step = proof.step
         if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
         if with_person:
@@ -155,6 +178,8 @@ class ConversationService:
             pass  # nothing to answer (a referral on a new conversation gets the welcome alone)
         elif answer is Answer.ABORT:
             parts.append(catalog.render("flow.stopped"))
+        elif flow_step is not None:
+            pass  # proving who they are comes first (below)
         elif (
             state.flow == CANCEL_FLOW
             and customer
@@ -228,6 +253,11 @@ class ConversationService:
                 slots=slots,
                 misunderstood=misunderstood,
                 handoff_at=now if handoff else state.handoff_at if with_person else None,
+                verified_customer_id=(
+                    proof.customer.customer_id if proof and proof.customer else state.verified_customer_id
+                ),
+                verify_failures=proof.failures if proof else state.verify_failures,
+                verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
             )
         )
         reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None

@@ -38,7 +38,9 @@ SCRIPT = (
          ("Camille", "ORD-400877", "Colissimo", "6A23456789012", "25 novembre 2026")),
     Step(Channel.WHATSAPP, JOAO, "João (WhatsApp, pt)", "Oi, cadê meu pedido?", ("João", "ORD-300045")),
     Step(Channel.WHATSAPP, STRANGER, "unknown number (WhatsApp)", "Where is order ORD-104233?",
-         ("couldn't find an account",), ("UPS", "1Z999AA10123456784", "Emily")),
+         ("email address used for that order",), ("UPS", "1Z999AA10123456784", "Emily")),
+    Step(Channel.WHATSAPP, STRANGER, "unknown number (WhatsApp)", "it's someone@example.org",
+         ("don't match",), ("UPS", "1Z999AA10123456784", "Emily")),
     Step(Channel.WHATSAPP, EMILY, "Emily (WhatsApp, en)", "thanks a lot!", ("welcome",)),
 )  # fmt: skip
 

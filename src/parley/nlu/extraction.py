@@ -13,6 +13,14 @@ from parley.nlu.intents import fold
 
 DEFAULT_INVOICE_ID_PATTERN = r"INV[\s\-_#]*(\d{4}[\-_]?\d{3,6})"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def find_email(text: str) -> str | None:
+    """The first email address in the text, lowercased."""
+    found = _EMAIL.search(text)
+    return found.group(0).lower() if found else None
+
+
 _SKU = re.compile(r"(?<![A-Za-z0-9])SKU-[A-Z0-9]+(?:-[A-Z0-9]+)*", re.IGNORECASE)
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "CNY", "₹": "INR", "₺": "TRY", "₽": "RUB", "R$": "BRL",
             "Rp": "IDR", "US$": "USD"}  # fmt: skip
@@ -87,8 +95,8 @@ class EntityExtractor:
             found["order_id"] = order_id
         if invoice := self._invoice.search(text):
             found["invoice_id"] = "INV-" + invoice.group(1).replace("_", "-")
-        if email := _EMAIL.search(text):
-            found["email"] = email.group(0).lower()
+        if email := find_email(text):
+            found["email"] = email
         if amount := self._amount(text):
             found["amount"], found["currency"] = amount
         if when := self._date(text):
