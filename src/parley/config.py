@@ -99,6 +99,8 @@ class Settings:
     default_language: str = "en"
     idempotency_days: int = 8
     conversation_ttl_days: int = 30
+    # Days after delivery a return may be started (RETURN_WINDOW_DAYS).
+    return_window_days: int = 30
     # The intent model built with the layer (PARLEY_INTENT_MODEL); without it the model is trained at cold start.
     intent_model_path: str = ""
     # Save a model trained at start-up as that artifact (PARLEY_INTENT_MODEL_SAVE=1), so the next start loads it.
@@ -175,6 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
+        return_window_days=_positive_int(env, "RETURN_WINDOW_DAYS", 30),
         translation_provider=_translation_provider(env),
         translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
         translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),

@@ -176,7 +176,7 @@ class FulfillmentRuntime:
         )
 
         from parley.channels.senders import build_senders
-        from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders
+        from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders, DynamoReturns
         from parley.data.tables import bind_models
         from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
@@ -196,6 +196,8 @@ class FulfillmentRuntime:
             language=parts.language,
             intents=parts.intents,
             order_ids=parts.order_ids,
+            returns=DynamoReturns(),
+            return_window_days=settings.return_window_days,
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids)
             ),

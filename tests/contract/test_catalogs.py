@@ -39,6 +39,8 @@ SAMPLE = {
     "step": "Restart the router.",
     "number": "2",
     "total": "4",
+    "return_id": "RET-7K2M9Q",
+    "amount": "59.90 EUR",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")

@@ -10,10 +10,12 @@ from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, Channel, InboundMe
 from parley.channels.replies import Choice, Reply
 from parley.data.records import Customer
 from parley.data.repositories import (
+    DEFAULT_RETURN_WINDOW_DAYS,
     ConversationRepository,
     ConversationState,
     CustomerRepository,
     OrderRepository,
+    ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
@@ -22,6 +24,8 @@ from parley.dialogue.flow import FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
+from parley.dialogue.returns import FLOW as RETURN_FLOW
+from parley.dialogue.returns import Returns
 from parley.dialogue.tech_support import FLOW as SUPPORT_FLOW
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
@@ -49,7 +53,7 @@ HANDOFF_SECONDS = 24 * 3600
 
 
 # A calibrated probability: below it, an order number in the message outweighs the words' intent.
-SURE = 0.96
+SURE = 0.6
 
 # Payloads of the choices Parley offers: "<action>:<argument>". They come back when a choice is tapped.
 ORDER_PAYLOAD = "order:"
@@ -91,6 +95,8 @@ class ConversationService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         interpreter: Interpreter | None = None,
         guides: Guides | None = None,
+        returns: ReturnRepository | None = None,
+        return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -104,6 +110,8 @@ class ConversationService:
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._cancel_order = CancelOrder(orders)
         self._verification = Verification(customers, orders)
+        # Without a returns repository, return requests get the "not yet" answer.
+        self._returns = Returns(orders, returns, return_window_days) if returns is not None else None
         self._tech_support = TechSupport(guides if guides is not None else load_guides())
 
     def respond(self, message: InboundMessage) -> Turn:
@@ -133,7 +141,8 @@ class ConversationService:
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
-        now = int(self._clock().timestamp())
+        today = self._clock()
+        now = int(today.timestamp())
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             # A person has this conversation: the bot stays out of it (their inbox shows the message).
@@ -186,7 +195,12 @@ class ConversationService:
             and (resumed := self._cancel_order.resume(state.step, catalog, customer, answer, order_id, state.slots))
         ):
             flow_step = resumed  # the flow under way answers (below)
-        elif state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots)):
+        elif (state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots))) or (
+            state.flow == RETURN_FLOW
+            and customer
+            and self._returns
+            and (resumed := self._returns.resume(state.step, catalog, customer, answer, order_id, state.slots, today))
+        ):
             flow_step = resumed
         elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
             handoff = "asked" if intent is Intent.HUMAN_AGENT else "frustrated"
@@ -208,6 +222,10 @@ class ConversationService:
             parts.append(catalog.render("identity.unknown"))
         elif intent is Intent.CANCEL_ORDER and customer is not None:
             flow_step = self._cancel_order.start(catalog, customer, order_id, state.last_order_id)
+        elif intent is Intent.RETURN_REFUND and customer is not None and self._returns is not None:
+            # A tapped "start a return" refers to the order just discussed.
+            tapped = state.last_order_id if message.kind in PAYLOAD_KINDS else None
+            flow_step = self._returns.start(catalog, customer, order_id or tapped, today)
         elif intent is Intent.TECH_SUPPORT:
             flow_step = self._tech_support.start(catalog, understood.text)
         elif intent is Intent.CHANGE_LANGUAGE and requested:

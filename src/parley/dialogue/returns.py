@@ -1,0 +1,114 @@
+"""Returns and refunds: where a return and its refund stand, or a new return for a delivered order (which order,
+a confirmation, then the data layer's checks: delivered, within the window, one open return per order)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from parley.channels.replies import Choice
+from parley.data.records import Customer, OrderStatus, Return, ReturnStatus
+from parley.data.repositories import OrderRepository, ReturnOutcome, ReturnRepository
+from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.flow import FlowStep
+from parley.i18n import Catalog
+
+FLOW = "return"
+WHICH, CONFIRM = "which_order", "confirm"
+ORDER_PAYLOAD = "order:"
+_OPEN = {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
+
+
+class Returns:
+    def __init__(self, orders: OrderRepository, returns: ReturnRepository, window_days: int) -> None:
+        self._orders = orders
+        self._returns = returns
+        self._window_days = window_days
+
+    def start(self, catalog: Catalog, customer: Customer, order_id: str | None, now: datetime) -> FlowStep:
+        """An order named: its return (if one exists) or a new one. None named: the open return's news, else
+        a new return for a delivered order."""
+        mine = self._returns.returns_for_customer(customer.customer_id)
+        if order_id:
+            existing = next((r for r in mine if r.order_id == order_id), None)
+            return self.describe(catalog, existing) if existing else self._offer(catalog, customer, order_id)
+        open_return = next((r for r in mine if r.status in _OPEN), None)
+        if open_return:
+            return self.describe(catalog, open_return)
+        returned = {r.order_id for r in mine if r.status is not ReturnStatus.REJECTED}
+        delivered = [
+            o
+            for o in self._orders.for_customer(customer.customer_id)
+            if o.status is OrderStatus.DELIVERED and o.order_id not in returned
+        ]
+        if not delivered:
+            # Nothing left to send back: the latest return (and its refund) is what they are asking about.
+            return self.describe(catalog, mine[0]) if mine else FlowStep(catalog.render("return.none"))
+        if len(delivered) == 1:
+            return self._offer(catalog, customer, delivered[0].order_id)
+        return FlowStep(
+            catalog.render("return.which"),
+            choices=tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in delivered),
+            flow=FLOW,
+            step=WHICH,
+        )
+
+    def resume(
+        self,
+        step: str | None,
+        catalog: Catalog,
+        customer: Customer,
+        answer: Answer | None,
+        order_id: str | None,
+        slots: dict[str, str],
+        now: datetime,
+    ) -> FlowStep | None:
+        if step == WHICH and order_id:
+            return self._offer(catalog, customer, order_id)
+        if step == CONFIRM and slots.get("order_id"):
+            if answer is Answer.YES:
+                return self._start(catalog, customer, slots["order_id"], now)
+            if answer is Answer.NO:
+                return FlowStep(catalog.render("flow.stopped"))
+        return None
+
+    @staticmethod
+    def describe(catalog: Catalog, request: Return) -> FlowStep:
+        values: dict[str, str] = {"return_id": request.return_id, "order_id": request.order_id}
+        if request.status is ReturnStatus.REFUNDED:
+            values["amount"] = (
+                catalog.money(request.refund_amount, request.currency)
+                if request.refund_amount is not None and request.currency
+                else ""
+            )
+            values["date"] = catalog.date((request.refunded_at or request.created_at).date())
+        return FlowStep(catalog.render(f"return.{request.status.value}", **values), order_id=request.order_id)
+
+    def _offer(self, catalog: Catalog, customer: Customer, order_id: str) -> FlowStep:
+        order = self._orders.get(order_id)
+        if order is None or order.customer_id != customer.customer_id:
+            return FlowStep(catalog.render("order.not_found", order_id=order_id))
+        if order.status is not OrderStatus.DELIVERED:
+            return FlowStep(catalog.render("return.not_delivered", order_id=order_id), order_id=order_id)
+        return FlowStep(
+            catalog.render("return.confirm", order_id=order_id),
+            choices=confirm_choices(catalog),
+            flow=FLOW,
+            step=CONFIRM,
+            slots={"order_id": order_id},
+            order_id=order_id,
+        )
+
+    def _start(self, catalog: Catalog, customer: Customer, order_id: str, now: datetime) -> FlowStep:
+        result = self._returns.start_return(order_id, customer.customer_id, now, self._window_days)
+        if result.outcome is ReturnOutcome.STARTED and result.request:
+            text = catalog.render("return.started", return_id=result.request.return_id, order_id=order_id)
+            return FlowStep(text, order_id=order_id, completed=True)
+        if result.outcome is ReturnOutcome.ALREADY_OPEN and result.request:
+            text = catalog.render("return.already_open", order_id=order_id, return_id=result.request.return_id)
+            return FlowStep(text, order_id=order_id)
+        if result.outcome is ReturnOutcome.WINDOW_PASSED and result.deadline:
+            text = catalog.render("return.window_passed", order_id=order_id, date=catalog.date(result.deadline.date()))
+            return FlowStep(text, order_id=order_id)
+        if result.outcome is ReturnOutcome.NOT_DELIVERED:
+            return FlowStep(catalog.render("return.not_delivered", order_id=order_id), order_id=order_id)
+        return FlowStep(catalog.render("order.not_found", order_id=order_id))
