@@ -1,4 +1,4 @@
-"""The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify)."""
+"""The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify, privacy)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from parley.config import ConfigError, load_settings
 
@@ -85,6 +86,59 @@ def _classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _customer_data() -> Any:
+    from parley.data.dynamo import (
+        DynamoCustomers,
+        DynamoInvoices,
+        DynamoMessageLog,
+        DynamoOrders,
+        DynamoReturns,
+        DynamoSubscriptions,
+    )
+    from parley.data.tables import bind_models
+    from parley.privacy import CustomerData
+
+    settings = load_settings()
+    bind_models(settings)
+    return CustomerData(
+        DynamoCustomers(),
+        DynamoOrders(),
+        DynamoInvoices(),
+        DynamoSubscriptions(),
+        DynamoReturns(),
+        DynamoMessageLog(settings.conversation_ttl_days),
+    )
+
+
+def _privacy_export(args: argparse.Namespace) -> int:
+    exported = _customer_data().export(args.customer_id)
+    if exported is None:
+        print(f"parley privacy export: no customer {args.customer_id}", file=sys.stderr)
+        return 1
+    text = json.dumps(exported, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"Exported customer {args.customer_id} to {args.out}.")
+    else:
+        print(text)
+    return 0
+
+
+def _privacy_erase(args: argparse.Namespace) -> int:
+    data = _customer_data()
+    if data.customers.get(args.customer_id) is None:
+        print(f"parley privacy erase: no customer {args.customer_id}", file=sys.stderr)
+        return 1
+    if not args.yes:
+        answer = input(f"Erase every conversation of customer {args.customer_id}? This cannot be undone. [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("Nothing was erased.")
+            return 1
+    deleted = data.erase(args.customer_id)
+    print(f"Erased the conversations of customer {args.customer_id} ({deleted} items); orders and invoices stay.")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from parley.local.demo import run
 
@@ -115,6 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
     nlu = commands.add_parser("nlu", help="understanding").add_subparsers(dest="nlu_command", required=True)
     classify = nlu.add_parser("classify", help="JSON lines with a text field in, language/intent/entities out")
     classify.set_defaults(run=_classify)
+
+    privacy = commands.add_parser("privacy", help="one customer's personal data").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    export = privacy.add_parser("export", help="everything Parley holds about a customer, as JSON")
+    export.add_argument("customer_id")
+    export.add_argument("--out", help="write the JSON to this file instead of standard output")
+    export.set_defaults(run=_privacy_export)
+    erase = privacy.add_parser("erase", help="erase a customer's conversations (orders and invoices stay)")
+    erase.add_argument("customer_id")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(run=_privacy_erase)
 
     demo = commands.add_parser("demo", help="play a scripted conversation on the local stack")
     demo.set_defaults(run=_demo)

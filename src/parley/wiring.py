@@ -176,7 +176,13 @@ class FulfillmentRuntime:
         )
 
         from parley.channels.senders import build_senders
-        from parley.data.dynamo import DynamoConversations, DynamoCustomers, DynamoOrders, DynamoReturns
+        from parley.data.dynamo import (
+            DynamoConversations,
+            DynamoCustomers,
+            DynamoMessageLog,
+            DynamoOrders,
+            DynamoReturns,
+        )
         from parley.data.tables import bind_models
         from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
@@ -198,6 +204,7 @@ class FulfillmentRuntime:
             order_ids=parts.order_ids,
             returns=DynamoReturns(),
             return_window_days=settings.return_window_days,
+            message_log=DynamoMessageLog(settings.conversation_ttl_days),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids)
             ),

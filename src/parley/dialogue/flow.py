@@ -19,3 +19,4 @@ class FlowStep:
     order_id: str | None = None  # the order now being discussed
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
+    erased: bool = False  # the conversation was erased: nothing of it may be written back

@@ -14,12 +14,15 @@ from parley.data.repositories import (
     ConversationRepository,
     ConversationState,
     CustomerRepository,
+    MessageLog,
     OrderRepository,
     ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
 from parley.dialogue.cancel_order import CancelOrder
+from parley.dialogue.erasure import FLOW as ERASURE_FLOW
+from parley.dialogue.erasure import Erasure
 from parley.dialogue.flow import FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
@@ -97,6 +100,7 @@ class ConversationService:
         guides: Guides | None = None,
         returns: ReturnRepository | None = None,
         return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+        message_log: MessageLog | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -112,6 +116,8 @@ class ConversationService:
         self._verification = Verification(customers, orders)
         # Without a returns repository, return requests get the "not yet" answer.
         self._returns = Returns(orders, returns, return_window_days) if returns is not None else None
+        # Without the message log, "delete my data" gets the "not yet" answer.
+        self._erasure = Erasure(message_log) if message_log is not None else None
         self._tech_support = TechSupport(guides if guides is not None else load_guides())
 
     def respond(self, message: InboundMessage) -> Turn:
@@ -195,11 +201,22 @@ class ConversationService:
             and (resumed := self._cancel_order.resume(state.step, catalog, customer, answer, order_id, state.slots))
         ):
             flow_step = resumed  # the flow under way answers (below)
-        elif (state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots))) or (
-            state.flow == RETURN_FLOW
-            and customer
-            and self._returns
-            and (resumed := self._returns.resume(state.step, catalog, customer, answer, order_id, state.slots, today))
+        elif (
+            (state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots)))
+            or (
+                state.flow == RETURN_FLOW
+                and customer
+                and self._returns
+                and (
+                    resumed := self._returns.resume(state.step, catalog, customer, answer, order_id, state.slots, today)
+                )
+            )
+            or (
+                state.flow == ERASURE_FLOW
+                and customer
+                and self._erasure
+                and (resumed := self._erasure.resume(catalog, customer, answer, message.conversation_key))
+            )
         ):
             flow_step = resumed
         elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
@@ -226,6 +243,8 @@ class ConversationService:
             # A tapped "start a return" refers to the order just discussed.
             tapped = state.last_order_id if message.kind in PAYLOAD_KINDS else None
             flow_step = self._returns.start(catalog, customer, order_id or tapped, today)
+        elif intent is Intent.DELETE_DATA and customer is not None and self._erasure is not None:
+            flow_step = self._erasure.start(catalog)
         elif intent is Intent.TECH_SUPPORT:
             flow_step = self._tech_support.start(catalog, understood.text)
         elif intent is Intent.CHANGE_LANGUAGE and requested:
@@ -259,6 +278,9 @@ class ConversationService:
         if handoff:
             flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id}
 
+        if flow_step is not None and flow_step.erased:
+            # Erased at the customer's request: nothing of this conversation is written back.
+            return Turn(Reply("\n\n".join(parts)), language, intent, confidence, True, understood.translation)
         self._conversations.save(
             replace(
                 state,

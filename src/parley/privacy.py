@@ -1,0 +1,69 @@
+"""Staff requests about one customer's personal data: export everything Parley holds about them, or erase their
+conversations (state and message log). Orders, invoices and returns are business records the shop keeps by law; an
+export includes them, an erasure leaves them."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from parley.data.repositories import (
+    CustomerRepository,
+    InvoiceRepository,
+    MessageLog,
+    OrderRepository,
+    ReturnRepository,
+    SubscriptionRepository,
+)
+from parley.dialogue.erasure import erase
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerData:
+    customers: CustomerRepository
+    orders: OrderRepository
+    invoices: InvoiceRepository
+    subscriptions: SubscriptionRepository
+    returns: ReturnRepository
+    log: MessageLog
+
+    def export(self, customer_id: str) -> dict[str, Any] | None:
+        """Everything held about the customer, as plain JSON-ready values; None when there is no such customer."""
+        customer = self.customers.get(customer_id)
+        if customer is None:
+            return None
+        conversations = self.log.conversations_of_customer(customer_id)
+        exported: dict[str, Any] = _plain(
+            {
+                "customer": customer,
+                "orders": self.orders.for_customer(customer_id, limit=1000),
+                "invoices": self.invoices.for_customer(customer_id, limit=1000),
+                "subscriptions": self.subscriptions.for_customer(customer_id),
+                "returns": self.returns.returns_for_customer(customer_id),
+                "conversations": {c: self.log.export_conversation(c) for c in conversations},
+            }
+        )
+        return exported
+
+    def erase(self, customer_id: str) -> int:
+        """Erase every conversation of the customer; the number of items deleted."""
+        return erase(self.log, customer_id)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
