@@ -9,22 +9,16 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.channels.model import MessageKind
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.records import OrderStatus
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-CATALOGS = load_catalogs()
+CATALOGS = catalogs()
 EN, ES = CATALOGS["en"], CATALOGS["es"]
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
 
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 LUCIA = customer(name="Lucía Fernández", phone="34612345678", language="es")
@@ -51,14 +45,10 @@ def orders() -> InMemoryOrders:
 
 @pytest.fixture
 def service(orders: InMemoryOrders) -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA, BOB]),
         orders=orders,
         conversations=InMemoryConversations(),
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=lambda: TODAY,
     )
 

@@ -8,22 +8,16 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.channels.model import Channel
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.records import LoggedMessage, MessageDirection
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-CATALOGS = load_catalogs()
+CATALOGS = catalogs()
 EN, FR = CATALOGS["en"], CATALOGS["fr"]
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
 CAMILLE = customer(name="Camille Martin", phone="33612345678", messenger_psid="7788990011223344", language="fr")
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 
@@ -45,14 +39,10 @@ def orders() -> InMemoryOrders:
 
 @pytest.fixture
 def service(conversations, log, orders) -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([CAMILLE, EMILY]),
         orders=orders,
         conversations=conversations,
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=lambda: NOW,
         message_log=log,
     )

@@ -9,20 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.channels.model import MessageKind
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.answers import Answer, read_answer
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import LinearIntents
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound
 
-CATALOGS = load_catalogs()
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
+CATALOGS = catalogs()
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
 
@@ -47,14 +40,10 @@ def conversations() -> InMemoryConversations:
 
 @pytest.fixture
 def service(conversations: InMemoryConversations, clock: Clock) -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=InMemoryOrders([]),
         conversations=conversations,
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=clock,
     )
 

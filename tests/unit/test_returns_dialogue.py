@@ -10,22 +10,16 @@ from decimal import Decimal
 import pytest
 
 from parley.channels.model import MessageKind
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.records import OrderStatus, ReturnStatus
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-CATALOGS = load_catalogs()
+CATALOGS = catalogs()
 EN, DE = CATALOGS["en"], CATALOGS["de"]
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
 DELIVERED = order(EMILY, order_id="ORD-104198", status=OrderStatus.DELIVERED, delivered_at=NOW - timedelta(days=5))
@@ -49,14 +43,10 @@ def returns(orders: InMemoryOrders) -> InMemoryReturns:
 
 @pytest.fixture
 def service(orders: InMemoryOrders, returns: InMemoryReturns) -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=orders,
         conversations=InMemoryConversations(),
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=lambda: NOW,
         returns=returns,
         return_window_days=30,

@@ -8,35 +8,25 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.channels.model import MessageKind
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
 from parley.support.guides import load_guides
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound
 
-CATALOGS = load_catalogs()
+CATALOGS = catalogs()
 GUIDES = load_guides()
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
 
 
 @pytest.fixture
 def service() -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=InMemoryOrders([]),
         conversations=InMemoryConversations(),
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
         guides=GUIDES,
     )

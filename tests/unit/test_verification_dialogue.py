@@ -7,22 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.records import OrderStatus
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
 from parley.dialogue.verification import LOCK_SECONDS, MAX_FAILURES
-from parley.i18n import load_catalogs
-from parley.language.detector import LangdetectDetector
-from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
+from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 
-CATALOGS = load_catalogs()
+CATALOGS = catalogs()
 EN, ES = CATALOGS["en"], CATALOGS["es"]
-DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
 EMILY = customer(name="Emily Carter", phone="14155550123", email="emily@example.com", language="en")
 LUCIA = customer(name="Lucía Fernández", phone="34612345678", email="lucia@example.es", language="es")
 EMILY_ORDER = order(EMILY, order_id="ORD-104233", carrier="UPS", status=OrderStatus.SHIPPED)
@@ -50,14 +44,10 @@ def orders() -> InMemoryOrders:
 
 @pytest.fixture
 def service(orders: InMemoryOrders, clock: Clock) -> ConversationService:
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA]),
         orders=orders,
         conversations=InMemoryConversations(),
-        catalogs=CATALOGS,
-        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-        intents=INTENTS,
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         clock=clock,
     )
 

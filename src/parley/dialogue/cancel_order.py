@@ -7,14 +7,12 @@ from parley.channels.replies import Choice
 from parley.data.records import Customer, Order, OrderStatus
 from parley.data.repositories import CANCELLABLE, CancelOutcome, OrderRepository, cancel_outcome
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import FlowStep
+from parley.dialogue.flow import WHICH_ORDER, FlowStep, which_order
 from parley.dialogue.orders import describe_status
 from parley.i18n import Catalog
 
 FLOW = "cancel_order"
-WHICH, CONFIRM = "which_order", "confirm"
-# The payloads of the order choices (the same as the order-status choices: a tap names an order).
-ORDER_PAYLOAD = "order:"
+CONFIRM = "confirm"
 RETURN_PAYLOAD = "intent:return_refund"
 
 
@@ -31,12 +29,7 @@ class CancelOrder:
             return FlowStep(catalog.render("order.cancel_none"))
         if len(open_orders) == 1:
             return self._confirm(catalog, open_orders[0])
-        return FlowStep(
-            catalog.render("order.cancel_which"),
-            choices=tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in open_orders),
-            flow=FLOW,
-            step=WHICH,
-        )
+        return which_order(catalog.render("order.cancel_which"), open_orders, FLOW)
 
     def resume(
         self,
@@ -49,7 +42,7 @@ class CancelOrder:
     ) -> FlowStep | None:
         """The flow's next step, or None when the message is not an answer to it (the flow is then left, nothing
         changed, and the message is understood as a new request)."""
-        if step == WHICH and order_id:
+        if step == WHICH_ORDER and order_id:
             return self._about(catalog, customer, order_id, named=True)
         if step == CONFIRM and slots.get("order_id"):
             if answer is Answer.YES:

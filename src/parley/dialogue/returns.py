@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parley.channels.replies import Choice
 from parley.data.records import Customer, OrderStatus, Return, ReturnStatus
 from parley.data.repositories import OrderRepository, ReturnOutcome, ReturnRepository
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import FlowStep
+from parley.dialogue.flow import WHICH_ORDER, FlowStep, which_order
 from parley.i18n import Catalog
 
 FLOW = "return"
-WHICH, CONFIRM = "which_order", "confirm"
-ORDER_PAYLOAD = "order:"
+CONFIRM = "confirm"
 _OPEN = {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
 
 
@@ -45,12 +43,7 @@ class Returns:
             return self.describe(catalog, mine[0]) if mine else FlowStep(catalog.render("return.none"))
         if len(delivered) == 1:
             return self._offer(catalog, customer, delivered[0].order_id)
-        return FlowStep(
-            catalog.render("return.which"),
-            choices=tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in delivered),
-            flow=FLOW,
-            step=WHICH,
-        )
+        return which_order(catalog.render("return.which"), delivered, FLOW)
 
     def resume(
         self,
@@ -62,7 +55,7 @@ class Returns:
         slots: dict[str, str],
         now: datetime,
     ) -> FlowStep | None:
-        if step == WHICH and order_id:
+        if step == WHICH_ORDER and order_id:
             return self._offer(catalog, customer, order_id)
         if step == CONFIRM and slots.get("order_id"):
             if answer is Answer.YES:

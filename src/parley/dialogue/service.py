@@ -23,7 +23,7 @@ from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import FLOW as ERASURE_FLOW
 from parley.dialogue.erasure import Erasure
-from parley.dialogue.flow import FlowStep
+from parley.dialogue.flow import ORDER_PAYLOAD, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import describe_order, pick_order
@@ -58,8 +58,8 @@ HANDOFF_SECONDS = 24 * 3600
 # A calibrated probability: below it, an order number in the message outweighs the words' intent.
 SURE = 0.6
 
-# Payloads of the choices Parley offers: "<action>:<argument>". They come back when a choice is tapped.
-ORDER_PAYLOAD = "order:"
+# Payloads of the choices Parley offers: "<action>:<argument>" (order choices: dialogue.flow). They come back when
+# a choice is tapped.
 INTENT_PAYLOAD = "intent:"
 LANGUAGE_PAYLOAD = "lang:"
 # Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
