@@ -18,7 +18,6 @@ from parley.data.repositories import (
     ReturnRepository,
     SubscriptionRepository,
 )
-from parley.dialogue.erasure import erase
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,3 +66,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+def erase(log: MessageLog, customer_id: str, *also: str) -> int:
+    """Every conversation of the customer (and `also`): state and message log. Returns the items deleted."""
+    conversations = {*log.conversations_of_customer(customer_id), *also}
+    return sum(log.erase_conversation(conversation_id) for conversation_id in sorted(conversations))

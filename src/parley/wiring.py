@@ -66,12 +66,19 @@ def _secret_fetcher(settings: Settings) -> Callable[[str], str]:
     return fetch_secret
 
 
-def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
+def secret_fetcher(settings: Settings) -> Callable[[str], str] | None:
+    """One reader of the app secret (Meta credentials and the translation key share it); None without one."""
+    return _secret_fetcher(settings) if settings.meta_secret_name else None
+
+
+def credentials_provider(
+    settings: Settings, fetch_secret: Callable[[str], str] | None = None
+) -> Callable[[], MetaCredentials]:
     """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up.
 
     The environment is read once, here, as at a Lambda cold start."""
     env = dict(os.environ)
-    fetch_secret = _secret_fetcher(settings) if settings.meta_secret_name else None
+    fetch_secret = fetch_secret or secret_fetcher(settings)
 
     def provide() -> MetaCredentials:
         return load_meta_credentials(settings, env, fetch_secret=fetch_secret)
@@ -79,7 +86,9 @@ def credentials_provider(settings: Settings) -> Callable[[], MetaCredentials]:
     return provide
 
 
-def translation_pivot(settings: Settings, order_ids: OrderIdFinder) -> TranslationPivot | None:
+def translation_pivot(
+    settings: Settings, order_ids: OrderIdFinder, fetch_secret: Callable[[str], str] | None = None
+) -> TranslationPivot | None:
     """The translation pivot for languages without a catalog; None when TRANSLATION_PROVIDER is "none".
 
     Nothing here reaches the provider or Secrets Manager: the key is read when a first translation needs it."""
@@ -90,7 +99,7 @@ def translation_pivot(settings: Settings, order_ids: OrderIdFinder) -> Translati
     if settings.translation_provider == "none":
         return None
     env = dict(os.environ)
-    fetch_secret = _secret_fetcher(settings) if settings.meta_secret_name else None
+    fetch_secret = fetch_secret or secret_fetcher(settings)
     return build_translation_pivot(
         settings.translation_provider,
         lambda: load_translation_key(settings, env, fetch_secret),
@@ -193,6 +202,8 @@ class FulfillmentRuntime:
         self.settings = settings
         bind_models(settings)
         parts = understanding_parts(settings)
+        # One cached reader of the app secret: Meta credentials and the translation key come from the same JSON.
+        fetch_secret = secret_fetcher(settings)
         catalogs = parts.catalogs
         service = ConversationService(
             customers=DynamoCustomers(),
@@ -206,10 +217,10 @@ class FulfillmentRuntime:
             return_window_days=settings.return_window_days,
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
             interpreter=Interpreter(
-                catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids)
+                catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
             ),
         )
-        credentials = credentials_provider(settings)
+        credentials = credentials_provider(settings, fetch_secret)
         senders = build_senders(settings, GraphClient.from_settings(settings), credentials)
         self.processor = MessageProcessor(service, senders, LoggingEventSink())
         # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform

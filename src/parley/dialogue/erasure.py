@@ -8,6 +8,7 @@ from parley.data.repositories import MessageLog
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import FlowStep
 from parley.i18n import Catalog
+from parley.privacy import erase
 
 FLOW = "delete_data"
 CONFIRM = "confirm"
@@ -30,9 +31,3 @@ class Erasure:
             return None
         erase(self._log, customer.customer_id, conversation_id)
         return FlowStep(catalog.render("privacy.erased"), erased=True)
-
-
-def erase(log: MessageLog, customer_id: str, *also: str) -> int:
-    """Every conversation of the customer (and `also`): state and message log. Returns the items deleted."""
-    conversations = {*log.conversations_of_customer(customer_id), *also}
-    return sum(log.erase_conversation(conversation_id) for conversation_id in sorted(conversations))

@@ -69,8 +69,7 @@ class Interpreter:
             translated = self._translate(reply, language, tuple(product_names))
             if translated is not None:
                 return translated, TranslationUse.USED
-        primary = language.split("-", maxsplit=1)[0].lower()
-        apology = self._apologies.get(primary) or self._apologies[PIVOT_LANGUAGE]
+        apology = self._apologies.get(language) or self._apologies[PIVOT_LANGUAGE]
         return replace(reply, text=f"{apology}\n\n{reply.text}"), TranslationUse.FAILED
 
     def _translate(self, reply: Reply, language: str, product_names: tuple[str, ...]) -> Reply | None:

@@ -129,7 +129,7 @@ class ConversationService:
         if customer is None and state.verified_customer_id:
             # A sender not on file who proved who they are earlier in this conversation.
             customer = self._customers.get(state.verified_customer_id)
-        customer_language = customer.language.split("-")[0].lower() if customer and customer.language else None
+        customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
         hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
             # A tapped button says nothing about language; neither does a photo without a caption.
@@ -235,8 +235,6 @@ class ConversationService:
         elif intent is Intent.ORDER_STATUS:
             text, last_order_id, choices = self._order_status(catalog, customer, order_id, state.last_order_id)
             parts.append(text)
-        elif intent is Intent.CANCEL_ORDER and customer is None:
-            parts.append(catalog.render("identity.unknown"))
         elif intent is Intent.CANCEL_ORDER and customer is not None:
             flow_step = self._cancel_order.start(catalog, customer, order_id, state.last_order_id)
         elif intent is Intent.RETURN_REFUND and customer is not None and self._returns is not None:
