@@ -7,9 +7,10 @@ from parley.channels.replies import Choice
 from parley.data.records import Customer, Order, OrderStatus
 from parley.data.repositories import CANCELLABLE, CancelOutcome, OrderRepository, cancel_outcome
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, FlowStep, which_order
+from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
 from parley.dialogue.orders import describe_status
 from parley.i18n import Catalog
+from parley.nlu.intents import Intent
 
 FLOW = "cancel_order"
 CONFIRM = "confirm"
@@ -17,13 +18,18 @@ RETURN_PAYLOAD = "intent:return_refund"
 
 
 class CancelOrder:
+    name = FLOW
+    intents = frozenset({Intent.CANCEL_ORDER})
+    needs_customer = True
+
     def __init__(self, orders: OrderRepository) -> None:
         self._orders = orders
 
-    def start(self, catalog: Catalog, customer: Customer, order_id: str | None, remembered: str | None) -> FlowStep:
-        wanted = order_id or remembered
+    def start(self, ask: Ask) -> FlowStep:
+        catalog, customer = ask.catalog, customer_of(ask)
+        wanted = ask.order_id or ask.last_order_id
         if wanted:
-            return self._about(catalog, customer, wanted, named=order_id is not None)
+            return self._about(catalog, customer, wanted, named=ask.order_id is not None)
         open_orders = [o for o in self._orders.for_customer(customer.customer_id) if o.status in CANCELLABLE]
         if not open_orders:
             return FlowStep(catalog.render("order.cancel_none"))
@@ -31,23 +37,14 @@ class CancelOrder:
             return self._confirm(catalog, open_orders[0])
         return which_order(catalog.render("order.cancel_which"), open_orders, FLOW)
 
-    def resume(
-        self,
-        step: str | None,
-        catalog: Catalog,
-        customer: Customer,
-        answer: Answer | None,
-        order_id: str | None,
-        slots: dict[str, str],
-    ) -> FlowStep | None:
-        """The flow's next step, or None when the message is not an answer to it (the flow is then left, nothing
-        changed, and the message is understood as a new request)."""
-        if step == WHICH_ORDER and order_id:
-            return self._about(catalog, customer, order_id, named=True)
-        if step == CONFIRM and slots.get("order_id"):
-            if answer is Answer.YES:
+    def resume(self, ask: Ask) -> FlowStep | None:
+        catalog, customer, slots = ask.catalog, customer_of(ask), ask.slots
+        if ask.step == WHICH_ORDER and ask.order_id:
+            return self._about(catalog, customer, ask.order_id, named=True)
+        if ask.step == CONFIRM and slots.get("order_id"):
+            if ask.answer is Answer.YES:
                 return self._cancel(catalog, customer, slots["order_id"])
-            if answer is Answer.NO:
+            if ask.answer is Answer.NO:
                 return FlowStep(catalog.render("order.cancel_kept", order_id=slots["order_id"]), completed=True)
         return None
 

@@ -3,11 +3,10 @@ message log). Orders and invoices are business records the shop must keep; they 
 
 from __future__ import annotations
 
-from parley.data.records import Customer
 from parley.data.repositories import MessageLog
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import FlowStep
-from parley.i18n import Catalog
+from parley.dialogue.flow import Ask, FlowStep, customer_of
+from parley.nlu.intents import Intent
 from parley.privacy import erase
 
 FLOW = "delete_data"
@@ -15,19 +14,22 @@ CONFIRM = "confirm"
 
 
 class Erasure:
+    name = FLOW
+    intents = frozenset({Intent.DELETE_DATA})
+    needs_customer = True
+
     def __init__(self, log: MessageLog) -> None:
         self._log = log
 
     @staticmethod
-    def start(catalog: Catalog) -> FlowStep:
+    def start(ask: Ask) -> FlowStep:
+        catalog = ask.catalog
         return FlowStep(catalog.render("privacy.confirm"), choices=confirm_choices(catalog), flow=FLOW, step=CONFIRM)
 
-    def resume(
-        self, catalog: Catalog, customer: Customer, answer: Answer | None, conversation_id: str
-    ) -> FlowStep | None:
-        if answer is Answer.NO:
-            return FlowStep(catalog.render("flow.stopped"))
-        if answer is not Answer.YES:
+    def resume(self, ask: Ask) -> FlowStep | None:
+        if ask.answer is Answer.NO:
+            return FlowStep(ask.catalog.render("flow.stopped"))
+        if ask.answer is not Answer.YES:
             return None
-        erase(self._log, customer.customer_id, conversation_id)
-        return FlowStep(catalog.render("privacy.erased"), erased=True)
+        erase(self._log, customer_of(ask).customer_id, ask.conversation_id)
+        return FlowStep(ask.catalog.render("privacy.erased"), erased=True)

@@ -1,15 +1,47 @@
-"""What one step of a multi-message flow (cancel an order, walk through a troubleshooting guide) hands back."""
+"""What a flow (cancel an order, a return, a troubleshooting guide…) is given for one message, and what it hands back.
+
+A flow is started by one of its intents and then resumed by the customer's next messages while it asks its
+questions. Its state between messages is the conversation's `flow`, `step` and `slots`; the service routes to it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
+from parley.channels.model import InboundMessage
 from parley.channels.replies import Choice
-from parley.data.records import Order
+from parley.data.records import Customer, Order
+from parley.dialogue.answers import Answer
+from parley.i18n import Catalog
+from parley.nlu.intents import Intent
 
 # The payload of an order choice: a tap names the order (the same payload answers "where is it?" outside a flow).
 ORDER_PAYLOAD = "order:"
 WHICH_ORDER = "which_order"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One message, as a flow sees it."""
+
+    catalog: Catalog  # the customer's language (English formatted for their locale when it has no catalog)
+    customer: Customer | None  # None only for flows that need no customer (products, troubleshooting)
+    message: InboundMessage
+    text: str  # the words as understood: the message's, or their English translation
+    intent: Intent
+    order_id: str | None  # an order number in the message, or named by a tapped choice
+    answer: Answer | None  # yes, no or never mind, when the message is one
+    last_order_id: str | None  # the order the conversation was about
+    now: datetime
+    step: str | None = None  # where the flow under way stands (resume only)
+    slots: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def conversation_id(self) -> str:
+        return self.message.conversation_key
 
 
 @dataclass(frozen=True)
@@ -27,6 +59,21 @@ class FlowStep:
     erased: bool = False  # the conversation was erased: nothing of it may be written back
 
 
+class Flow(Protocol):
+    name: str  # kept in the conversation between messages
+    intents: frozenset[Intent]  # the requests that start it
+    needs_customer: bool  # True: only for a customer on file or proven (an unknown sender proves it first)
+
+    def start(self, ask: Ask) -> FlowStep:
+        """The first answer to one of the flow's intents."""
+        ...
+
+    def resume(self, ask: Ask) -> FlowStep | None:
+        """The next step, or None when the message is not an answer to the flow's question: the flow is then left,
+        nothing changed, and the message is understood as a new request."""
+        ...
+
+
 def which_order(question: str, orders: list[Order], flow: str) -> FlowStep:
     """Ask which of these orders the customer means, each a button naming it."""
     return FlowStep(
@@ -35,3 +82,10 @@ def which_order(question: str, orders: list[Order], flow: str) -> FlowStep:
         flow=flow,
         step=WHICH_ORDER,
     )
+
+
+def customer_of(ask: Ask) -> Customer:
+    """The customer of a flow that needs one (the service starts such flows only for a customer)."""
+    if ask.customer is None:
+        raise ValueError("this flow needs a customer on file")
+    return ask.customer

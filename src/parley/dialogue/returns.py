@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from parley.channels.model import PAYLOAD_KINDS
 from parley.data.records import Customer, OrderStatus, Return, ReturnStatus
 from parley.data.repositories import OrderRepository, ReturnOutcome, ReturnRepository
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, FlowStep, which_order
+from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
 from parley.i18n import Catalog
+from parley.nlu.intents import Intent
 
 FLOW = "return"
 CONFIRM = "confirm"
@@ -17,14 +19,21 @@ _OPEN = {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
 
 
 class Returns:
+    name = FLOW
+    intents = frozenset({Intent.RETURN_REFUND})
+    needs_customer = True
+
     def __init__(self, orders: OrderRepository, returns: ReturnRepository, window_days: int) -> None:
         self._orders = orders
         self._returns = returns
         self._window_days = window_days
 
-    def start(self, catalog: Catalog, customer: Customer, order_id: str | None, now: datetime) -> FlowStep:
+    def start(self, ask: Ask) -> FlowStep:
         """An order named: its return (if one exists) or a new one. None named: the open return's news, else
         a new return for a delivered order."""
+        catalog, customer = ask.catalog, customer_of(ask)
+        # A tapped "start a return" (offered when an order can no longer be cancelled) means the order just discussed.
+        order_id = ask.order_id or (ask.last_order_id if ask.message.kind in PAYLOAD_KINDS else None)
         mine = self._returns.returns_for_customer(customer.customer_id)
         if order_id:
             existing = next((r for r in mine if r.order_id == order_id), None)
@@ -45,22 +54,14 @@ class Returns:
             return self._offer(catalog, customer, delivered[0].order_id)
         return which_order(catalog.render("return.which"), delivered, FLOW)
 
-    def resume(
-        self,
-        step: str | None,
-        catalog: Catalog,
-        customer: Customer,
-        answer: Answer | None,
-        order_id: str | None,
-        slots: dict[str, str],
-        now: datetime,
-    ) -> FlowStep | None:
-        if step == WHICH_ORDER and order_id:
-            return self._offer(catalog, customer, order_id)
-        if step == CONFIRM and slots.get("order_id"):
-            if answer is Answer.YES:
-                return self._start(catalog, customer, slots["order_id"], now)
-            if answer is Answer.NO:
+    def resume(self, ask: Ask) -> FlowStep | None:
+        catalog, customer, slots = ask.catalog, customer_of(ask), ask.slots
+        if ask.step == WHICH_ORDER and ask.order_id:
+            return self._offer(catalog, customer, ask.order_id)
+        if ask.step == CONFIRM and slots.get("order_id"):
+            if ask.answer is Answer.YES:
+                return self._start(catalog, customer, slots["order_id"], ask.now)
+            if ask.answer is Answer.NO:
                 return FlowStep(catalog.render("flow.stopped"))
         return None
 

@@ -19,17 +19,13 @@ from parley.data.repositories import (
     ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
-from parley.dialogue.cancel_order import FLOW as CANCEL_FLOW
 from parley.dialogue.cancel_order import CancelOrder
-from parley.dialogue.erasure import FLOW as ERASURE_FLOW
 from parley.dialogue.erasure import Erasure
-from parley.dialogue.flow import ORDER_PAYLOAD, FlowStep
+from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.orders import describe_order, pick_order
-from parley.dialogue.returns import FLOW as RETURN_FLOW
+from parley.dialogue.orders import order_status
 from parley.dialogue.returns import Returns
-from parley.dialogue.tech_support import FLOW as SUPPORT_FLOW
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
@@ -41,14 +37,18 @@ from parley.nlu.extraction import find_email
 from parley.nlu.intents import Intent, LinearIntents
 from parley.support.guides import Guides, load_guides
 
-_NOT_YET = {
-    Intent.RETURN_REFUND,
-    Intent.INVOICE,
-    Intent.PAYMENT,
-    Intent.SUBSCRIPTION,
-    Intent.PRODUCT_INFO,
-    Intent.DELETE_DATA,
-}
+# Requests the service answers itself; every other intent is a flow's.
+_ANSWERED_HERE = frozenset(
+    {
+        Intent.GREETING,
+        Intent.THANKS,
+        Intent.GOODBYE,
+        Intent.ORDER_STATUS,
+        Intent.HUMAN_AGENT,
+        Intent.CHANGE_LANGUAGE,
+        Intent.OUT_OF_SCOPE,
+    }
+)
 # Two messages in a row Parley could not understand, and a person takes over.
 MISUNDERSTOOD_LIMIT = 2
 # A person who took a conversation over has it for this long; after that the bot answers again.
@@ -112,13 +112,15 @@ class ConversationService:
         self._clock = clock
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
-        self._cancel_order = CancelOrder(orders)
         self._verification = Verification(customers, orders)
-        # Without a returns repository, return requests get the "not yet" answer.
-        self._returns = Returns(orders, returns, return_window_days) if returns is not None else None
-        # Without the message log, "delete my data" gets the "not yet" answer.
-        self._erasure = Erasure(message_log) if message_log is not None else None
-        self._tech_support = TechSupport(guides if guides is not None else load_guides())
+        flows: list[Flow] = [CancelOrder(orders), TechSupport(guides if guides is not None else load_guides())]
+        # A flow whose data this deployment lacks is left out: its requests get the "not yet" answer.
+        if returns is not None:
+            flows.append(Returns(orders, returns, return_window_days))
+        if message_log is not None:
+            flows.append(Erasure(message_log))
+        self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
+        self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
     def respond(self, message: InboundMessage) -> Turn:
         state = self._conversations.get(message.conversation_key)
@@ -184,6 +186,12 @@ class ConversationService:
                 parts.append(catalog.render("verify.done"))
             else:
                 flow_step = proof.step
+        ask = Ask(
+            catalog, customer, message, understood.text, intent, order_id, answer, state.last_order_id, today,
+            state.step, state.slots,
+        )  # fmt: skip
+        ongoing = self._flows.get(state.flow or "")
+        starting = self._starts.get(intent)
         if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
         if with_person:
@@ -195,30 +203,8 @@ class ConversationService:
             parts.append(catalog.render("flow.stopped"))
         elif flow_step is not None:
             pass  # proving who they are comes first (below)
-        elif (
-            state.flow == CANCEL_FLOW
-            and customer
-            and (resumed := self._cancel_order.resume(state.step, catalog, customer, answer, order_id, state.slots))
-        ):
+        elif ongoing and (customer or not ongoing.needs_customer) and (resumed := ongoing.resume(ask)):
             flow_step = resumed  # the flow under way answers (below)
-        elif (
-            (state.flow == SUPPORT_FLOW and (resumed := self._tech_support.resume(catalog, answer, state.slots)))
-            or (
-                state.flow == RETURN_FLOW
-                and customer
-                and self._returns
-                and (
-                    resumed := self._returns.resume(state.step, catalog, customer, answer, order_id, state.slots, today)
-                )
-            )
-            or (
-                state.flow == ERASURE_FLOW
-                and customer
-                and self._erasure
-                and (resumed := self._erasure.resume(catalog, customer, answer, message.conversation_key))
-            )
-        ):
-            flow_step = resumed
         elif intent is Intent.HUMAN_AGENT or frustrated(understood.text, catalog) or frustrated(message.text, catalog):
             handoff = "asked" if intent is Intent.HUMAN_AGENT else "frustrated"
             if handoff == "frustrated":
@@ -232,19 +218,13 @@ class ConversationService:
             pass  # "ok", "thanks" or "hi" as a first message: the welcome is the whole answer
         elif intent is Intent.GREETING:
             parts.append(self._greeting(catalog, customer))
+        elif intent is Intent.ORDER_STATUS and customer is None:
+            parts.append(catalog.render("identity.unknown"))
         elif intent is Intent.ORDER_STATUS:
-            text, last_order_id, choices = self._order_status(catalog, customer, order_id, state.last_order_id)
+            text, last_order_id, choices = order_status(self._orders, ask)
             parts.append(text)
-        elif intent is Intent.CANCEL_ORDER and customer is not None:
-            flow_step = self._cancel_order.start(catalog, customer, order_id, state.last_order_id)
-        elif intent is Intent.RETURN_REFUND and customer is not None and self._returns is not None:
-            # A tapped "start a return" refers to the order just discussed.
-            tapped = state.last_order_id if message.kind in PAYLOAD_KINDS else None
-            flow_step = self._returns.start(catalog, customer, order_id or tapped, today)
-        elif intent is Intent.DELETE_DATA and customer is not None and self._erasure is not None:
-            flow_step = self._erasure.start(catalog)
-        elif intent is Intent.TECH_SUPPORT:
-            flow_step = self._tech_support.start(catalog, understood.text)
+        elif starting and (customer or not starting.needs_customer):
+            flow_step = starting.start(replace(ask, step=None, slots={}))
         elif intent is Intent.CHANGE_LANGUAGE and requested:
             parts.append(catalog.render("language.switched"))
         elif intent is Intent.CHANGE_LANGUAGE:
@@ -258,8 +238,8 @@ class ConversationService:
             parts.append(catalog.render("thanks"))
         elif intent is Intent.GOODBYE:
             parts.append(catalog.render("goodbye"))
-        elif intent in _NOT_YET:
-            parts.append(catalog.render("not_yet"))
+        elif intent not in _ANSWERED_HERE:
+            parts.append(catalog.render("not_yet"))  # a request whose flow this deployment does not have
         elif state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
             handoff = "misunderstood"
             parts += [catalog.render("handoff.misunderstood"), catalog.render("handoff.started")]
@@ -358,29 +338,3 @@ class ConversationService:
         if customer and customer.name:
             return catalog.render("greeting", name=customer.name.split()[0])
         return catalog.render("greeting_anonymous")
-
-    def _order_status(
-        self, catalog: Catalog, customer: Customer | None, order_id: str | None, remembered: str | None
-    ) -> tuple[str, str | None, tuple[Choice, ...]]:
-        if customer is None:
-            return catalog.render("identity.unknown"), None, ()
-        today = self._clock().date()
-        wanted = order_id or remembered
-        if wanted:
-            order = self._orders.get(wanted)
-            # Someone else's order and a missing one get the same answer: nothing about it leaks.
-            if order is None or order.customer_id != customer.customer_id:
-                if order_id:
-                    return catalog.render("order.not_found", order_id=order_id), remembered, ()
-            else:
-                return describe_order(order, catalog, today), order.order_id, ()
-        chosen, others = pick_order(self._orders.for_customer(customer.customer_id))
-        if chosen is None:
-            return catalog.render("order.none"), None, ()
-        text = describe_order(chosen, catalog, today)
-        choices: tuple[Choice, ...] = ()
-        if others and not remembered:
-            text += "\n" + catalog.render("order.others", order_ids=", ".join(o.order_id for o in others))
-            # One tap asks about another order: its payload goes straight to the answer, no NLU involved.
-            choices = tuple(Choice(f"{ORDER_PAYLOAD}{o.order_id}", o.order_id, verbatim=True) for o in others)
-        return text, chosen.order_id, choices

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from parley.channels.replies import Choice
 from parley.dialogue.answers import CONFIRM_PAYLOAD, Answer
-from parley.dialogue.flow import FlowStep
+from parley.dialogue.flow import Ask, FlowStep
 from parley.i18n import Catalog
+from parley.nlu.intents import Intent
 from parley.support.guides import Guide, Guides
 
 FLOW = "tech_support"
@@ -14,23 +15,29 @@ STEP = "did_it_help"
 
 
 class TechSupport:
+    name = FLOW
+    intents = frozenset({Intent.TECH_SUPPORT})
+    needs_customer = False
+
     def __init__(self, guides: Guides) -> None:
         self._guides = guides
 
-    def start(self, catalog: Catalog, text: str) -> FlowStep:
-        """`text` in the catalog's language (the English translation for a language without a catalog)."""
-        guide = self._guides.match(text, catalog.language)
+    def start(self, ask: Ask) -> FlowStep:
+        # The words in the catalog's language (the English translation for a language without a catalog).
+        catalog = ask.catalog
+        guide = self._guides.match(ask.text, catalog.language)
         if guide is None:
             # A problem no guide covers: a person, rather than a guess.
             return FlowStep(catalog.render("support.no_guide"), handoff="no_guide")
         intro = catalog.render("support.intro", title=guide.title(catalog.language))
         return self._step(catalog, guide, 0, intro)
 
-    def resume(self, catalog: Catalog, answer: Answer | None, slots: dict[str, str]) -> FlowStep | None:
+    def resume(self, ask: Ask) -> FlowStep | None:
+        catalog, slots = ask.catalog, ask.slots
         guide = self._guides.get(slots.get("guide", ""))
-        if guide is None or answer not in {Answer.YES, Answer.NO}:
+        if guide is None or ask.answer not in {Answer.YES, Answer.NO}:
             return None
-        if answer is Answer.YES:
+        if ask.answer is Answer.YES:
             return FlowStep(catalog.render("support.solved"), completed=True)
         following = int(slots.get("step", "0")) + 1
         if following >= guide.step_count:
