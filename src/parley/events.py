@@ -17,6 +17,8 @@ class EventType(StrEnum):
     PLATFORM_ERROR = "platform_error"  # WhatsApp errors not tied to a message (e.g. rate limit hit)
     UNHANDLED = "unhandled"  # a field or event kind Parley does not handle: acknowledged, counted
     SEND_FAILED = "send_failed"  # a reply the platform refused for good (window closed, invalid recipient…)
+    RATING_SUBMITTED = "rating_submitted"  # a customer rated the conversation 1-5
+    RATING_COMMENTED = "rating_commented"  # …and then left a comment on that rating (its words are not in the event)
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,41 @@ class ChannelEvent:
         return cls(**values)
 
 
+@dataclass(frozen=True)
+class ConversationEvent:
+    """Something that happened in a conversation, for analytics: codes and numbers, never the customer's words
+    (a rating's comment stays in the conversation's message log; the event says only that there was one)."""
+
+    channel: Channel
+    type: EventType
+    occurred_at: int
+    user_hash: str = ""
+    message_ref: str = ""
+    rating: int | None = None
+    commented: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["channel"] = self.channel.value
+        data["type"] = self.type.value
+        return data
+
+
+Event = ChannelEvent | ConversationEvent
+
+
 class EventSinkError(RuntimeError):
     """The sink could not take the events. The webhook still answers 200: analytics is not worth a redelivery."""
 
 
 class EventSink(Protocol):
-    def emit(self, events: Sequence[ChannelEvent]) -> None: ...
+    def emit(self, events: Sequence[Event]) -> None: ...
 
 
 class LoggingEventSink:
     """One structured log line per event; safe because an event holds no content."""
 
-    def emit(self, events: Sequence[ChannelEvent]) -> None:
+    def emit(self, events: Sequence[Event]) -> None:
         from parley.observability import logger
 
         for event in events:
@@ -75,7 +100,7 @@ class LoggingEventSink:
 
 class InMemoryEventSink:
     def __init__(self) -> None:
-        self.events: list[ChannelEvent] = []
+        self.events: list[Event] = []
 
-    def emit(self, events: Sequence[ChannelEvent]) -> None:
+    def emit(self, events: Sequence[Event]) -> None:
         self.events.extend(events)

@@ -9,7 +9,7 @@ from typing import Any
 from parley.channels.model import Channel, InboundMessage, PlatformError, message_ref
 from parley.channels.senders import HandsOver, Sender
 from parley.dialogue.service import SILENT_KINDS, ConversationService
-from parley.events import ChannelEvent, EventSink, EventType, LoggingEventSink
+from parley.events import ChannelEvent, ConversationEvent, EventSink, EventType, LoggingEventSink
 from parley.graph import GraphApiError
 from parley.observability import logger
 
@@ -64,6 +64,20 @@ class MessageProcessor:
             )
         if turn.handoff and outcome == "sent":
             self._hand_over(message, sender, turn.handoff)
+        if turn.rating is not None:
+            self._events.emit(
+                [
+                    ConversationEvent(
+                        channel=message.channel,
+                        type=EventType.RATING_COMMENTED if turn.commented else EventType.RATING_SUBMITTED,
+                        occurred_at=message.timestamp or int(time.time()),
+                        user_hash=message.sender_hash,
+                        message_ref=message_ref(message.channel, message.message_id),
+                        rating=turn.rating,
+                        commented=turn.commented,
+                    )
+                ]
+            )
         summary = {
             "outcome": outcome,
             "intent": turn.intent.value,

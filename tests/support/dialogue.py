@@ -40,3 +40,8 @@ def conversation_service(**repositories_and_options: Any) -> ConversationService
         order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
         **repositories_and_options,
     )
+
+
+def first_paragraph(turn: Any) -> str:
+    """A reply's first paragraph: what a flow said, before anything the service adds (a rating question)."""
+    return str(turn.reply.text.split("\n\n")[0])

@@ -87,3 +87,28 @@ def test_a_transient_send_failure_is_raised_so_the_message_is_retried():
     with pytest.raises(GraphApiError):
         processor(Reply("hi"), sender, events).process(inbound("where is my order"))
     assert events.events == []
+
+
+class RatingService(FixedService):
+    def __init__(self, rating: int, commented: bool) -> None:
+        super().__init__(Reply("Thank you!"))
+        self.rating, self.commented = rating, commented
+
+    def respond(self, message: InboundMessage) -> Turn:
+        return Turn(self.reply, "en", Intent.OUT_OF_SCOPE, 0.5, True, rating=self.rating, commented=self.commented)
+
+
+@pytest.mark.parametrize(
+    ("commented", "kind"), [(False, EventType.RATING_SUBMITTED), (True, EventType.RATING_COMMENTED)]
+)
+def test_a_rating_is_recorded_as_an_event_without_the_customers_words(commented, kind):
+    sender, events = RecordingSender(), InMemoryEventSink()
+    message = inbound("the courier was rude, otherwise fine")
+    service = RatingService(2, commented)
+
+    MessageProcessor(service, {Channel.WHATSAPP: sender}, events).process(message)  # type: ignore[arg-type]
+
+    [event] = events.events
+    assert event.type is kind and event.rating == 2 and event.commented is commented
+    recorded = json.dumps(event.to_dict())
+    assert "courier" not in recorded and message.sender_id not in recorded

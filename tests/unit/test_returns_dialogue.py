@@ -14,7 +14,7 @@ from parley.data.records import OrderStatus, ReturnStatus
 from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
-from support.dialogue import catalogs, conversation_service
+from support.dialogue import catalogs, conversation_service, first_paragraph
 from support.factories import customer, inbound, order
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def test_a_return_is_started_for_the_named_order_after_a_yes(service, returns) -
     done = say(service, "yes")
 
     [started] = returns.returns_for_customer(EMILY.customer_id)
-    assert done.reply.text == EN.render("return.started", return_id=started.return_id, order_id="ORD-104198")
+    assert first_paragraph(done) == EN.render("return.started", return_id=started.return_id, order_id="ORD-104198")
 
 
 def test_with_several_delivered_orders_the_customer_picks_one(service) -> None:

@@ -580,6 +580,7 @@ class DynamoConversations:
             verified_customer_id=item.verified_customer_id,
             verify_failures=int(item.verify_failures or 0),
             verify_locked_until=int(item.verify_locked_until) if item.verify_locked_until is not None else None,
+            rating_asked_at=int(item.rating_asked_at) if item.rating_asked_at is not None else None,
         )
 
     def save(self, state: ConversationState) -> None:
@@ -600,6 +601,7 @@ class DynamoConversations:
                 verified_customer_id=state.verified_customer_id,
                 verify_failures=state.verify_failures or None,
                 verify_locked_until=state.verify_locked_until,
+                rating_asked_at=state.rating_asked_at,
                 data_subject_id=state.customer_id or state.verified_customer_id,
             ).save()
         except PynamoDBException as exc:

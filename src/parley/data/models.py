@@ -234,6 +234,7 @@ class ConversationModel(Model):
     verified_customer_id = UnicodeAttribute(null=True)
     verify_failures = NumberAttribute(null=True)
     verify_locked_until = NumberAttribute(null=True)
+    rating_asked_at = NumberAttribute(null=True)
     # Whose personal data the conversation holds: the linked customer or, for an unknown sender, the one they
     # proved to be. Absent for anonymous conversations, so the index stays sparse.
     data_subject_id = UnicodeAttribute(null=True)

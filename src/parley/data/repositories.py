@@ -58,6 +58,8 @@ class ConversationState:
     verified_customer_id: str | None = None
     verify_failures: int = 0
     verify_locked_until: int | None = None
+    # When a satisfaction rating was last asked for (not asked again for a while).
+    rating_asked_at: int | None = None
 
 
 # ------------------------------------------------------------------------------------------------ results

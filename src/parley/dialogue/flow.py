@@ -36,6 +36,7 @@ class Ask:
     answer: Answer | None  # yes, no or never mind, when the message is one
     last_order_id: str | None  # the order the conversation was about
     now: datetime
+    confidence: float = 1.0  # of the intent
     step: str | None = None  # where the flow under way stands (resume only)
     slots: Mapping[str, str] = field(default_factory=dict)
 
@@ -57,6 +58,9 @@ class FlowStep:
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
     erased: bool = False  # the conversation was erased: nothing of it may be written back
+    menu_label: str = ""  # the button that opens the choices when they are a list (WhatsApp)
+    rating: int | None = None  # a satisfaction rating given with this message (1-5)
+    commented: bool = False  # a comment on the rating was left with this message
 
 
 class Flow(Protocol):

@@ -26,6 +26,8 @@ from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
 from parley.dialogue.returns import Returns
+from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
+from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
@@ -83,6 +85,9 @@ class Turn:
     translation: TranslationUse = TranslationUse.NOT_NEEDED
     # A person is taking the conversation over as of this message (Messenger hands the thread to the Page Inbox).
     handoff: str | None = None
+    # A satisfaction rating given with this message (1-5), and whether a comment on it was.
+    rating: int | None = None
+    commented: bool = False
 
 
 class ConversationService:
@@ -113,7 +118,11 @@ class ConversationService:
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._verification = Verification(customers, orders)
-        flows: list[Flow] = [CancelOrder(orders), TechSupport(guides if guides is not None else load_guides())]
+        flows: list[Flow] = [
+            CancelOrder(orders),
+            TechSupport(guides if guides is not None else load_guides()),
+            Satisfaction(),
+        ]
         # A flow whose data this deployment lacks is left out: its requests get the "not yet" answer.
         if returns is not None:
             flows.append(Returns(orders, returns, return_window_days))
@@ -164,6 +173,8 @@ class ConversationService:
         misunderstood = 0
         handoff: str | None = None
         answer = read_answer(message, catalog) if state.flow else None
+        if answer is Answer.ABORT and state.flow == SATISFACTION_FLOW:
+            answer = None  # a rating question needs no "never mind": "cancel ORD-1" after it is a new request
         flow_step: FlowStep | None = None
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         # A flow under way ends with this message unless its next step continues it below; a reaction to its
@@ -188,7 +199,7 @@ class ConversationService:
                 flow_step = proof.step
         ask = Ask(
             catalog, customer, message, understood.text, intent, order_id, answer, state.last_order_id, today,
-            state.step, state.slots,
+            confidence, state.step, state.slots,
         )  # fmt: skip
         ongoing = self._flows.get(state.flow or "")
         starting = self._starts.get(intent)
@@ -246,10 +257,19 @@ class ConversationService:
         else:
             parts.append(catalog.render("fallback"))
             misunderstood = state.misunderstood + 1
+        rating_asked_at = state.rating_asked_at
         if flow_step is not None:
             parts.append(flow_step.text)
             choices, flow, step, slots = flow_step.choices, flow_step.flow, flow_step.step, dict(flow_step.slots)
+            menu_label = flow_step.menu_label
             last_order_id = flow_step.order_id or last_order_id
+            asked_lately = rating_asked_at is not None and now - rating_asked_at < ASK_EVERY_SECONDS
+            if flow_step.completed and flow is None and not choices and not asked_lately:
+                # Got what they came for: how did we do?
+                rating = Satisfaction.ask(catalog)
+                parts.append(rating.text)
+                choices, flow, step, slots, menu_label = rating.choices, rating.flow, rating.step, {}, rating.menu_label
+                rating_asked_at = now
             if flow_step.handoff:
                 handoff = flow_step.handoff
                 parts.append(catalog.render("handoff.started"))
@@ -276,6 +296,7 @@ class ConversationService:
                 ),
                 verify_failures=proof.failures if proof else state.verify_failures,
                 verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
+                rating_asked_at=rating_asked_at,
             )
         )
         reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None
@@ -290,6 +311,8 @@ class ConversationService:
             known_customer=customer is not None,
             translation=translation,
             handoff=handoff,
+            rating=flow_step.rating if flow_step else None,
+            commented=flow_step.commented if flow_step else False,
         )
 
     def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
