@@ -34,14 +34,24 @@ class SentRequest:
     @property
     def choices(self) -> list[str]:
         """The titles of buttons, list rows or quick replies offered with the message."""
-        interactive = self.body.get("interactive") or {}
-        action = interactive.get("action") or {}
-        titles = [b.get("reply", {}).get("title", "") for b in action.get("buttons", [])]
-        titles += [r.get("title", "") for sec in action.get("sections", []) for r in sec.get("rows", [])]
+        return [title for title, _ in self._options()]
+
+    @property
+    def offered(self) -> dict[str, str]:
+        """Each choice that can be tapped, title → the id that comes back when it is."""
+        return {title: choice_id for title, choice_id in self._options() if choice_id}
+
+    def _options(self) -> list[tuple[str, str]]:
+        action = (self.body.get("interactive") or {}).get("action") or {}
+        options = [
+            (b.get("reply", {}).get("title", ""), b.get("reply", {}).get("id", "")) for b in action.get("buttons", [])
+        ]
+        rows = [row for section in action.get("sections", []) for row in section.get("rows", [])]
+        options += [(r.get("title", ""), r.get("id", "")) for r in rows]
         message = self.body.get("message") or {}
-        titles += [q.get("title", "") for q in message.get("quick_replies", [])]
+        options += [(q.get("title", ""), q.get("payload", "")) for q in message.get("quick_replies", [])]
         buttons = (message.get("attachment") or {}).get("payload", {}).get("buttons", [])
-        return titles + [b.get("title", "") for b in buttons]
+        return options + [(b.get("title", ""), b.get("payload", "")) for b in buttons]
 
     @property
     def text(self) -> str:

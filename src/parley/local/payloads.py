@@ -51,6 +51,24 @@ def whatsapp_text(wa_id: str, text: str, name: str = "", message_id: str | None 
     }
 
 
+def whatsapp_tap(wa_id: str, choice_id: str, title: str, list_row: bool = False) -> dict[str, Any]:
+    """A tapped reply button (or list row) of an interactive message, as WhatsApp delivers it."""
+    payload = whatsapp_text(wa_id, title)
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    del message["text"]
+    kind = "list_reply" if list_row else "button_reply"
+    message["type"] = "interactive"
+    message["interactive"] = {"type": kind, kind: {"id": choice_id, "title": title}}
+    return payload
+
+
+def messenger_tap(psid: str, choice_id: str, title: str) -> dict[str, Any]:
+    """A tapped quick reply, as Messenger delivers it."""
+    payload = messenger_text(psid, title)
+    payload["entry"][0]["messaging"][0]["message"]["quick_reply"] = {"payload": choice_id}
+    return payload
+
+
 def messenger_text(psid: str, text: str, message_id: str | None = None) -> dict[str, Any]:
     now = int(time.time() * 1000)
     return {

@@ -7,13 +7,14 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from parley.channels.model import Channel
 from parley.data.dynamo import DynamoRecordWriter
 from parley.data.importing import ImportResult, import_directory
 from parley.local.graph_standin import RecordingGraphApi, SentRequest
 from parley.local.lambda_runtime import project_root
-from parley.local.payloads import PostResult, messenger_text, post_signed, whatsapp_text
+from parley.local.payloads import PostResult, messenger_tap, messenger_text, post_signed, whatsapp_tap, whatsapp_text
 from parley.local.stack import LocalStack
 
 LOCAL_SECRETS = {
@@ -69,14 +70,35 @@ class LocalSession:
     def webhook_url(self, channel: Channel) -> str:
         return f"{self.stack.url}/webhook/{channel.value}"
 
+    def webhook_url_for(self, payload: dict[str, Any]) -> str:
+        is_whatsapp = payload.get("object") == "whatsapp_business_account"
+        return self.webhook_url(Channel.WHATSAPP if is_whatsapp else Channel.MESSENGER)
+
     def post(self, channel: Channel, sender: str, text: str, signed: bool = True) -> PostResult:
         payload = whatsapp_text(sender, text) if channel is Channel.WHATSAPP else messenger_text(sender, text)
         return post_signed(self.webhook_url(channel), payload, self.app_secret if signed else None)
 
     def say(self, channel: Channel, sender: str, text: str, timeout: float = 10.0) -> Exchange:
+        payload = whatsapp_text(sender, text) if channel is Channel.WHATSAPP else messenger_text(sender, text)
+        return self._exchange(sender, payload, timeout)
+
+    def tap(self, channel: Channel, sender: str, title: str, timeout: float = 10.0) -> Exchange:
+        """Tap the choice titled `title` on the last message that offered it to `sender`."""
+        offered = next((r for r in reversed(self.graph.replies) if r.recipient == sender and title in r.offered), None)
+        if offered is None:
+            raise LookupError(f"no choice {title!r} was offered to this sender")
+        choice_id = offered.offered[title]
+        if channel is Channel.WHATSAPP:
+            rows = bool(((offered.body.get("interactive") or {}).get("action") or {}).get("sections"))
+            payload = whatsapp_tap(sender, choice_id, title, list_row=rows)
+        else:
+            payload = messenger_tap(sender, choice_id, title)
+        return self._exchange(sender, payload, timeout)
+
+    def _exchange(self, sender: str, payload: dict[str, Any], timeout: float) -> Exchange:
         before = len(self.graph.replies)
         started = time.monotonic()
-        result = self.post(channel, sender, text)
+        result = post_signed(self.webhook_url_for(payload), payload, self.app_secret)
         replies: list[SentRequest] = []
         if result.status == 200:
             self.graph.wait_for(before + 1, timeout)
