@@ -1,0 +1,131 @@
+"""What the WhatsApp and Messenger payload readers share: values read defensively from untrusted JSON (a wrong
+type or a huge number becomes "nothing", never an exception), and the gathering of one payload's messages and events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from parley.channels.model import Channel, InboundMessage, MessageKind, PlatformError, message_ref, user_hash
+from parley.events import ChannelEvent, EventType
+
+
+class PayloadError(ValueError):
+    """The body is not a Meta webhook payload of the expected channel."""
+
+
+@dataclass(frozen=True)
+class ParsedPayload:
+    messages: tuple[InboundMessage, ...] = ()  # customer messages to answer, in payload order
+    events: tuple[ChannelEvent, ...] = ()  # everything else, for analytics
+
+
+# Words from Meta's vocabulary (status names, types, field names) are kept; anything else becomes "unknown",
+# so a free-text value can never smuggle content into an event.
+_WORD = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+
+
+def as_str(value: Any) -> str:
+    """A string field; ids Meta sometimes sends as numbers become text, anything else is empty."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        return ""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        # JSON may escape a lone surrogate; it is not UTF-8 and would break hashing and SQS further on.
+        return text.encode("utf-8", "replace").decode()
+    return text
+
+
+def as_word(value: Any) -> str:
+    text = as_str(value)
+    return text if not text or _WORD.fullmatch(text) else "unknown"
+
+
+def as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else 0
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return 0
+    return 0
+
+
+def as_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0.0
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def as_price(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ""
+    return as_str(value)
+
+
+def as_obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def dicts(value: Any) -> Iterator[dict[str, Any]]:
+    """Items of a list that are objects; anything else in a payload is skipped, never fatal."""
+    if isinstance(value, list):
+        yield from (item for item in value if isinstance(item, dict))
+
+
+def errors_of(value: Any) -> tuple[PlatformError, ...]:
+    return tuple(PlatformError(as_int(e.get("code")), as_str(e.get("title"))[:200]) for e in dicts(value))
+
+
+def synthetic_id(kind: MessageKind, *parts: str) -> str:
+    """Messenger gives reactions, referrals and some postbacks no message id. Derived from the event itself,
+    the id is the same on every redelivery, so exactly-once still holds."""
+    return f"{kind}.{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:32]}"
+
+
+class Found:
+    """What one payload holds, gathered in payload order."""
+
+    def __init__(self, channel: Channel, received_at: int) -> None:
+        self.channel = channel
+        self.received_at = received_at
+        self.messages: list[InboundMessage] = []
+        self.events: list[ChannelEvent] = []
+
+    def event(self, type_: EventType, occurred_at: int, user: str = "", message_id: str = "", **extra: Any) -> None:
+        self.events.append(
+            ChannelEvent(
+                channel=self.channel,
+                type=type_,
+                occurred_at=occurred_at or self.received_at,
+                user_hash=user_hash(self.channel, user) if user else "",
+                message_ref=message_ref(self.channel, message_id) if message_id else "",
+                **extra,
+            )
+        )
+
+    def unhandled(self, what: Any, occurred_at: int = 0, user: str = "") -> None:
+        self.event(EventType.UNHANDLED, occurred_at, user, detail=as_word(what) or "unknown")
+
+    def result(self) -> ParsedPayload:
+        stamped = tuple(replace(m, received_at=self.received_at) for m in self.messages)
+        return ParsedPayload(stamped, tuple(self.events))
