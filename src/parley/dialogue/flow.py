@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from parley.channels.model import InboundMessage
-from parley.channels.replies import Choice
+from parley.channels.replies import Choice, Link
 from parley.data.records import Customer, Order
 from parley.dialogue.answers import Answer
 from parley.i18n import Catalog
@@ -57,6 +57,7 @@ class FlowStep:
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
     erased: bool = False  # the conversation was erased: nothing of it may be written back
+    link: Link | None = None  # a web page to open (a button where the platform has one, else the URL in the text)
 
 
 class Flow(Protocol):

@@ -246,6 +246,7 @@ class ConversationService:
         else:
             parts.append(catalog.render("fallback"))
             misunderstood = state.misunderstood + 1
+        link = flow_step.link if flow_step is not None else None
         if flow_step is not None:
             parts.append(flow_step.text)
             choices, flow, step, slots = flow_step.choices, flow_step.flow, flow_step.step, dict(flow_step.slots)
@@ -278,7 +279,7 @@ class ConversationService:
                 verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
             )
         )
-        reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None
+        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
         translation = understood.translation
         if reply is not None and foreign:
             reply, translation = self._interpreter.localise(reply, language, translation)
