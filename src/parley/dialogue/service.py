@@ -14,11 +14,13 @@ from parley.data.repositories import (
     ConversationRepository,
     ConversationState,
     CustomerRepository,
+    InvoiceRepository,
     MessageLog,
     OrderRepository,
     ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
+from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import Erasure
 from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
@@ -101,6 +103,8 @@ class ConversationService:
         returns: ReturnRepository | None = None,
         return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
         message_log: MessageLog | None = None,
+        invoices: InvoiceRepository | None = None,
+        billing_links: BillingLinks | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -119,6 +123,8 @@ class ConversationService:
             flows.append(Returns(orders, returns, return_window_days))
         if message_log is not None:
             flows.append(Erasure(message_log))
+        if invoices is not None:
+            flows.append(Billing(invoices, billing_links or BillingLinks()))
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
