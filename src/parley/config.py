@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from urllib.parse import urlparse
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
@@ -26,6 +27,9 @@ META_SECRET_KEYS = (
 TRANSLATION_KEY_NAME = "TRANSLATION_API_KEY"
 # "none" switches machine translation off: languages without a catalog are answered in English with an apology.
 TRANSLATION_PROVIDERS = ("google", "deepl", "microsoft", "none")
+# What PAYMENT_URL_TEMPLATE and PAYMENT_METHOD_URL_TEMPLATE may name.
+PAYMENT_URL_PLACEHOLDERS = frozenset({"invoice_id", "customer_id", "language"})
+PAYMENT_METHOD_URL_PLACEHOLDERS = frozenset({"customer_id", "language"})
 
 
 class ConfigError(RuntimeError):
@@ -118,6 +122,10 @@ class Settings:
     translation_deadline_seconds: float = 2.0
     translation_cache_days: int = 30
     translation_region: str = ""
+    # Billing links: where a customer pays an invoice (empty: the invoice's own url) and changes their payment
+    # method (empty: they are told to do it in their account or ask a person).
+    payment_url_template: str = ""
+    payment_method_url_template: str = ""
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -182,7 +190,31 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
         translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),
         translation_region=(env.get("TRANSLATION_REGION") or "").strip(),
+        payment_url_template=_url_template(env, "PAYMENT_URL_TEMPLATE", PAYMENT_URL_PLACEHOLDERS),
+        payment_method_url_template=_url_template(env, "PAYMENT_METHOD_URL_TEMPLATE", PAYMENT_METHOD_URL_PLACEHOLDERS),
     )
+
+
+def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) -> str:
+    """An http(s) URL whose {placeholders} are all known, so a typo fails at start-up, not in a customer's chat."""
+    template = (env.get(name) or "").strip()
+    if not template:
+        return ""
+    hint = ", ".join(f"{{{p}}}" for p in sorted(allowed))
+    try:
+        fields = [(field, spec, conversion) for _, field, spec, conversion in Formatter().parse(template)]
+    except ValueError as exc:
+        raise ConfigError(f"{name} is not a valid template ({exc}); write placeholders as {hint}") from exc
+    for placeholder, spec, conversion in fields:
+        if placeholder is None:
+            continue
+        if placeholder not in allowed:
+            raise ConfigError(f"{name} has an unknown placeholder {{{placeholder}}}; it may use {hint}")
+        if spec or conversion:
+            raise ConfigError(f"{name}: write {{{placeholder}}} plainly, without a format or conversion")
+    if urlparse(template).scheme not in {"http", "https"} or not urlparse(template).netloc:
+        raise ConfigError(f"{name} must be an absolute http(s) URL, got {template!r}")
+    return template
 
 
 def _translation_provider(env: Mapping[str, str]) -> str:

@@ -188,11 +188,13 @@ class FulfillmentRuntime:
         from parley.data.dynamo import (
             DynamoConversations,
             DynamoCustomers,
+            DynamoInvoices,
             DynamoMessageLog,
             DynamoOrders,
             DynamoReturns,
         )
         from parley.data.tables import bind_models
+        from parley.dialogue.billing import BillingLinks
         from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
         from parley.events import LoggingEventSink
@@ -216,6 +218,8 @@ class FulfillmentRuntime:
             returns=DynamoReturns(),
             return_window_days=settings.return_window_days,
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
+            invoices=DynamoInvoices(),
+            billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
             ),

@@ -303,7 +303,7 @@ def test_one_bad_row_in_one_file_of_a_directory_writes_nothing_anywhere(
     shutil.copytree(DEMO, directory)
     invoices = directory / "invoices.csv"
     invoices.write_text(
-        invoices.read_text(encoding="utf-8") + "INV-2026-0999,CUST-1007,2026-11-05,,12.00,GBP,unpaid,\n",
+        invoices.read_text(encoding="utf-8") + "INV-2026-0999,CUST-1007,2026-11-05,,12.00,GBP,unpaid,,\n",
         encoding="utf-8",
     )
 

@@ -102,6 +102,8 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # The space before the x is what separates SKU from quantity: without it, SKU-BOX12 would read as SKU-BO x12.
 _ITEM = re.compile(r"^\s*(\S+)\s+[xX×]\s*(\d+)\s*$")
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+# A payment provider's failure code (card_declined, insufficient_funds…), as its API writes it.
+_FAILURE_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Spreadsheets and CRMs write phone numbers for people: "+34 612-345-678", "(415) 555 0123".
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 
@@ -217,6 +219,13 @@ def _attributes(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _failure_code(value: str) -> str:
+    code = value.strip().lower()
+    if not _FAILURE_CODE.match(code):
+        raise FieldError(f"{value!r} is not a payment provider's failure code (card_declined, insufficient_funds)")
+    return code
+
+
 def _stock(value: str) -> int:
     if not (value.isascii() and value.isdigit()):  # int() cannot read every isdigit() character (²)
         raise FieldError(f"{value!r} is not a whole number of items in stock")
@@ -258,6 +267,7 @@ class RowParser:
                 "due_at": _datetime,
                 "amount": _amount,
                 "status": _choice(InvoiceStatus),
+                "payment_failure_reason": _failure_code,
             },
             DataKind.SUBSCRIPTIONS: {
                 "status": _choice(SubscriptionStatus),

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from parley.channels.model import InboundMessage
-from parley.channels.replies import Choice
+from parley.channels.replies import Choice, Link
 from parley.data.records import Customer, Order
 from parley.dialogue.answers import Answer
 from parley.i18n import Catalog
@@ -61,6 +61,7 @@ class FlowStep:
     menu_label: str = ""  # the button that opens the choices when they are a list (WhatsApp)
     rating: int | None = None  # a satisfaction rating given with this message (1-5)
     commented: bool = False  # a comment on the rating was left with this message
+    link: Link | None = None  # a web page to open (a button where the platform has one, else the URL in the text)
 
 
 class Flow(Protocol):

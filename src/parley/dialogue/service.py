@@ -14,11 +14,13 @@ from parley.data.repositories import (
     ConversationRepository,
     ConversationState,
     CustomerRepository,
+    InvoiceRepository,
     MessageLog,
     OrderRepository,
     ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
+from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import Erasure
 from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
@@ -106,6 +108,8 @@ class ConversationService:
         returns: ReturnRepository | None = None,
         return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
         message_log: MessageLog | None = None,
+        invoices: InvoiceRepository | None = None,
+        billing_links: BillingLinks | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -128,6 +132,8 @@ class ConversationService:
             flows.append(Returns(orders, returns, return_window_days))
         if message_log is not None:
             flows.append(Erasure(message_log))
+        if invoices is not None:
+            flows.append(Billing(invoices, billing_links or BillingLinks()))
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
@@ -258,14 +264,15 @@ class ConversationService:
             parts.append(catalog.render("fallback"))
             misunderstood = state.misunderstood + 1
         rating_asked_at = state.rating_asked_at
+        link = flow_step.link if flow_step is not None else None
         if flow_step is not None:
             parts.append(flow_step.text)
             choices, flow, step, slots = flow_step.choices, flow_step.flow, flow_step.step, dict(flow_step.slots)
             menu_label = flow_step.menu_label
             last_order_id = flow_step.order_id or last_order_id
             asked_lately = rating_asked_at is not None and now - rating_asked_at < ASK_EVERY_SECONDS
-            if flow_step.completed and flow is None and not choices and not asked_lately:
-                # Got what they came for: how did we do?
+            if flow_step.completed and flow is None and not choices and link is None and not asked_lately:
+                # Got what they came for: how did we do? (Not over a link to act on: paying comes first.)
                 rating = Satisfaction.ask(catalog)
                 parts.append(rating.text)
                 choices, flow, step, slots, menu_label = rating.choices, rating.flow, rating.step, {}, rating.menu_label
@@ -299,7 +306,7 @@ class ConversationService:
                 rating_asked_at=rating_asked_at,
             )
         )
-        reply = Reply("\n\n".join(parts), choices=choices, menu_label=menu_label) if parts else None
+        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
         translation = understood.translation
         if reply is not None and foreign:
             reply, translation = self._interpreter.localise(reply, language, translation)

@@ -1,4 +1,4 @@
-"""Protected spans: order numbers, amounts, URLs, emails and product names swapped for tokens around translation."""
+"""Protected spans: order and invoice numbers, amounts, URLs, emails and product names, as tokens in translation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parley.nlu.entities import OrderIdFinder
+from parley.nlu.entities import INVOICE_ID, OrderIdFinder
 
 # Brackets around a digit carry no meaning a provider would translate; the restore still accepts the spaces
 # and full-width brackets a provider may put in ("[[ 0 ]]", "［［0］］").
@@ -82,7 +82,7 @@ class Protector:
 
     def _spans(self, text: str, product_names: tuple[str, ...]) -> list[tuple[int, int]]:
         candidates: list[tuple[int, int]] = []
-        for pattern in (_URL, _EMAIL, _AMOUNT):
+        for pattern in (_URL, _EMAIL, _AMOUNT, INVOICE_ID):
             candidates.extend(m.span() for m in pattern.finditer(text))
         candidates.extend(self._order_spans(text))
         for name in sorted({n.strip() for n in product_names if n.strip()}, key=len, reverse=True):

@@ -58,3 +58,19 @@ class OrderIdFinder:
         if match is None:
             return None
         return self._format.format(match.group(1) if match.groups() else match.group(0))
+
+
+# Invoice numbers: INV and a part with at least one digit, typed loosely ("inv 2026-0915", "INV_2026_0915") or as the
+# billing system writes them (INV-2026-0912, INV-A7K2); the group is the part after INV.
+INVOICE_ID_PATTERN = r"INV(?:[\s\-_#]+|(?=\d))((?=[A-Z0-9\-_]*\d)[A-Z0-9]+(?:[\-_][A-Z0-9]+)*)"
+INVOICE_ID = re.compile(rf"(?<![A-Za-z0-9]){INVOICE_ID_PATTERN}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def canonical_invoice_id(distinctive: str) -> str:
+    return "INV-" + distinctive.upper().replace("_", "-")
+
+
+def find_invoice_id(text: str) -> str | None:
+    """The first invoice number in the text, as the billing system writes it: "inv 2026-0915" is INV-2026-0915."""
+    match = INVOICE_ID.search(text)
+    return canonical_invoice_id(match.group(1)) if match else None

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from parley.nlu.entities import OrderIdFinder
+from parley.nlu.entities import INVOICE_ID_PATTERN, OrderIdFinder, canonical_invoice_id
 from parley.nlu.intents import fold
 
-DEFAULT_INVOICE_ID_PATTERN = r"INV[\s\-_#]*(\d{4}[\-_]?\d{3,6})"
+DEFAULT_INVOICE_ID_PATTERN = INVOICE_ID_PATTERN
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 
@@ -94,7 +94,7 @@ class EntityExtractor:
         if order_id := self._order_ids.find(text):
             found["order_id"] = order_id
         if invoice := self._invoice.search(text):
-            found["invoice_id"] = "INV-" + invoice.group(1).replace("_", "-")
+            found["invoice_id"] = canonical_invoice_id(invoice.group(1))
         if email := find_email(text):
             found["email"] = email
         if amount := self._amount(text):
