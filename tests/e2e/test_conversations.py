@@ -4,6 +4,7 @@ webhook POSTs in, Graph API requests out) against a shop that is not the demo's.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -11,11 +12,12 @@ from datetime import date
 
 import pytest
 from babel.dates import format_date
+from babel.numbers import format_currency
 
 from parley.channels.model import Channel
 from parley.i18n import load_catalogs
 from parley.local.session import LocalSession
-from support.shop import AYSE, BUDI, DMITRY, HANNAH, LAYLA, MATTEO, PRIYA, WEI, Person, Shop, write_shop
+from support.shop import ANA, AYSE, BUDI, DMITRY, GRACE, HANNAH, LAYLA, MATTEO, PRIYA, WEI, Person, Shop, write_shop
 
 CATALOGS = load_catalogs()
 WA, MS = Channel.WHATSAPP, Channel.MESSENGER
@@ -47,6 +49,7 @@ class Chat:
     def __init__(self, session: LocalSession, channel: Channel, sender: str) -> None:
         self.session, self.channel, self.sender = session, channel, sender
         self.last_choices: list[str] = []
+        self.last_body = ""
 
     def say(self, text: str) -> str:
         return self._one(self.session.say(self.channel, self.sender, text))
@@ -63,6 +66,7 @@ class Chat:
         assert len(exchange.replies) == 1, [r.text for r in exchange.replies]
         [reply] = exchange.replies
         self.last_choices = reply.choices
+        self.last_body = json.dumps(reply.body, ensure_ascii=False)
         return reply.text
 
 
@@ -196,3 +200,27 @@ def test_chinese_customer_erases_her_conversation_after_confirming(served):
     assert erased == zh.render("privacy.erased")
     # Nothing of the conversation is remembered: the next message opens a new one, with the welcome.
     assert fresh.startswith(zh.render("welcome", name="Wei"))
+
+
+def test_portuguese_on_messenger_sees_what_she_owes_and_where_to_pay(served, shop):
+    ana = chat(served, MS, ANA)
+
+    owed = ana.say("Olá! Quanto eu devo? Qual é a minha fatura em aberto?")
+    page = ana.last_body
+    pay = ana.say("quero pagar agora")
+
+    assert "INV-9001" in owed and "INV-9002" not in owed
+    assert format_currency(89.90, "BRL", locale="pt") in owed
+    assert long_date(shop.day(10), "pt") in owed
+    assert "https://billing.example.net/i/INV-9001" in page
+    assert "INV-9001" in pay or "https://billing.example.net/i/INV-9001" in ana.last_body
+
+
+def test_english_on_whatsapp_learns_why_a_payment_failed_without_raw_codes(served):
+    en = CATALOGS["en"]
+    grace = chat(served, WA, GRACE)
+
+    why = grace.say("hi, why did my payment fail?")
+
+    assert en.render("payment.reason.insufficient_funds") in why
+    assert "insufficient_funds" not in why and "INV-9003" in why

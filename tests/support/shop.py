@@ -197,7 +197,8 @@ def write_shop(directory: Path, now: datetime | None = None) -> Shop:
             ],
         ],
         "invoices": [
-            ["invoice_id", "customer_id", "issued_at", "due_at", "amount", "currency", "status", "url"],
+            ["invoice_id", "customer_id", "issued_at", "due_at", "amount", "currency", "status", "url",
+             "payment_failure_reason"],
             [
                 "INV-9001",
                 ANA.customer_id,
@@ -207,6 +208,7 @@ def write_shop(directory: Path, now: datetime | None = None) -> Shop:
                 "BRL",
                 "open",
                 "https://billing.example.net/i/INV-9001",
+                "",
             ],
             [
                 "INV-9002",
@@ -217,6 +219,7 @@ def write_shop(directory: Path, now: datetime | None = None) -> Shop:
                 "BRL",
                 "paid",
                 "https://billing.example.net/i/INV-9002",
+                "",
             ],
             [
                 "INV-9003",
@@ -227,6 +230,7 @@ def write_shop(directory: Path, now: datetime | None = None) -> Shop:
                 "USD",
                 "overdue",
                 "https://billing.example.net/i/INV-9003",
+                "insufficient_funds",
             ],
         ],
         "subscriptions": [

@@ -145,3 +145,9 @@ def test_a_customer_writing_a_language_without_a_catalog_is_recognised(real, tex
 def test_a_native_customers_message_stays_native(real, text, language):
     assert real.choose(text, None, None) == language
     assert real.choose(text, "en", "en") == language
+
+
+def test_an_email_or_an_order_number_does_not_make_a_message_english(real):
+    assert real.choose("بريدي هو someone@example.org", "ar", "ar") == "ar"
+    assert real.choose("mi correo es someone@example.org", "es", "es") == "es"
+    assert real.choose("ORD-104233 https://example.com/track", "de", "de") == "de"

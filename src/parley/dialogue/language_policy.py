@@ -18,6 +18,9 @@ LEXICAL_MARGIN = 1.0
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
 _CODE = re.compile(r"[a-z]{2,3}")
+# Emails, links and anything with a digit in it (order numbers, amounts, codes) are in no language: "بريدي هو
+# someone@example.org" is Arabic, not English.
+_NO_LANGUAGE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\S*\d\S*", re.IGNORECASE)
 
 
 def language_code(value: str | None) -> str | None:
@@ -44,6 +47,7 @@ class ConversationLanguage:
         """The language the text is clearly in, judged by the detector and the catalogs' words; None when it is
         too short or unclear to say. A language without a catalog comes only from the detector, which names one
         only by its script or on a long text."""
+        text = " ".join(_NO_LANGUAGE.sub(" ", text).split())
         detection = self._detector.detect(text)
         scores = self._lexicon.scores(text)
         best = max(scores, key=lambda language: scores[language], default=None)
