@@ -190,6 +190,7 @@ class FulfillmentRuntime:
             DynamoCustomers,
             DynamoMessageLog,
             DynamoOrders,
+            DynamoProducts,
             DynamoReturns,
         )
         from parley.data.tables import bind_models
@@ -216,6 +217,7 @@ class FulfillmentRuntime:
             returns=DynamoReturns(),
             return_window_days=settings.return_window_days,
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
+            products=DynamoProducts(),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
             ),

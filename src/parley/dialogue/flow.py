@@ -57,6 +57,7 @@ class FlowStep:
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
     erased: bool = False  # the conversation was erased: nothing of it may be written back
+    protect: tuple[str, ...] = ()  # names a translation must leave as they are (the products named)
 
 
 class Flow(Protocol):
