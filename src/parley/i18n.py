@@ -54,6 +54,8 @@ class Catalog:
     examples: dict[str, list[str]]
     # Short answers and markers read literally rather than by the intent model: "yes", "no", "never mind"…
     words: dict[str, list[str]] = field(default_factory=dict)
+    # Words of this language for the shop's own ("azul" → "blue" in attribute_words), read literally too.
+    word_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     # Dates and money in another locale than the catalog's: an English reply bound for translation into Dutch
     # already says "24 november 2026" and "€ 59,90".
     format_locale: str = ""
@@ -148,7 +150,10 @@ def load_catalog(path: Path) -> Catalog:
         language=path.stem,
         replies=dict(data.get("replies", {})),
         examples={k: list(v) for k, v in data.get("examples", {}).items()},
-        words={k: [str(w) for w in v] for k, v in data.get("words", {}).items()},
+        words={k: [str(w) for w in v] for k, v in data.get("words", {}).items() if not isinstance(v, dict)},
+        word_maps={
+            k: {str(a): str(b) for a, b in v.items()} for k, v in data.get("words", {}).items() if isinstance(v, dict)
+        },
     )
 
 

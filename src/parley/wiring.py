@@ -191,6 +191,7 @@ class FulfillmentRuntime:
             DynamoInvoices,
             DynamoMessageLog,
             DynamoOrders,
+            DynamoProducts,
             DynamoReturns,
         )
         from parley.data.tables import bind_models
@@ -220,6 +221,7 @@ class FulfillmentRuntime:
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
             invoices=DynamoInvoices(),
             billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
+            products=DynamoProducts(),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
             ),

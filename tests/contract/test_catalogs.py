@@ -42,6 +42,12 @@ SAMPLE = {
     "return_id": "RET-7K2M9Q",
     "amount": "59.90 EUR",
     "invoice_id": "INV-2026-0912",
+    "product": "Trailhead Rain Jacket",
+    "price": "119.00 USD",
+    "count": "3",
+    "variant": "blue / L",
+    "variants": "blue / M, green / M",
+    "wanted": "XL",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")
@@ -297,3 +303,16 @@ def test_languages_without_a_catalog_have_an_apology_and_every_catalog_has_its_o
     assert not set(pivot) & set(LANGUAGES)
     assert {"nl", "pl", "sv", "ja", "ko", "vi", "uk", "he"} <= set(pivot)
     assert all(text.strip() and "{" not in text for text in pivot.values())
+
+
+# The demo shop's colours (data/demo/products.csv): a customer names them, and sizes, in their own words.
+SHOP_COLOURS = ("blue", "red", "green", "white", "black", "grey", "brown")
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_catalog_names_the_shops_colours_and_sizes_in_its_own_words(language: str):
+    meanings = catalog(language).word_maps["attribute_words"]
+
+    assert set(SHOP_COLOURS) <= set(meanings.values()), set(SHOP_COLOURS) - set(meanings.values())
+    assert {"size", "color", "one size"} <= set(meanings.values())
+    assert all(word.strip() and meaning.strip() for word, meaning in meanings.items())

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from parley.channels.model import Channel, InboundMessage
-from parley.data.records import Customer, Order, OrderItem, OrderStatus
+from parley.data.records import Customer, Order, OrderItem, OrderStatus, Product
 
 _ids = itertools.count(1)
 
@@ -60,3 +60,16 @@ def inbound(
     }
     values.update(overrides)
     return InboundMessage(**values)
+
+
+def product(sku: str, name: str, price: str = "10.00", stock: int | None = 5, **attributes: str) -> Product:
+    """A product; attributes as keywords, in the order given (color="blue", size="L", pairs_with="SKU-X")."""
+    return Product(
+        sku=sku,
+        name=name,
+        description=attributes.pop("description", None),
+        price=Decimal(price),
+        currency=attributes.pop("currency", "USD"),
+        stock=stock,
+        attributes=tuple(attributes.items()),
+    )

@@ -62,6 +62,7 @@ class FlowStep:
     rating: int | None = None  # a satisfaction rating given with this message (1-5)
     commented: bool = False  # a comment on the rating was left with this message
     link: Link | None = None  # a web page to open (a button where the platform has one, else the URL in the text)
+    protect: tuple[str, ...] = ()  # names a translation must leave as they are (the products named)
 
 
 class Flow(Protocol):

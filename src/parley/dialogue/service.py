@@ -17,6 +17,7 @@ from parley.data.repositories import (
     InvoiceRepository,
     MessageLog,
     OrderRepository,
+    ProductCatalog,
     ReturnRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
@@ -27,6 +28,7 @@ from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
+from parley.dialogue.products import PRODUCT_PAYLOAD, Products, product_names_in
 from parley.dialogue.returns import Returns
 from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
@@ -110,6 +112,7 @@ class ConversationService:
         message_log: MessageLog | None = None,
         invoices: InvoiceRepository | None = None,
         billing_links: BillingLinks | None = None,
+        products: ProductCatalog | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -134,6 +137,9 @@ class ConversationService:
             flows.append(Erasure(message_log))
         if invoices is not None:
             flows.append(Billing(invoices, billing_links or BillingLinks()))
+        if products is not None:
+            flows.append(Products(products))
+        self._products = products
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
@@ -155,7 +161,7 @@ class ConversationService:
         else:
             language = self._language.choose(message.text, state.language, customer_language, hint)
             # A language without a catalog is understood in English (the pivot); a native one never is.
-            understood = self._interpreter.understand(message.text, language)
+            understood = self._interpreter.understand(message.text, language, self._product_names(message, language))
         intent, confidence, order_id = self._understand(message, understood.text)
         requested = self._requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
         if requested:
@@ -309,7 +315,8 @@ class ConversationService:
         reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
         translation = understood.translation
         if reply is not None and foreign:
-            reply, translation = self._interpreter.localise(reply, language, translation)
+            names = flow_step.protect if flow_step is not None else ()
+            reply, translation = self._interpreter.localise(reply, language, translation, names)
         return Turn(
             reply=reply,
             language=language,
@@ -330,6 +337,8 @@ class ConversationService:
             return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
         if payload.startswith(LANGUAGE_PAYLOAD):
             return Intent.CHANGE_LANGUAGE, 1.0, None
+        if payload.startswith(PRODUCT_PAYLOAD):
+            return Intent.PRODUCT_INFO, 1.0, None
         if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
             return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
@@ -351,6 +360,12 @@ class ConversationService:
             code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
             return code if code in native else None
         return named_language(message.text, native) or named_language(understood, native)
+
+    def _product_names(self, message: InboundMessage, language: str) -> tuple[str, ...]:
+        """Product names in a message bound for translation: proper names, they reach English as they are."""
+        if self._products is None or not self._interpreter.needs_translation(language):
+            return ()
+        return product_names_in(self._products, message.text)
 
     def _channel_hint(self, message: InboundMessage) -> str | None:
         if message.channel is Channel.WHATSAPP:
