@@ -17,7 +17,22 @@ from babel.numbers import format_currency
 from parley.channels.model import Channel
 from parley.i18n import load_catalogs
 from parley.local.session import LocalSession
-from support.shop import ANA, AYSE, BUDI, DMITRY, GRACE, HANNAH, LAYLA, MATTEO, PRIYA, WEI, Person, Shop, write_shop
+from support.shop import (
+    ANA,
+    AYSE,
+    BUDI,
+    CARLOS,
+    DMITRY,
+    GRACE,
+    HANNAH,
+    LAYLA,
+    MATTEO,
+    PRIYA,
+    WEI,
+    Person,
+    Shop,
+    write_shop,
+)
 
 CATALOGS = load_catalogs()
 WA, MS = Channel.WHATSAPP, Channel.MESSENGER
@@ -224,3 +239,27 @@ def test_english_on_whatsapp_learns_why_a_payment_failed_without_raw_codes(serve
 
     assert en.render("payment.reason.insufficient_funds") in why
     assert "insufficient_funds" not in why and "INV-9003" in why
+
+
+def test_spanish_on_whatsapp_asks_about_a_product_and_gets_price_stock_and_one_suggestion(served):
+    es = CATALOGS["es"]
+    carlos = chat(served, WA, CARLOS)
+
+    lamp = carlos.say("Hola, ¿cuánto cuesta la Fjord Desk Lamp? ¿La tenéis en stock?")
+    mug = carlos.say("¿y la Stoneware Mug en gris?")
+    chair = carlos.say("¿tenéis la Nordic Chair?")
+
+    assert (
+        es.render("product.price", product="Fjord Desk Lamp", price=format_currency(74.90, "EUR", locale="es")) in lamp
+    )
+    assert es.render("product.in_stock") in lamp and "Glow Bulb E27" in lamp  # the one suggestion, in stock
+    assert format_currency(9.95, "EUR", locale="es") in mug and "2" in mug  # two left
+    assert es.render("product.out_of_stock") in chair
+
+
+def test_a_stranger_may_ask_about_products_without_proving_anything(served):
+    stranger = Chat(served, MS, "7799999999999999")
+
+    answer = stranger.say("how much is the Glow Bulb E27?")
+
+    assert format_currency(6.90, "EUR", locale="en") in answer

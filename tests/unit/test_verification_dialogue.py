@@ -123,3 +123,14 @@ def test_small_talk_needs_no_proof(service) -> None:
     turn = say(service, "thank you!")
 
     assert turn.reply.text == EN.render("thanks")
+
+
+def test_a_question_about_something_not_personal_leaves_the_check_and_is_answered(service) -> None:
+    say(service, "where is my order?")
+
+    turn = say(service, "my app keeps crashing")
+    after = say(service, "where is my order?")
+
+    assert turn.intent is Intent.TECH_SUPPORT
+    assert EN.render("verify.ask") not in turn.reply.text and EN.render("verify.ask_order") not in turn.reply.text
+    assert "UPS" not in after.reply.text  # the order itself still needs the proof

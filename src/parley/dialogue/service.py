@@ -196,8 +196,11 @@ class ConversationService:
         proof: Check | None = None
         unproven = customer is None and not keep and answer is not Answer.ABORT
         email = find_email(message.text)
-        # In the middle of proving it, an order number or an email is an answer; asking for a person is not.
-        answering = state.flow == VERIFY_FLOW and (order_id or email or intent is not Intent.HUMAN_AGENT)
+        # In the middle of proving it, an order number, an email or words we cannot place are an answer; asking for a
+        # person, or about products or a technical problem (nothing personal), is a new request.
+        answering = state.flow == VERIFY_FLOW and (
+            order_id or email or intent in PROTECTED or intent is Intent.OUT_OF_SCOPE
+        )
         if unproven and (answering or intent in PROTECTED):
             proof = self._verification.check(
                 catalog, intent, order_id, email, state.slots,
