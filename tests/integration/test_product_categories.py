@@ -38,7 +38,7 @@ def catalog(request: pytest.FixtureRequest) -> CatalogFactory:
     if request.param == "dynamodb":
         request.getfixturevalue("aws")
         return dynamodb
-    return lambda products: InMemoryProducts(products)
+    return InMemoryProducts
 
 
 def test_only_the_products_of_that_category_are_listed_by_name(catalog: CatalogFactory) -> None:

@@ -16,7 +16,9 @@ from parley.data.repositories import (
     CustomerRepository,
     MessageLog,
     OrderRepository,
+    ProductCatalog,
     ReturnRepository,
+    SubscriptionRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.cancel_order import CancelOrder
@@ -26,6 +28,8 @@ from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
 from parley.dialogue.returns import Returns
+from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
+from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
@@ -101,6 +105,8 @@ class ConversationService:
         returns: ReturnRepository | None = None,
         return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
         message_log: MessageLog | None = None,
+        subscriptions: SubscriptionRepository | None = None,
+        products: ProductCatalog | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -119,6 +125,8 @@ class ConversationService:
             flows.append(Returns(orders, returns, return_window_days))
         if message_log is not None:
             flows.append(Erasure(message_log))
+        if subscriptions is not None:
+            flows.append(Subscriptions(subscriptions, products))
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
@@ -300,6 +308,8 @@ class ConversationService:
             return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
         if payload.startswith(LANGUAGE_PAYLOAD):
             return Intent.CHANGE_LANGUAGE, 1.0, None
+        if payload.startswith(SUBSCRIPTION_PAYLOADS):  # also a button of an earlier answer, once its flow is over
+            return Intent.SUBSCRIPTION, 1.0, None
         if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
             return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
