@@ -190,7 +190,9 @@ class FulfillmentRuntime:
             DynamoCustomers,
             DynamoMessageLog,
             DynamoOrders,
+            DynamoProducts,
             DynamoReturns,
+            DynamoSubscriptions,
         )
         from parley.data.tables import bind_models
         from parley.dialogue.interpreting import Interpreter
@@ -216,6 +218,8 @@ class FulfillmentRuntime:
             returns=DynamoReturns(),
             return_window_days=settings.return_window_days,
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
+            subscriptions=DynamoSubscriptions(),
+            products=DynamoProducts(),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
             ),
