@@ -193,6 +193,7 @@ class FulfillmentRuntime:
             DynamoOrders,
             DynamoProducts,
             DynamoReturns,
+            DynamoSubscriptions,
         )
         from parley.data.tables import bind_models
         from parley.dialogue.billing import BillingLinks
@@ -221,6 +222,7 @@ class FulfillmentRuntime:
             message_log=DynamoMessageLog(settings.conversation_ttl_days),
             invoices=DynamoInvoices(),
             billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
+            subscriptions=DynamoSubscriptions(),
             products=DynamoProducts(),
             interpreter=Interpreter(
                 catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)

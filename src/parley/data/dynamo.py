@@ -552,6 +552,9 @@ class DynamoProducts:
     def complementary(self, product: Product) -> Product | None:
         return self._catalog().complementary(product)
 
+    def in_category(self, category: str) -> list[Product]:
+        return self._catalog().in_category(category)
+
 
 class DynamoConversations:
     def __init__(self, ttl_days: int = 30) -> None:

@@ -276,6 +276,11 @@ class ProductIndex:
         in_stock.sort(key=lambda e: (-e[0], not e[1]))
         return [p for _, _, p in in_stock[:limit]]
 
+    def in_category(self, category: str) -> list[Product]:
+        """Every product whose category attribute is `category` (case- and accent-insensitive), by name."""
+        wanted = fold(category.strip())
+        return [p for p, _ in self._entries if fold(dict(p.attributes).get(CATEGORY, "").strip()) == wanted]
+
     def complementary(self, product: Product) -> Product | None:
         """One suggestion to go with the product: the first in-stock SKU of its pairs_with attribute
         (comma-separated), else another in-stock product of the same category; None when neither exists."""
@@ -381,6 +386,10 @@ class ProductCatalog(Protocol):
     def search(self, text: str, limit: int = 5) -> list[Product]: ...
 
     def complementary(self, product: Product) -> Product | None: ...
+
+    def in_category(self, category: str) -> list[Product]:
+        """The products of one category (`category=plan`: the subscription plans on offer), by name."""
+        ...
 
 
 class ConversationRepository(Protocol):
@@ -593,6 +602,9 @@ class InMemoryProducts:
 
     def complementary(self, product: Product) -> Product | None:
         return self.index.complementary(product)
+
+    def in_category(self, category: str) -> list[Product]:
+        return self.index.in_category(category)
 
 
 class InMemoryConversations:

@@ -19,6 +19,7 @@ from parley.data.repositories import (
     OrderRepository,
     ProductCatalog,
     ReturnRepository,
+    SubscriptionRepository,
 )
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.billing import Billing, BillingLinks
@@ -32,6 +33,8 @@ from parley.dialogue.products import PRODUCT_PAYLOAD, Products, product_names_in
 from parley.dialogue.returns import Returns
 from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
+from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
+from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
@@ -112,6 +115,7 @@ class ConversationService:
         message_log: MessageLog | None = None,
         invoices: InvoiceRepository | None = None,
         billing_links: BillingLinks | None = None,
+        subscriptions: SubscriptionRepository | None = None,
         products: ProductCatalog | None = None,
     ) -> None:
         self._customers = customers
@@ -140,6 +144,8 @@ class ConversationService:
         if products is not None:
             flows.append(Products(products))
         self._products = products
+        if subscriptions is not None:
+            flows.append(Subscriptions(subscriptions, products))
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
 
@@ -342,6 +348,8 @@ class ConversationService:
             return Intent.CHANGE_LANGUAGE, 1.0, None
         if payload.startswith(PRODUCT_PAYLOAD):
             return Intent.PRODUCT_INFO, 1.0, None
+        if payload.startswith(SUBSCRIPTION_PAYLOADS):  # also a button of an earlier answer, once its flow is over
+            return Intent.SUBSCRIPTION, 1.0, None
         if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
             return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
