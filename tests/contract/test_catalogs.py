@@ -41,6 +41,9 @@ SAMPLE = {
     "total": "4",
     "return_id": "RET-7K2M9Q",
     "amount": "59.90 EUR",
+    "day": "Monday",
+    "time": "9:00 AM",
+    "timezone": "Central European Standard Time",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")
