@@ -17,6 +17,7 @@ from parley.config import (
     CredentialsUnavailableError,
     MetaCredentials,
     Settings,
+    load_agent_token,
     load_meta_credentials,
     load_settings,
     load_translation_key,
@@ -26,6 +27,7 @@ from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
+    from parley.agents.api import AgentApi
     from parley.agents.commands import AgentCommand
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
@@ -113,11 +115,35 @@ def translation_pivot(
     )
 
 
-def build_ingress(settings: Settings | None = None) -> WebhookIngress:
+def build_ingress(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> WebhookIngress:
+    from parley.agents.commands import SqsAgentCommandQueue
+
     settings = settings or load_settings()
-    queue = SqsInboundQueue(aws_client("sqs", settings), settings.inbound_queue_url)
-    # Delivery statuses and handover events go to the log for now; analytics will stream them.
-    return WebhookIngress(credentials_provider(settings), queue, events=LoggingEventSink())
+    sqs = aws_client("sqs", settings)
+    queue = SqsInboundQueue(sqs, settings.inbound_queue_url)
+    # Delivery statuses and handover events go to the log for now; analytics will stream them. A Messenger thread
+    # the Page Inbox passes back becomes a hand-back command on the same queue.
+    return WebhookIngress(
+        credentials_provider(settings, fetch_secret),
+        queue,
+        events=LoggingEventSink(),
+        commands=SqsAgentCommandQueue(sqs, settings.inbound_queue_url),
+    )
+
+
+def build_agent_api(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> AgentApi:
+    """The agent endpoint: bearer token from AGENT_API_TOKEN (environment, else the app secret), commands queued
+    on the inbound queue."""
+    from parley.agents.api import AgentApi
+    from parley.agents.commands import SqsAgentCommandQueue
+
+    settings = settings or load_settings()
+    env = dict(os.environ)
+    fetch_secret = fetch_secret or secret_fetcher(settings)
+    return AgentApi(
+        lambda: load_agent_token(settings, env, fetch_secret),
+        SqsAgentCommandQueue(aws_client("sqs", settings), settings.inbound_queue_url),
+    )
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,18 @@ class PayloadError(ValueError):
 
 
 @dataclass(frozen=True)
+class ThreadReturn:
+    """Messenger: the Page Inbox passed a conversation back to us (pass_thread_control): the person is done."""
+
+    sender_id: str  # the customer's PSID
+    timestamp_ms: int  # with the PSID, names this event on every redelivery
+
+
+@dataclass(frozen=True)
 class ParsedPayload:
     messages: tuple[InboundMessage, ...] = ()  # customer messages to answer, in payload order
     events: tuple[ChannelEvent, ...] = ()  # everything else, for analytics
+    thread_returns: tuple[ThreadReturn, ...] = ()  # conversations a person handed back to the assistant
 
 
 # Words from Meta's vocabulary (status names, types, field names) are kept; anything else becomes "unknown",
@@ -128,6 +137,7 @@ class _Found:
         self.received_at = received_at
         self.messages: list[InboundMessage] = []
         self.events: list[ChannelEvent] = []
+        self.thread_returns: list[ThreadReturn] = []
 
     def event(self, type_: EventType, occurred_at: int, user: str = "", message_id: str = "", **extra: Any) -> None:
         self.events.append(
@@ -146,7 +156,7 @@ class _Found:
 
     def result(self) -> ParsedPayload:
         stamped = tuple(replace(m, received_at=self.received_at) for m in self.messages)
-        return ParsedPayload(stamped, tuple(self.events))
+        return ParsedPayload(stamped, tuple(self.events), tuple(self.thread_returns))
 
 
 # WhatsApp Cloud API ------------------------------------------------------------------------------------------
@@ -443,6 +453,9 @@ def _messenger_event(item: dict[str, Any], page_id: str, found: _Found, standby:
     if what in _HANDOVERS:
         owner = _str(body.get("new_owner_app_id")) or _str(body.get("requested_owner_app_id"))
         found.event(EventType.HANDOVER, seconds, user, status=what, owner_app_id=owner)
+        # Meta sends pass_thread_control to the app that receives the thread: here, us, from the Page Inbox.
+        if what == "pass_thread_control" and sender and sender != page_id:
+            found.thread_returns.append(ThreadReturn(sender, stamp_ms))
         return
     if what == "delivery":
         watermark = _int(body.get("watermark"))
