@@ -55,20 +55,28 @@ class SnsPublisher:
     def publish(self, subject: str, text: str, document: dict[str, Any]) -> None:
         machine = json.dumps(document, ensure_ascii=False)
         per_protocol = {"default": text, "email": text, **dict.fromkeys(("sqs", "lambda", "http", "https"), machine)}
+        # For subscription filter policies: an email per handoff, say, and a webhook for every message.
+        attributes = {
+            name: {"DataType": "String", "StringValue": str(document[name])}
+            for name in ("type", "channel")
+            if document.get(name)
+        }
         try:
             self._client.publish(
                 TopicArn=self._topic_arn,
-                Subject=subject[:100],
+                Subject=sns_subject(subject),
                 Message=json.dumps({**per_protocol, "email-json": machine}, ensure_ascii=False),
                 MessageStructure="json",
-                # For subscription filter policies: an email per handoff, a webhook for every message.
-                MessageAttributes={
-                    "type": {"DataType": "String", "StringValue": str(document["type"])},
-                    "channel": {"DataType": "String", "StringValue": str(document.get("channel", ""))},
-                },
+                MessageAttributes=attributes,
             )
         except Exception as exc:  # botocore's errors share no narrower public base
             raise NotificationError("handoff topic unavailable") from exc
+
+
+def sns_subject(subject: str) -> str:
+    """What SNS takes as a subject: printable ASCII on one line, under 100 characters."""
+    ascii_only = "".join(c if " " <= c <= "~" else "?" for c in " ".join(subject.split()))
+    return ascii_only[:99] or "Parley"
 
 
 class InMemoryPublisher:
