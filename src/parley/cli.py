@@ -29,14 +29,33 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  Agent endpoint:    {stack.url}/agent/conversations/<id>/messages|release (parley agent --help)")
     print(f"  AWS endpoint:      {os.environ['AWS_ENDPOINT_URL']}")
     print(f"  Replies go to:     {os.environ.get('GRAPH_API_URL') or 'https://graph.facebook.com'}", flush=True)
+    feed = _agent_feed()
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
+        if feed is not None:
+            feed.stop()
         stack.stop()
     return 0
+
+
+def _agent_feed() -> Any:
+    """Handoff notifications printed here, standing in for the agents' inbox (the topic is on the local endpoint)."""
+    from parley.local.agent_feed import AgentFeed
+    from parley.wiring import aws_client
+
+    settings = load_settings()
+    if not settings.handoff_topic_arn or not settings.is_local_endpoint:
+        return None
+    print("  Handoffs:          shown here as they happen (the agents' inbox, locally)", flush=True)
+
+    def show(text: str) -> None:
+        print(text, flush=True)
+
+    return AgentFeed(aws_client("sns", settings), aws_client("sqs", settings), settings.handoff_topic_arn, show).start()
 
 
 def _import(args: argparse.Namespace) -> int:
