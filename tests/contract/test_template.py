@@ -561,7 +561,7 @@ def test_samconfig_has_a_default_environment_and_no_secrets() -> None:
             assert not secret_like.search(value), key
 
 
-# ------------------------------------------------------------------------------------------------ handing over to people
+# ---------------------------------------------------------------------------------------------- handing over to people
 
 
 def test_agent_routes_reach_the_webhook_function_with_a_path_parameter(cfn: dict[str, Any]) -> None:
