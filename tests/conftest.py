@@ -34,7 +34,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str) -
     from parley.config import META_SECRET_KEYS
 
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "GRAPH_API_URL",
-                 "TRANSLATION_API_KEY", "TRANSLATION_REGION", *META_SECRET_KEYS):  # fmt: skip
+                 "TRANSLATION_API_KEY", "TRANSLATION_REGION", "HANDOFF_TOPIC_ARN", "AGENT_API_TOKEN",
+                 "AGENT_LANGUAGE", "OFFICE_HOURS", "OFFICE_TIMEZONE", *META_SECRET_KEYS):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)

@@ -1,4 +1,4 @@
-"""Fulfillment Lambda: a batch of queued messages, each answered once, failures reported per record."""
+"""Fulfillment Lambda: a batch of queued messages and agent commands, each handled once, failures per record."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ runtime = fulfillment_runtime()
 # FIFO: when a message fails, the later messages of the same customer wait for it (their order is kept),
 # while other customers' messages in the batch go on.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-handle_record = record_handler(runtime.process)
+handle_record = record_handler(runtime.process, runtime.process_agent_command)
 
 
 @logger.inject_lambda_context(clear_state=True)

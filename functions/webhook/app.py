@@ -1,4 +1,5 @@
-"""Webhook Lambda: Meta's front door. Verify, check the signature, enqueue, answer 200; nothing slow here."""
+"""Webhook Lambda: Meta's front door (verify, check the signature, enqueue, answer 200) and the agents' endpoint
+(check the token, validate, enqueue, answer 202); nothing slow here."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
+from parley.agents.api import ApiResponse
 from parley.channels.model import Channel
-from parley.config import CredentialsUnavailableError
+from parley.config import CredentialsUnavailableError, load_settings
 from parley.ingress import Outcome
 from parley.observability import logger
 from parley.queue import QueueError
-from parley.wiring import build_ingress
+from parley.wiring import build_agent_api, build_ingress, secret_fetcher
 
 app = APIGatewayHttpResolver()
-ingress = build_ingress()
+settings = load_settings()
+fetch_secret = secret_fetcher(settings)  # one cached reader of the app secret for both
+ingress = build_ingress(settings, fetch_secret)
+agents = build_agent_api(settings, fetch_secret)
 
 
 def _respond(channel: str, outcome: Outcome) -> Response:
@@ -46,6 +51,27 @@ def receive(channel: str) -> Response:
     # decoded_body undoes API Gateway's base64; the signature covers these exact bytes.
     raw = event.decoded_body.encode() if isinstance(event.decoded_body, str) else event.decoded_body or b""
     return _respond(channel, ingress.receive(_channel(channel), raw, event.headers.get("x-hub-signature-256")))
+
+
+def _agent(action: str, result: ApiResponse) -> Response:
+    logger.info("agent request", extra={"action": action, "result": result.reason, "sender": result.conversation_hash})
+    return Response(result.status, "application/json", result.json, headers=result.headers)
+
+
+def _agent_request() -> tuple[str | None, bytes, str | None]:
+    event = app.current_event
+    raw = event.decoded_body.encode() if isinstance(event.decoded_body, str) else event.decoded_body or b""
+    return event.headers.get("authorization"), raw, event.headers.get("idempotency-key")
+
+
+@app.post("/agent/conversations/<conversation_id>/messages")
+def agent_reply(conversation_id: str) -> Response:
+    return _agent("reply", agents.reply(conversation_id, *_agent_request()))
+
+
+@app.post("/agent/conversations/<conversation_id>/release")
+def agent_release(conversation_id: str) -> Response:
+    return _agent("release", agents.release(conversation_id, *_agent_request()))
 
 
 @app.exception_handler(QueueError)

@@ -1,4 +1,5 @@
-"""The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify, privacy)."""
+"""The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify, privacy,
+agent)."""
 
 from __future__ import annotations
 
@@ -25,16 +26,36 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Parley is serving on {stack.url}", flush=True)
     print(f"  WhatsApp webhook:  {stack.url}/webhook/whatsapp")
     print(f"  Messenger webhook: {stack.url}/webhook/messenger")
+    print(f"  Agent endpoint:    {stack.url}/agent/conversations/<id>/messages|release (parley agent --help)")
     print(f"  AWS endpoint:      {os.environ['AWS_ENDPOINT_URL']}")
     print(f"  Replies go to:     {os.environ.get('GRAPH_API_URL') or 'https://graph.facebook.com'}", flush=True)
+    feed = _agent_feed()
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
+        if feed is not None:
+            feed.stop()
         stack.stop()
     return 0
+
+
+def _agent_feed() -> Any:
+    """Handoff notifications printed here, standing in for the agents' inbox (the topic is on the local endpoint)."""
+    from parley.local.agent_feed import AgentFeed
+    from parley.wiring import aws_client
+
+    settings = load_settings()
+    if not settings.handoff_topic_arn or not settings.is_local_endpoint:
+        return None
+    print("  Handoffs:          shown here as they happen (the agents' inbox, locally)", flush=True)
+
+    def show(text: str) -> None:
+        print(text, flush=True)
+
+    return AgentFeed(aws_client("sns", settings), aws_client("sqs", settings), settings.handoff_topic_arn, show).start()
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -139,6 +160,23 @@ def _privacy_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agent(args: argparse.Namespace) -> int:
+    from parley.agents.client import AgentClientError, send_command
+
+    token = args.token or os.environ.get("AGENT_API_TOKEN", "")
+    if not token:
+        print("parley agent: no token: set AGENT_API_TOKEN or pass --token", file=sys.stderr)
+        return 2
+    text = args.text if args.agent_command == "reply" else None
+    try:
+        result = send_command(args.url, token, args.conversation_id, text, args.language, args.request_id)
+    except AgentClientError as exc:
+        print(f"parley agent {args.agent_command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(result)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from parley.local.demo import run
 
@@ -181,6 +219,23 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("customer_id")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erase.set_defaults(run=_privacy_erase)
+
+    agent = commands.add_parser("agent", help="answer a customer handed to a person, or hand them back").add_subparsers(
+        dest="agent_command", required=True
+    )
+    reply = agent.add_parser("reply", help="send a message to the customer (translated into their language)")
+    reply.add_argument("conversation_id", help="as in the handoff notification, like whatsapp:14155550123")
+    reply.add_argument("text")
+    reply.add_argument("--language", help="the language you write in, when it is not AGENT_LANGUAGE")
+    release = agent.add_parser("release", help="hand the conversation back to the assistant")
+    release.add_argument("conversation_id")
+    for command in (reply, release):
+        command.add_argument("--url", default=os.environ.get("PARLEY_URL") or "http://127.0.0.1:8080",
+                             help="the webhook API (default: PARLEY_URL, else the local `parley serve`)")  # fmt: skip
+        command.add_argument("--token", help="bearer token (default: AGENT_API_TOKEN)")
+        command.add_argument("--request-id", help="repeat a request safely: the same id is carried out once")
+        command.set_defaults(run=_agent)
+    release.set_defaults(language=None, text=None)
 
     demo = commands.add_parser("demo", help="play a scripted conversation on the local stack")
     demo.set_defaults(run=_demo)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
 from urllib.parse import urlparse
+
+from parley.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_API_VERSION = "v25.0"
@@ -30,6 +33,11 @@ TRANSLATION_PROVIDERS = ("google", "deepl", "microsoft", "none")
 # What PAYMENT_URL_TEMPLATE and PAYMENT_METHOD_URL_TEMPLATE may name.
 PAYMENT_URL_PLACEHOLDERS = frozenset({"invoice_id", "customer_id", "language"})
 PAYMENT_METHOD_URL_PLACEHOLDERS = frozenset({"customer_id", "language"})
+# The bearer token of the agent endpoint (POST /agent/...): an environment variable locally, a key of the same
+# secret on AWS. Shorter tokens are refused: the endpoint speaks to customers in the business's name.
+AGENT_TOKEN_NAME = "AGENT_API_TOKEN"  # noqa: S105 (the variable's name, not a token)
+MIN_AGENT_TOKEN_LENGTH = 16
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 class ConfigError(RuntimeError):
@@ -126,6 +134,11 @@ class Settings:
     # method (empty: they are told to do it in their account or ask a person).
     payment_url_template: str = ""
     payment_method_url_template: str = ""
+    # Handing over to people: the SNS topic agents are notified on, the language they read and write (transcripts
+    # are translated into it, their replies from it), and when they are in (OFFICE_HOURS, OFFICE_TIMEZONE).
+    handoff_topic_arn: str = ""
+    agent_language: str = "en"
+    office_hours: OfficeHours = field(default_factory=OfficeHours)
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -192,6 +205,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         translation_region=(env.get("TRANSLATION_REGION") or "").strip(),
         payment_url_template=_url_template(env, "PAYMENT_URL_TEMPLATE", PAYMENT_URL_PLACEHOLDERS),
         payment_method_url_template=_url_template(env, "PAYMENT_METHOD_URL_TEMPLATE", PAYMENT_METHOD_URL_PLACEHOLDERS),
+        handoff_topic_arn=(env.get("HANDOFF_TOPIC_ARN") or "").strip(),
+        agent_language=_agent_language(env),
+        office_hours=_office_hours(env),
     )
 
 
@@ -215,6 +231,21 @@ def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) ->
     if urlparse(template).scheme not in {"http", "https"} or not urlparse(template).netloc:
         raise ConfigError(f"{name} must be an absolute http(s) URL, got {template!r}")
     return template
+
+
+def _agent_language(env: Mapping[str, str]) -> str:
+    raw = (env.get("AGENT_LANGUAGE") or "en").strip()
+    primary = re.split(r"[-_]", raw, maxsplit=1)[0].lower()
+    if not _LANGUAGE_CODE.fullmatch(primary):
+        raise ConfigError(f"AGENT_LANGUAGE must be a language code like en or es, got {raw!r}")
+    return primary
+
+
+def _office_hours(env: Mapping[str, str]) -> OfficeHours:
+    try:
+        return parse_office_hours(env.get("OFFICE_HOURS") or "", env.get("OFFICE_TIMEZONE") or "UTC")
+    except OfficeHoursError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _translation_provider(env: Mapping[str, str]) -> str:
@@ -257,6 +288,20 @@ def load_translation_key(
     """The translation provider's API key: TRANSLATION_API_KEY from the environment, else from the secret."""
     env = os.environ if env is None else env
     return env.get(TRANSLATION_KEY_NAME) or _secret_values(settings, fetch_secret).get(TRANSLATION_KEY_NAME) or None
+
+
+def load_agent_token(
+    settings: Settings,
+    env: Mapping[str, str] | None = None,
+    fetch_secret: Callable[[str], str] | None = None,
+) -> str | None:
+    """The agent endpoint's bearer token: AGENT_API_TOKEN from the environment, else from the secret; None when
+    neither has one. Raises ConfigError for a token too short to be safe."""
+    env = os.environ if env is None else env
+    token = env.get(AGENT_TOKEN_NAME) or _secret_values(settings, fetch_secret).get(AGENT_TOKEN_NAME) or None
+    if token is not None and len(token) < MIN_AGENT_TOKEN_LENGTH:
+        raise ConfigError(f"{AGENT_TOKEN_NAME} must be at least {MIN_AGENT_TOKEN_LENGTH} characters long")
+    return token
 
 
 def _secret_values(settings: Settings, fetch_secret: Callable[[str], str] | None) -> dict[str, str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parley.channels.model import Channel, InboundMessage, PlatformError, message_ref
 from parley.channels.senders import HandsOver, Sender
@@ -13,20 +14,35 @@ from parley.events import ChannelEvent, ConversationEvent, EventSink, EventType,
 from parley.graph import GraphApiError
 from parley.observability import logger
 
+if TYPE_CHECKING:
+    from parley.agents.commands import AgentCommand
+    from parley.agents.notify import HandoffNotifier
+
 
 class MessageProcessor:
     def __init__(
-        self, service: ConversationService, senders: Mapping[Channel, Sender], events: EventSink | None = None
+        self,
+        service: ConversationService,
+        senders: Mapping[Channel, Sender],
+        events: EventSink | None = None,
+        notifier: HandoffNotifier | None = None,
     ) -> None:
         self._service = service
         self._senders = senders
         self._events = events or LoggingEventSink()
+        self._notifier = notifier
 
     def process(self, message: InboundMessage) -> dict[str, Any]:
         """Answer one message. Raises to have it retried (storage or a transient send failure); a permanent
         send failure is recorded as an event and not retried, since retrying would never deliver it."""
         sender = self._senders[message.channel]
         turn = self._service.respond(message)
+        if self._notifier is not None:
+            # Before the reply: a failed publish raises and the message is retried, with nothing sent yet.
+            if turn.handoff:
+                self._notifier.handoff(message, turn.handoff, turn.language)
+            elif turn.with_person and message.kind not in SILENT_KINDS:
+                self._notifier.customer_message(message, turn.language)
         # Read receipt and typing indicator before the reply is sent (a send may take a while through retries).
         # Not when there is no answer (a reaction, a number change, a conversation a person has taken over):
         # "typing…" and then nothing would mislead.
@@ -109,10 +125,18 @@ class MessageProcessor:
 
 def record_handler(
     process_once: Callable[[InboundMessage], dict[str, Any]],
+    command_once: Callable[[AgentCommand], dict[str, Any]] | None = None,
 ) -> Callable[[Any], dict[str, Any]]:
-    """Adapt the processor to Powertools' batch record handler (an SQSRecord in, raise to fail it)."""
+    """Adapt the processor (and the agents' desk, for agent commands) to Powertools' batch record handler (an
+    SQSRecord in, raise to fail it: a body neither can read ends in the dead-letter queue, never dropped)."""
+    from parley.agents.commands import AgentCommand, is_command
 
     def handle(record: Any) -> dict[str, Any]:
+        data = json.loads(record.body)
+        if is_command(data):
+            if command_once is None:
+                raise ValueError("an agent command, and no desk to carry it out")
+            return command_once(AgentCommand.from_body(data))
         return process_once(InboundMessage.from_json(record.body))
 
     return handle

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from parley.channels import signature
 from parley.channels.model import Channel
@@ -14,6 +16,10 @@ from parley.channels.parsing import PARSERS, PayloadError
 from parley.config import MetaCredentials
 from parley.events import EventSink, EventSinkError, LoggingEventSink
 from parley.queue import InboundQueue
+
+if TYPE_CHECKING:
+    from parley.agents.commands import AgentCommand, AgentCommandQueue
+    from parley.channels.parsing import ThreadReturn
 
 # Meta's payloads are a few KB; a batched one rarely passes 100 KB. Anything far bigger is not Meta.
 MAX_BODY_BYTES = 1_000_000
@@ -44,12 +50,14 @@ class WebhookIngress:
         max_body_bytes: int = MAX_BODY_BYTES,
         events: EventSink | None = None,
         clock: Callable[[], float] = time.time,
+        commands: AgentCommandQueue | None = None,
     ) -> None:
         self._credentials = credentials
         self._queue = queue
         self._max_body_bytes = max_body_bytes
         self._events: EventSink = events if events is not None else LoggingEventSink()
         self._clock = clock
+        self._commands = commands
 
     def verify(self, query: Mapping[str, str]) -> Outcome:
         """GET: Meta subscribes the webhook by asking us to echo hub.challenge when the token matches."""
@@ -81,6 +89,8 @@ class WebhookIngress:
         if parsed.messages:
             # A QueueError propagates: the handler answers 500 and Meta redelivers later.
             self._queue.put(parsed.messages)
+        if parsed.thread_returns and self._commands is not None:
+            self._commands.put_commands([self._hand_back(channel, r) for r in parsed.thread_returns])
         if parsed.events:
             # After the queue: a redelivery caused by a queue failure does not count its events twice.
             try:
@@ -91,3 +101,17 @@ class WebhookIngress:
                 # Analytics is not worth a redelivery of the customer's messages: note the loss and go on.
                 logger.warning("channel events lost", extra={"events": len(parsed.events), "error": str(exc)})
         return Outcome(WebhookResponse(200, "ok"), "accepted", enqueued=len(parsed.messages), events=len(parsed.events))
+
+    def _hand_back(self, channel: Channel, returned: ThreadReturn) -> AgentCommand:
+        """A person in the Page Inbox is done: the same hand-back as an agent's release, in order with the
+        customer's messages. Its id comes from the event, so Meta's redeliveries are one hand-back."""
+        from parley.agents.commands import AgentAction, AgentCommand, CommandSource
+
+        digest = hashlib.sha256(f"{returned.sender_id}|{returned.timestamp_ms}".encode()).hexdigest()[:32]
+        return AgentCommand(
+            AgentAction.RELEASE,
+            f"{channel}#{returned.sender_id}",
+            f"inbox.{digest}",
+            int(self._clock()),
+            source=CommandSource.PAGE_INBOX,
+        )

@@ -23,6 +23,12 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def message_group_id(conversation_key: str) -> str:
+    """The FIFO group of a conversation: its customer's messages and its agent commands share it, so they are
+    handled one at a time, in the order they came."""
+    return _digest(conversation_key)
+
+
 class SqsInboundQueue:
     """FIFO: the group is one user (their messages stay in order, others' run in parallel) and the
     deduplication id is the platform message id, so Meta's redeliveries within SQS's 5-minute window vanish.
@@ -39,7 +45,7 @@ class SqsInboundQueue:
                 {
                     "Id": str(i),
                     "MessageBody": m.to_json(),
-                    "MessageGroupId": _digest(m.conversation_key),
+                    "MessageGroupId": message_group_id(m.conversation_key),
                     "MessageDeduplicationId": _digest(f"{m.channel}:{m.message_id}"),
                 }
                 for i, m in enumerate(chunk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from parley.config import (
     CredentialsUnavailableError,
     MetaCredentials,
     Settings,
+    load_agent_token,
     load_meta_credentials,
     load_settings,
     load_translation_key,
@@ -25,6 +27,8 @@ from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
+    from parley.agents.api import AgentApi
+    from parley.agents.commands import AgentCommand
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
@@ -111,11 +115,35 @@ def translation_pivot(
     )
 
 
-def build_ingress(settings: Settings | None = None) -> WebhookIngress:
+def build_ingress(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> WebhookIngress:
+    from parley.agents.commands import SqsAgentCommandQueue
+
     settings = settings or load_settings()
-    queue = SqsInboundQueue(aws_client("sqs", settings), settings.inbound_queue_url)
-    # Delivery statuses and handover events go to the log for now; analytics will stream them.
-    return WebhookIngress(credentials_provider(settings), queue, events=LoggingEventSink())
+    sqs = aws_client("sqs", settings)
+    queue = SqsInboundQueue(sqs, settings.inbound_queue_url)
+    # Delivery statuses and handover events go to the log for now; analytics will stream them. A Messenger thread
+    # the Page Inbox passes back becomes a hand-back command on the same queue.
+    return WebhookIngress(
+        credentials_provider(settings, fetch_secret),
+        queue,
+        events=LoggingEventSink(),
+        commands=SqsAgentCommandQueue(sqs, settings.inbound_queue_url),
+    )
+
+
+def build_agent_api(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> AgentApi:
+    """The agent endpoint: bearer token from AGENT_API_TOKEN (environment, else the app secret), commands queued
+    on the inbound queue."""
+    from parley.agents.api import AgentApi
+    from parley.agents.commands import SqsAgentCommandQueue
+
+    settings = settings or load_settings()
+    env = dict(os.environ)
+    fetch_secret = fetch_secret or secret_fetcher(settings)
+    return AgentApi(
+        lambda: load_agent_token(settings, env, fetch_secret),
+        SqsAgentCommandQueue(aws_client("sqs", settings), settings.inbound_queue_url),
+    )
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,10 @@ class FulfillmentRuntime:
             idempotent_function,
         )
 
+        from parley.agents.commands import AgentCommand
+        from parley.agents.desk import AgentDesk
+        from parley.agents.notify import HandoffNotifier, SnsPublisher
+        from parley.agents.translating import AgentTranslator
         from parley.channels.senders import build_senders
         from parley.data.dynamo import (
             DynamoConversations,
@@ -202,6 +234,7 @@ class FulfillmentRuntime:
         from parley.events import LoggingEventSink
         from parley.fulfillment import MessageProcessor
         from parley.graph import GraphClient
+        from parley.observability import logger
 
         self.settings = settings
         bind_models(settings)
@@ -209,28 +242,41 @@ class FulfillmentRuntime:
         # One cached reader of the app secret: Meta credentials and the translation key come from the same JSON.
         fetch_secret = secret_fetcher(settings)
         catalogs = parts.catalogs
+        pivot = translation_pivot(settings, parts.order_ids, fetch_secret)
+        conversations = DynamoConversations(settings.conversation_ttl_days)
+        message_log = DynamoMessageLog(settings.conversation_ttl_days)
         service = ConversationService(
             customers=DynamoCustomers(),
             orders=DynamoOrders(),
-            conversations=DynamoConversations(settings.conversation_ttl_days),
+            conversations=conversations,
             catalogs=catalogs,
             language=parts.language,
             intents=parts.intents,
             order_ids=parts.order_ids,
             returns=DynamoReturns(),
             return_window_days=settings.return_window_days,
-            message_log=DynamoMessageLog(settings.conversation_ttl_days),
+            message_log=message_log,
             invoices=DynamoInvoices(),
             billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
             subscriptions=DynamoSubscriptions(),
             products=DynamoProducts(),
-            interpreter=Interpreter(
-                catalogs.languages, catalogs.apologies(), translation_pivot(settings, parts.order_ids, fetch_secret)
-            ),
+            interpreter=Interpreter(catalogs.languages, catalogs.apologies(), pivot),
+            office_hours=settings.office_hours,
         )
         credentials = credentials_provider(settings, fetch_secret)
         senders = build_senders(settings, GraphClient.from_settings(settings), credentials)
-        self.processor = MessageProcessor(service, senders, LoggingEventSink())
+        # Agents read and write AGENT_LANGUAGE; customers theirs. The same translation as the customers' messages.
+        translator = AgentTranslator(pivot)
+        notifier = None
+        if settings.handoff_topic_arn:
+            publisher = SnsPublisher(aws_client("sns", settings), settings.handoff_topic_arn)
+            notifier = HandoffNotifier(publisher, conversations, translator, settings.agent_language, message_log)
+        else:
+            logger.warning("HANDOFF_TOPIC_ARN is not set: nobody is notified when a customer needs a person")
+        self.processor = MessageProcessor(service, senders, LoggingEventSink(), notifier)
+        self.desk = AgentDesk(
+            conversations, senders, catalogs, translator, settings.agent_language, notifier, message_log
+        )
         # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform
         # message id, kept for idempotency_days, makes every message answered at most once.
         self.idempotency = IdempotencyConfig(
@@ -247,11 +293,23 @@ class FulfillmentRuntime:
         def process_once(envelope: dict[str, str]) -> dict[str, Any]:
             return self.processor.process(InboundMessage.from_json(envelope["message"]))
 
+        @idempotent_function(data_keyword_argument="envelope", persistence_store=store, config=self.idempotency)
+        def command_once(envelope: dict[str, str]) -> dict[str, Any]:
+            return self.desk.handle(AgentCommand.from_body(json.loads(envelope["command"])))
+
         self._process_once = process_once
+        self._command_once = command_once
 
     def process(self, message: InboundMessage) -> dict[str, Any]:
         key = f"{message.channel.value}:{message.message_id}"
         result: dict[str, Any] = self._process_once(envelope={"key": key, "message": message.to_json()})
+        return result
+
+    def process_agent_command(self, command: AgentCommand) -> dict[str, Any]:
+        # Per conversation and request id: the webhook's SQS deduplication lasts five minutes, this for days.
+        result: dict[str, Any] = self._command_once(
+            envelope={"key": command.idempotency_key, "command": command.to_json()}
+        )
         return result
 
     def register_context(self, context: Any) -> None:

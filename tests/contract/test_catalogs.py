@@ -49,6 +49,9 @@ SAMPLE = {
     "variants": "blue / M, green / M",
     "wanted": "XL",
     "plan": "Sock Club Monthly",
+    "day": "Monday",
+    "time": "9:00 AM",
+    "timezone": "Central European Standard Time",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")

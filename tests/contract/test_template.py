@@ -42,6 +42,7 @@ REGION = "us-east-1"
 
 FUNCTIONS = ("WebhookFunction", "FulfillmentFunction")
 WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
+AGENT_PATHS = ("/agent/conversations/{conversation_id}/messages", "/agent/conversations/{conversation_id}/release")
 BUSINESS_READ_ONLY = ("customers", "invoices", "products")
 FULFILLMENT_WRITES = (
     "orders",
@@ -475,6 +476,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     writes: dict[str, set[str]] = {}
     reads: dict[str, set[str]] = {}
     secret_read = False
+    published: set[str] = set()
     for statement in role_statements(cfn, "FulfillmentFunction"):
         targets = set(refs(statement["Resource"]))
         assert "*" not in json.dumps(statement["Resource"]).replace("/*", ""), statement
@@ -486,9 +488,13 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
             elif action == "secretsmanager:GetSecretValue":
                 assert targets == {"MetaSecret"}
                 secret_read = True
+            elif action == "sns:Publish":
+                published |= targets
             else:
                 pytest.fail(f"unexpected action {action}")
     assert secret_read
+    # Handoff notifications, and nowhere else.
+    assert published == {"HandoffTopic"}
     assert set(reads) == set(MODELS)
     assert set(writes) == set(FULFILLMENT_WRITES)
     for name in FULFILLMENT_WRITES:
@@ -553,3 +559,57 @@ def test_samconfig_has_a_default_environment_and_no_secrets() -> None:
         if isinstance(value, str):
             assert not any(name in value for name in META_SECRET_KEYS), key
             assert not secret_like.search(value), key
+
+
+# ---------------------------------------------------------------------------------------------- handing over to people
+
+
+def test_agent_routes_reach_the_webhook_function_with_a_path_parameter(cfn: dict[str, Any]) -> None:
+    (api,) = resources_of_type(cfn, "AWS::ApiGatewayV2::Api").values()
+    paths = api["Properties"]["Body"]["paths"]
+    for path in AGENT_PATHS:
+        assert set(paths[path]) == {"post"}, path
+        integration = paths[path]["post"]["x-amazon-apigateway-integration"]
+        assert "WebhookFunction" in set(refs(integration["uri"])), path
+        assert integration["payloadFormatVersion"] == "2.0"
+    # The local gateway serves the same routes, so `parley serve` answers as API Gateway would.
+    from parley.local.gateway import routed
+
+    for path in AGENT_PATHS:
+        assert routed("POST", path.replace("{conversation_id}", "whatsapp:14155550123"))
+        assert not routed("GET", path.replace("{conversation_id}", "whatsapp:14155550123"))
+
+
+def test_the_handoff_topic_is_encrypted_with_an_optional_email_subscription(cfn: dict[str, Any]) -> None:
+    resources = cfn["Resources"]
+    (topic_id,) = resources_of_type(cfn, "AWS::SNS::Topic")
+    assert topic_id == "HandoffTopic"
+    assert resources[topic_id]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    (subscription,) = resources_of_type(cfn, "AWS::SNS::Subscription").values()
+    assert subscription["Condition"] == "HasAgentEmail"
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert set(refs(subscription["Properties"]["TopicArn"])) == {"HandoffTopic"}
+    assert set(refs(subscription["Properties"]["Endpoint"])) == {"AgentEmail"}
+    assert cfn["Parameters"]["AgentEmail"]["Default"] == ""
+    assert set(refs(cfn["Conditions"]["HasAgentEmail"])) == {"AgentEmail"}
+    assert cfn["Outputs"]["HandoffTopicArn"]["Value"] == {"Ref": "HandoffTopic"}
+
+
+def test_fulfillment_gets_the_handoff_settings_and_the_code_accepts_their_defaults(cfn: dict[str, Any]) -> None:
+    variables = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["HANDOFF_TOPIC_ARN"] == {"Ref": "HandoffTopic"}
+    assert variables["AGENT_LANGUAGE"] == {"Ref": "AgentLanguage"}
+    assert variables["OFFICE_HOURS"] == {"Ref": "OfficeHours"}
+    assert variables["OFFICE_TIMEZONE"] == {"Ref": "OfficeTimezone"}
+    parameters = cfn["Parameters"]
+    defaults = {
+        "HANDOFF_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:parley-handoff",
+        "AGENT_LANGUAGE": parameters["AgentLanguage"]["Default"],
+        "OFFICE_HOURS": parameters["OfficeHours"]["Default"],
+        "OFFICE_TIMEZONE": parameters["OfficeTimezone"]["Default"],
+    }
+    settings = load_settings(defaults)
+    assert settings.agent_language == "en" and settings.office_hours.always_open
+    # The webhook neither publishes nor needs them: its permissions stay enqueue-and-read-the-secret.
+    webhook = cfn["Resources"]["WebhookFunction"]["Properties"]["Environment"]["Variables"]
+    assert "HANDOFF_TOPIC_ARN" not in webhook

@@ -37,7 +37,7 @@ def session() -> Iterator[LocalSession]:
     saved = dict(os.environ)
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                        "POWERTOOLS_LOG_LEVEL": "WARNING"})  # fmt: skip
-    for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE"):
+    for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE", "HANDOFF_TOPIC_ARN"):
         os.environ.pop(name, None)
     running = LocalSession().start()
     yield running

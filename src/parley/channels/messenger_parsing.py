@@ -17,6 +17,7 @@ from parley.channels.payload_reading import (
     Found,
     ParsedPayload,
     PayloadError,
+    ThreadReturn,
     as_float,
     as_int,
     as_obj,
@@ -126,6 +127,9 @@ def _messenger_event(item: dict[str, Any], page_id: str, found: Found, standby: 
     if what in _HANDOVERS:
         owner = as_str(body.get("new_owner_app_id")) or as_str(body.get("requested_owner_app_id"))
         found.event(EventType.HANDOVER, seconds, user, status=what, owner_app_id=owner)
+        # Meta sends pass_thread_control to the app that receives the thread: here, us, from the Page Inbox.
+        if what == "pass_thread_control" and sender and sender != page_id:
+            found.thread_returns.append(ThreadReturn(sender, stamp_ms))
         return
     if what == "delivery":
         watermark = as_int(body.get("watermark"))

@@ -41,6 +41,14 @@ def pass_thread_control(psid: str, target_app_id: str, metadata: str = "") -> Bo
     return body
 
 
+def take_thread_control(psid: str, metadata: str = "") -> Body:
+    """Take the conversation back from the app that has it (the Page Inbox): the assistant answers again."""
+    body: Body = {"recipient": {"id": psid}}
+    if metadata.strip():
+        body["metadata"] = shorten(metadata, HANDOVER_METADATA_LIMIT)
+    return body
+
+
 def _join(*parts: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from parley.channels.messenger_parsing import read_messenger
 from parley.channels.model import Channel, InboundMessage
-from parley.channels.payload_reading import ParsedPayload, PayloadError
+from parley.channels.payload_reading import ParsedPayload, PayloadError, ThreadReturn
 from parley.channels.whatsapp_parsing import read_whatsapp
 
-__all__ = ["PARSERS", "ParsedPayload", "PayloadError", "parse_messenger", "parse_whatsapp", "read_messenger",
-           "read_whatsapp"]  # fmt: skip
+__all__ = ["PARSERS", "ParsedPayload", "PayloadError", "ThreadReturn", "parse_messenger", "parse_whatsapp",
+           "read_messenger", "read_whatsapp"]  # fmt: skip
 
 
 def parse_whatsapp(payload: Any) -> list[InboundMessage]:

@@ -20,9 +20,18 @@ class PayloadError(ValueError):
 
 
 @dataclass(frozen=True)
+class ThreadReturn:
+    """Messenger: the Page Inbox passed a conversation back to us (pass_thread_control): the person is done."""
+
+    sender_id: str  # the customer's PSID
+    timestamp_ms: int  # with the PSID, names this event on every redelivery
+
+
+@dataclass(frozen=True)
 class ParsedPayload:
     messages: tuple[InboundMessage, ...] = ()  # customer messages to answer, in payload order
     events: tuple[ChannelEvent, ...] = ()  # everything else, for analytics
+    thread_returns: tuple[ThreadReturn, ...] = ()  # conversations a person handed back to the assistant
 
 
 # Words from Meta's vocabulary (status names, types, field names) are kept; anything else becomes "unknown",
@@ -110,6 +119,7 @@ class Found:
         self.received_at = received_at
         self.messages: list[InboundMessage] = []
         self.events: list[ChannelEvent] = []
+        self.thread_returns: list[ThreadReturn] = []
 
     def event(self, type_: EventType, occurred_at: int, user: str = "", message_id: str = "", **extra: Any) -> None:
         self.events.append(
@@ -128,4 +138,4 @@ class Found:
 
     def result(self) -> ParsedPayload:
         stamped = tuple(replace(m, received_at=self.received_at) for m in self.messages)
-        return ParsedPayload(stamped, tuple(self.events))
+        return ParsedPayload(stamped, tuple(self.events), tuple(self.thread_returns))

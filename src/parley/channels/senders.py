@@ -29,6 +29,7 @@ __all__ = [
     "HandsOver",
     "MessengerSender",
     "Sender",
+    "TakesBack",
     "WhatsAppSender",
     "build_senders",
     "split_text",
@@ -104,6 +105,13 @@ class HandsOver(Protocol):
     """A channel that can pass the conversation to people in the platform's own inbox."""
 
     def hand_over(self, to: InboundMessage, note: str = "") -> None: ...
+
+
+@runtime_checkable
+class TakesBack(Protocol):
+    """A channel whose conversations can be taken back from the platform's inbox when a person is done."""
+
+    def take_back(self, to: InboundMessage, note: str = "") -> None: ...
 
 
 def _token(value: str, name: str) -> str:
@@ -247,6 +255,11 @@ class MessengerSender:
         `note` reaches the inbox as metadata: say why, never more personal data than the conversation holds."""
         body = messenger_render.pass_thread_control(to.sender_id, self._page_inbox_app_id, note)
         self._graph.post(GraphRequest(f"{self._page(to)}/pass_thread_control", body, self._token()))
+
+    def take_back(self, to: InboundMessage, note: str = "") -> None:
+        """Take the conversation back from the Page Inbox (handover protocol): the assistant answers it again."""
+        body = messenger_render.take_thread_control(to.sender_id, note)
+        self._graph.post(GraphRequest(f"{self._page(to)}/take_thread_control", body, self._token()))
 
 
 def build_senders(

@@ -44,6 +44,7 @@ from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.extraction import find_email
 from parley.nlu.intents import Intent, LinearIntents
+from parley.office_hours import OfficeHours, after_hours_notice
 from parley.support.guides import Guides, load_guides
 
 # Requests the service answers itself; every other intent is a flow's.
@@ -73,6 +74,7 @@ INTENT_PAYLOAD = "intent:"
 LANGUAGE_PAYLOAD = "lang:"
 # Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
 HANDOFF_MESSAGE = "handoff_message"
+HANDOFF_REASON = "handoff_reason"
 # Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
 _UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
 # Kinds that need no answer: a reaction to our message, a number change, a customer returning via a link.
@@ -95,6 +97,8 @@ class Turn:
     # A satisfaction rating given with this message (1-5), and whether a comment on it was.
     rating: int | None = None
     commented: bool = False
+    # A person has the conversation: the bot stayed silent, and the message is for them.
+    with_person: bool = False
 
 
 class ConversationService:
@@ -117,6 +121,7 @@ class ConversationService:
         billing_links: BillingLinks | None = None,
         subscriptions: SubscriptionRepository | None = None,
         products: ProductCatalog | None = None,
+        office_hours: OfficeHours | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -126,6 +131,7 @@ class ConversationService:
         self._intents = intents
         self._order_ids = order_ids
         self._clock = clock
+        self._office_hours = office_hours
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._verification = Verification(customers, orders)
@@ -182,7 +188,9 @@ class ConversationService:
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             # A person has this conversation: the bot stays out of it (their inbox shows the message).
             self._conversations.save(replace(state, language=language, updated_at=now))
-            return Turn(None, language, intent, confidence, customer is not None, understood.translation)
+            return Turn(
+                None, language, intent, confidence, customer is not None, understood.translation, with_person=True
+            )
 
         parts: list[str] = []
         choices: tuple[Choice, ...] = ()
@@ -227,7 +235,9 @@ class ConversationService:
         if first_message and not silent:
             parts.append(self._welcome(catalog, customer))
         if with_person:
-            # The message that started the handoff, delivered again after a failed send: say it again.
+            # The message that started the handoff, delivered again after a failed send: say it again (and
+            # notify and hand over again, since the failure may have come before either).
+            handoff = state.slots.get(HANDOFF_REASON) or "asked"
             parts.append(catalog.render("handoff.started"))
         elif silent or message.kind is MessageKind.REFERRAL:
             pass  # nothing to answer (a referral on a new conversation gets the welcome alone)
@@ -296,7 +306,9 @@ class ConversationService:
                 handoff = flow_step.handoff
                 parts.append(catalog.render("handoff.started"))
         if handoff:
-            flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id}
+            flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id, HANDOFF_REASON: handoff}
+            if self._office_hours is not None and (closed := after_hours_notice(self._office_hours, catalog, today)):
+                parts.append(closed)
 
         if flow_step is not None and flow_step.erased:
             # Erased at the customer's request: nothing of this conversation is written back.
@@ -312,7 +324,7 @@ class ConversationService:
                 step=step,
                 slots=slots,
                 misunderstood=misunderstood,
-                handoff_at=now if handoff else state.handoff_at if with_person else None,
+                handoff_at=state.handoff_at if with_person else now if handoff else None,
                 verified_customer_id=(
                     proof.customer.customer_id if proof and proof.customer else state.verified_customer_id
                 ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -15,6 +16,11 @@ from parley.local.http import BackgroundHttpServer
 
 ROUTES = {("GET", "/webhook/whatsapp"), ("POST", "/webhook/whatsapp"), ("GET", "/webhook/messenger"),
           ("POST", "/webhook/messenger")}  # fmt: skip
+# Routes with a path parameter ({conversation_id}), as the template declares them: one path segment each.
+ROUTE_PATTERNS = (
+    ("POST", re.compile(r"/agent/conversations/[^/]+/messages")),
+    ("POST", re.compile(r"/agent/conversations/[^/]+/release")),
+)
 # API Gateway's own limit on a request payload.
 MAX_PAYLOAD = 10 * 1024 * 1024
 
@@ -61,6 +67,11 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
     }
 
 
+def routed(method: str, path: str) -> bool:
+    """Whether API Gateway would hand this request to the webhook function (else it answers 404 itself)."""
+    return (method, path) in ROUTES or any(m == method and p.fullmatch(path) for m, p in ROUTE_PATTERNS)
+
+
 class ApiGatewayServer(BackgroundHttpServer):
     def __init__(self, invoke: Callable[[dict[str, Any]], dict[str, Any]], host: str = "127.0.0.1", port: int = 0):
         outer = self
@@ -78,7 +89,7 @@ class ApiGatewayServer(BackgroundHttpServer):
                     self._write(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
                     return
                 body = self.rfile.read(length) if length else b""
-                if (method, path) not in ROUTES:
+                if not routed(method, path):
                     self._write(404, {"content-type": "application/json"}, b'{"message":"Not Found"}')
                     return
                 event = http_api_event(method, self.path, dict(self.headers.items()), body, self.client_address[0])

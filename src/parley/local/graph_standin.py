@@ -29,6 +29,8 @@ class SentRequest:
     @property
     def is_reply(self) -> bool:
         """A message the customer reads, not a read receipt, typing indicator or handover call."""
+        if self.path.endswith("_thread_control"):  # pass_thread_control, take_thread_control
+            return False
         return "sender_action" not in self.body and "status" not in self.body and "target_app_id" not in self.body
 
     @property

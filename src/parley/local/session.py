@@ -23,6 +23,8 @@ LOCAL_SECRETS = {
     "WHATSAPP_ACCESS_TOKEN": "local-whatsapp-token",
     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
     "MESSENGER_PAGE_ACCESS_TOKEN": "local-page-token",
+    # The agent endpoint's bearer token (`parley agent reply` reads the same variable).
+    "AGENT_API_TOKEN": "local-agent-token",
 }
 
 

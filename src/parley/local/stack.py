@@ -18,6 +18,7 @@ from parley.local.sqs_poller import SqsPoller
 
 QUEUE_NAME = "parley-inbound.fifo"
 DLQ_NAME = "parley-inbound-dlq.fifo"
+TOPIC_NAME = "parley-handoff"
 # Locally, a failed message comes back after a few seconds rather than Lambda's minutes.
 LOCAL_VISIBILITY_TIMEOUT = 5
 MAX_RECEIVES = 5
@@ -74,14 +75,24 @@ def ensure_queue(settings: Settings, sqs: Any) -> str:
     return str(sqs.create_queue(QueueName=QUEUE_NAME, Attributes=attributes)["QueueUrl"])
 
 
+def ensure_topic(settings: Settings, sns: Any) -> str:
+    """The topic agents are notified on when a customer needs a person, as the template makes it; local only."""
+    if not settings.is_local_endpoint:
+        raise StackError("the handoff topic is created by the SAM template on AWS; set HANDOFF_TOPIC_ARN instead")
+    return str(sns.create_topic(Name=TOPIC_NAME)["TopicArn"])
+
+
 def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
-    """Create the tables and queue on the local endpoint named by env and record the queue URL in env."""
+    """Create the tables, queue and handoff topic on the local endpoint named by env and record the queue URL and
+    topic ARN in env."""
     from parley.wiring import aws_client
 
     settings = load_settings(env)
     create_missing_tables(settings, aws_client("dynamodb", settings))
     if not env.get("INBOUND_QUEUE_URL"):
         env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
+    if not env.get("HANDOFF_TOPIC_ARN"):
+        env["HANDOFF_TOPIC_ARN"] = ensure_topic(settings, aws_client("sns", settings))
     return load_settings(env)
 
 

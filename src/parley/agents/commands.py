@@ -1,0 +1,162 @@
+"""Agent commands (reply, hand back to the bot) as they travel on the inbound queue, and conversation ids.
+
+Light on purpose: the webhook imports this module, so nothing here loads the language stack or pynamodb.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from parley.channels.model import Channel, user_hash
+from parley.queue import QueueError, message_group_id
+
+# The queue body's key that tells an agent command from a customer message.
+COMMAND_KEY = "agent_command"
+# A request id the caller may choose (Idempotency-Key header): repeating it within five minutes is one command.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
+# WhatsApp wa_ids and Messenger PSIDs are digits.
+_SENDER_ID = re.compile(r"\d{5,32}")
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class AgentAction(StrEnum):
+    REPLY = "reply"  # a person's message to the customer
+    RELEASE = "release"  # the person is done: the bot answers again
+
+
+class CommandSource(StrEnum):
+    AGENT_API = "agent_api"  # POST /agent/...
+    PAGE_INBOX = "page_inbox"  # Messenger: the Page Inbox passed the thread back to us
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """A conversation as agents name it: channel and the customer's WhatsApp number or Messenger PSID."""
+
+    channel: Channel
+    sender_id: str
+
+    @property
+    def key(self) -> str:
+        """The conversation's key everywhere else (state, message log, FIFO group): "whatsapp#14155550123"."""
+        return f"{self.channel}#{self.sender_id}"
+
+    @property
+    def public_id(self) -> str:
+        """The id agents type and URLs carry ("whatsapp:14155550123"): no "#", which a URL would cut off."""
+        return f"{self.channel}:{self.sender_id}"
+
+    @property
+    def sender_hash(self) -> str:
+        return user_hash(self.channel, self.sender_id)
+
+
+def parse_conversation_id(raw: str) -> ConversationRef | None:
+    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one."""
+    text = unquote(raw or "").strip()
+    match = re.fullmatch(r"([a-z]+)[:#](.+)", text)
+    if not match or not _SENDER_ID.fullmatch(match.group(2)):
+        return None
+    try:
+        channel = Channel(match.group(1))
+    except ValueError:
+        return None
+    return ConversationRef(channel, match.group(2))
+
+
+def valid_request_id(value: str) -> bool:
+    return bool(_REQUEST_ID.fullmatch(value))
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def language_code(value: str) -> str | None:
+    """A language an agent names ("es", "pt-BR" → "pt"); None when it is not a code."""
+    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    return primary if _LANGUAGE.fullmatch(primary) else None
+
+
+@dataclass(frozen=True)
+class AgentCommand:
+    action: AgentAction
+    conversation_id: str  # ConversationRef.key
+    request_id: str  # the unit of exactly-once, as a platform message id is for customer messages
+    at: int  # seconds since the epoch when it was accepted: the time the reply is logged under
+    text: str = ""  # reply: the agent's words, as written
+    language: str = ""  # reply: the language they are written in; empty means AGENT_LANGUAGE
+    source: CommandSource = CommandSource.AGENT_API
+
+    @property
+    def idempotency_key(self) -> str:
+        """Exactly-once per conversation and request id: two agents' "retry-1" never meet."""
+        return f"agent:{self.conversation_id}:{self.request_id}"
+
+    @property
+    def conversation(self) -> ConversationRef:
+        ref = parse_conversation_id(self.conversation_id)
+        if ref is None:
+            raise ValueError("an agent command names a conversation that is not one")
+        return ref
+
+    def to_json(self) -> str:
+        return json.dumps({COMMAND_KEY: asdict(self)}, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_body(cls, data: dict[str, Any]) -> AgentCommand:
+        values = dict(data[COMMAND_KEY])
+        values["action"] = AgentAction(values["action"])
+        values["source"] = CommandSource(values.get("source") or CommandSource.AGENT_API)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def is_command(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get(COMMAND_KEY), dict)
+
+
+class AgentCommandQueue(Protocol):
+    def put_commands(self, commands: Sequence[AgentCommand]) -> None: ...
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class SqsAgentCommandQueue:
+    """The inbound FIFO queue, for agent commands: the same message group as the customer's messages (so an agent's
+    reply, a hand-back and the customer's words are handled in the order they came) and the request id as the
+    deduplication id. Both hashed, as for messages: SQS metadata carries no phone numbers."""
+
+    def __init__(self, client: Any, queue_url: str) -> None:
+        self._client = client
+        self._queue_url = queue_url
+
+    def put_commands(self, commands: Sequence[AgentCommand]) -> None:
+        for command in commands:
+            try:
+                self._client.send_message(
+                    QueueUrl=self._queue_url,
+                    MessageBody=command.to_json(),
+                    MessageGroupId=message_group_id(command.conversation_id),
+                    MessageDeduplicationId=_digest(command.idempotency_key),
+                )
+            except Exception as exc:  # botocore's errors share no narrower public base
+                raise QueueError("inbound queue unavailable") from exc
+
+
+class InMemoryAgentCommandQueue:
+    def __init__(self) -> None:
+        self.commands: list[AgentCommand] = []
+
+    def put_commands(self, commands: Sequence[AgentCommand]) -> None:
+        self.commands.extend(commands)
