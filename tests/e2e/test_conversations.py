@@ -22,6 +22,7 @@ from support.shop import (
     AYSE,
     BUDI,
     CARLOS,
+    CHLOE,
     DMITRY,
     GRACE,
     HANNAH,
@@ -263,3 +264,57 @@ def test_a_stranger_may_ask_about_products_without_proving_anything(served):
     answer = stranger.say("how much is the Glow Bulb E27?")
 
     assert format_currency(6.90, "EUR", locale="en") in answer
+
+
+def test_french_on_whatsapp_pauses_her_subscription_only_after_saying_yes(served, shop):
+    fr = CATALOGS["fr"]
+    chloe = chat(served, WA, CHLOE)
+
+    asked = chloe.say("Bonjour, je voudrais mettre en pause mon abonnement")
+    kept = chloe.say("non")
+    chloe.say("je voudrais mettre en pause mon abonnement")
+    done = chloe.tap(fr.render("choice.yes"))
+    shown = chloe.say("quel est mon abonnement ?")
+
+    assert "Box Café Mensuelle" in asked and long_date(shop.day(9), "fr") in asked
+    assert kept.startswith(fr.render("subscription.kept", plan="Box Café Mensuelle"))
+    assert done.startswith(fr.render("subscription.paused_done", plan="Box Café Mensuelle"))
+    assert fr.render("subscription.paused", plan="Box Café Mensuelle") in shown
+
+
+def test_spanish_customer_changes_plan_from_the_plans_offered_after_a_yes(served):
+    es = CATALOGS["es"]
+    carlos = chat(served, WA, CARLOS)
+
+    offered = carlos.say("quiero cambiar de plan de suscripción")
+    plans = list(carlos.last_choices)
+    confirm = carlos.tap("Plan Hogar Plus")
+    done = carlos.say("sí")
+    shown = carlos.say("¿qué plan tengo?")
+
+    assert es.render("subscription.plan_which", plan="Plan Hogar") in offered
+    assert "Plan Hogar Plus" in plans and "Plan Hogar" not in plans and "Box Café Mensuelle" in plans
+    assert "Plan Hogar Plus" in confirm and format_currency(18, "EUR", locale="es") in confirm
+    assert "Plan Hogar Plus" in done and "Plan Hogar Plus" in shown
+
+
+def test_a_redelivered_yes_is_answered_once_and_changes_nothing_twice(served):
+    from parley.local.payloads import post_signed, whatsapp_text
+
+    zh = CATALOGS["zh"]
+    wei = chat(served, WA, WEI)
+    asked = wei.say("请取消订单 ORD-550001")
+    yes = whatsapp_text(WEI.phone, "是的", message_id="wamid.REDELIVERED-YES-0001")
+    url = served.webhook_url(WA)
+    before = len(served.graph.replies)
+
+    first = post_signed(url, yes, served.app_secret)
+    served.graph.wait_for(before + 1)
+    again = post_signed(url, yes, served.app_secret)
+    replies = [r for r in served.graph.wait_for(before + 2, timeout=2)[before:] if r.recipient == WEI.phone]
+    status = wei.say("订单 ORD-550001 现在是什么状态？")
+
+    assert zh.render("order.cancel_confirm", order_id="ORD-550001") in asked
+    assert first.status == again.status == 200
+    assert len(replies) == 1 and zh.render("order.cancel_done", order_id="ORD-550001") in replies[0].text
+    assert zh.render("order.cancelled", order_id="ORD-550001") in status
