@@ -59,6 +59,15 @@ def test_asking_for_a_person_hands_over_and_the_bot_then_keeps_quiet(service: Co
     assert later.reply is None
 
 
+def test_a_cart_sent_from_the_whatsapp_catalog_goes_to_a_person(service: ConversationService) -> None:
+    service.respond(inbound("hallo", sender=JONAS.phone))
+
+    turn = service.respond(inbound("", sender=JONAS.phone, kind=MessageKind.ORDER))
+
+    assert turn.handoff == "catalog_order"
+    assert turn.reply.text == CATALOGS["de"].render("handoff.started")
+
+
 def test_two_misunderstandings_in_a_row_reach_a_person(service: ConversationService) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
 

@@ -255,7 +255,9 @@ class ConversationService:
         elif message.kind in _UNREADABLE or (message.kind in MEDIA_KINDS and not message.text.strip()):
             parts.append(catalog.render("media.unsupported"))
         elif message.kind is MessageKind.ORDER:
-            parts.append(catalog.render("not_yet"))
+            # A cart sent from the WhatsApp catalog: a person confirms stock, delivery and payment with the customer.
+            handoff = "catalog_order"
+            parts.append(catalog.render("handoff.started"))
         elif intent in {Intent.GREETING, Intent.THANKS, Intent.GOODBYE} and first_message:
             pass  # "ok", "thanks" or "hi" as a first message: the welcome is the whole answer
         elif intent is Intent.GREETING:
