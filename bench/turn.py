@@ -30,6 +30,8 @@ ENV = {
     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
     "MESSENGER_PAGE_ACCESS_TOKEN": "bench",
     "GRAPH_API_VERSION": "v21.0",
+    # As deployed; no order question hands over, so nothing is published to it.
+    "HANDOFF_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:parley-handoff",
     # Google through deep-translator, as deployed; its client is replaced by a counter below (no network).
     "TRANSLATION_PROVIDER": "google",
     "PARLEY_INTENT_MODEL": str(Path(tempfile.mkdtemp()) / "intents.npz"),
