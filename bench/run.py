@@ -169,6 +169,10 @@ if __name__ == "__main__":
     from heldout import unseen_messages
     from langid import language_identification  # bench/ is the script's own directory
     from nlu import run as nlu_figures
+    from turn import cpu_per_turn, fulfillment_figures
+
+    fulfillment_figures()
+    cpu_per_turn()
 
     print()
     language_identification()

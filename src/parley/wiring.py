@@ -284,7 +284,7 @@ class FulfillmentRuntime:
             expires_after_seconds=settings.idempotency_days * 86_400,
             raise_on_no_idempotency_key=True,
         )
-        store = DynamoDBPersistenceLayer(
+        self.idempotency_store = store = DynamoDBPersistenceLayer(
             table_name=settings.tables.processed_messages,
             boto3_client=aws_client("dynamodb", settings),
         )

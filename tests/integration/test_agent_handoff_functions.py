@@ -111,8 +111,9 @@ def test_a_handoff_is_announced_to_agents_with_the_transcript_in_english(handler
     [announced] = notifications()
     assert announced["type"] == "handoff" and announced["reason"] == "asked"
     assert announced["customer_id"] == LUCIA.customer_id and announced["customer_language"] == "es"
-    last = announced["transcript"][-1]
-    assert last["text"] == "[en] Quiero hablar con una persona, por favor"
+    asked, answered = announced["transcript"][-2:]
+    assert asked["text"] == "[en] Quiero hablar con una persona, por favor"
+    assert answered["speaker"] == "assistant" and ES.render("handoff.started") in answered["original"]
     assert LUCIA.phone not in announced["subject"]
     [told] = graph.replies
     assert ES.render("handoff.started") in told.text

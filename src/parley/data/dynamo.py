@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -584,31 +585,47 @@ class DynamoConversations:
             verify_failures=int(item.verify_failures or 0),
             verify_locked_until=int(item.verify_locked_until) if item.verify_locked_until is not None else None,
             rating_asked_at=int(item.rating_asked_at) if item.rating_asked_at is not None else None,
+            customer=_customer_snapshot(item.customer.as_dict()) if item.customer else None,
+            customer_read_at=int(item.customer_read_at) if item.customer_read_at is not None else None,
         )
 
     def save(self, state: ConversationState) -> None:
-        now = int(time.time())
         try:
-            ConversationModel(
-                conversation_id=state.conversation_id,
-                customer_id=state.customer_id,
-                language=state.language,
-                last_order_id=state.last_order_id,
-                updated_at=state.updated_at or now,
-                expires_at=now + self._ttl_seconds,
-                flow=state.flow,
-                step=state.step,
-                slots=dict(state.slots) or None,
-                misunderstood=state.misunderstood or None,
-                handoff_at=state.handoff_at,
-                verified_customer_id=state.verified_customer_id,
-                verify_failures=state.verify_failures or None,
-                verify_locked_until=state.verify_locked_until,
-                rating_asked_at=state.rating_asked_at,
-                data_subject_id=state.customer_id or state.verified_customer_id,
-            ).save()
+            _conversation_item(state, int(time.time()), self._ttl_seconds).save()
         except PynamoDBException as exc:
             raise StorageError("conversation save failed") from exc
+
+
+def _conversation_item(state: ConversationState, now: int, ttl_seconds: int) -> ConversationModel:
+    return ConversationModel(
+        conversation_id=state.conversation_id,
+        customer_id=state.customer_id,
+        language=state.language,
+        last_order_id=state.last_order_id,
+        updated_at=state.updated_at or now,
+        expires_at=now + ttl_seconds,
+        flow=state.flow,
+        step=state.step,
+        slots=dict(state.slots) or None,
+        misunderstood=state.misunderstood or None,
+        handoff_at=state.handoff_at,
+        verified_customer_id=state.verified_customer_id,
+        verify_failures=state.verify_failures or None,
+        verify_locked_until=state.verify_locked_until,
+        rating_asked_at=state.rating_asked_at,
+        customer=_customer_fields(state.customer),
+        customer_read_at=state.customer_read_at,
+        data_subject_id=state.customer_id or state.verified_customer_id,
+    )
+
+
+def _customer_fields(customer: Customer | None) -> dict[str, str] | None:
+    return {k: v for k, v in dataclasses.asdict(customer).items() if v is not None} if customer else None
+
+
+def _customer_snapshot(fields: dict[str, Any]) -> Customer | None:
+    known = {k: str(v) for k, v in fields.items() if k in Customer.__dataclass_fields__}
+    return Customer(**known) if "customer_id" in known else None
 
 
 def _message_key(message: LoggedMessage) -> str:
@@ -636,20 +653,39 @@ class DynamoMessageLog:
         self._clock = clock
 
     def append(self, message: LoggedMessage) -> None:
-        at = message.at if message.at.tzinfo else message.at.replace(tzinfo=UTC)
         try:
-            ConversationMessageModel(
-                conversation_id=message.conversation_id,
-                at_message_id=_message_key(message),
-                message_id=message.message_id,
-                direction=message.direction.value,
-                text=message.text,
-                language=message.language,
-                at=iso(at),
-                expires_at=int(at.timestamp()) + self._ttl_seconds,
-            ).save()
+            self._item(message).save()
         except PynamoDBException as exc:
             raise StorageError("message log write failed") from exc
+
+    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+        """One TransactWriteItems for the state item and the messages (the state expires ttl_days from now, as
+        DynamoConversations' does with the same setting): a turn costs one write call, and a transcript never
+        shows a reply whose conversation state was not saved, nor the reverse."""
+        state_item = _conversation_item(state, int(time.time()), self._ttl_seconds)
+        try:
+            if not messages:
+                state_item.save()
+                return
+            with TransactWrite(connection=ConversationModel._get_connection().connection) as transaction:
+                transaction.save(state_item)
+                for message in messages:
+                    transaction.save(self._item(message))
+        except PynamoDBException as exc:
+            raise StorageError("conversation save failed") from exc
+
+    def _item(self, message: LoggedMessage) -> ConversationMessageModel:
+        at = message.at if message.at.tzinfo else message.at.replace(tzinfo=UTC)
+        return ConversationMessageModel(
+            conversation_id=message.conversation_id,
+            at_message_id=_message_key(message),
+            message_id=message.message_id,
+            direction=message.direction.value,
+            text=message.text,
+            language=message.language,
+            at=iso(at),
+            expires_at=int(at.timestamp()) + self._ttl_seconds,
+        )
 
     def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
         if limit <= 0:

@@ -60,6 +60,10 @@ class ConversationState:
     verify_locked_until: int | None = None
     # When a satisfaction rating was last asked for (not asked again for a while).
     rating_asked_at: int | None = None
+    # The customer as last read from the customers table, and when (epoch seconds): reused for a few minutes, so
+    # most messages cost no customer lookup (dialogue.recognition).
+    customer: Customer | None = None
+    customer_read_at: int | None = None
 
 
 # ------------------------------------------------------------------------------------------------ results
@@ -419,6 +423,11 @@ class MessageLog(Protocol):
         """The ids of conversations holding this customer's data (linked or verified sender)."""
         ...
 
+    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+        """The conversation's state and one turn's messages, all or nothing (in DynamoDB, one call). A message
+        saved again (a redelivery, a retry after a failed send) replaces the one saved before."""
+        ...
+
 
 class RecordWriter(Protocol):
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
@@ -624,11 +633,11 @@ class InMemoryMessageLog:
         self.items: dict[str, list[LoggedMessage]] = {}
 
     def append(self, message: LoggedMessage) -> None:
-        log = self.items.setdefault(message.conversation_id, [])
-        if any(m.message_id == message.message_id and m.at == message.at for m in log):
-            return  # the same message logged again (a retry) is one item, as in DynamoDB
+        # The same message logged again (a retry) replaces the first: one item, as in DynamoDB.
+        log = [m for m in self.items.get(message.conversation_id, []) if (m.at, m.message_id) != _key(message)]
         log.append(message)
-        log.sort(key=lambda m: (m.at, m.message_id))
+        log.sort(key=_key)
+        self.items[message.conversation_id] = log
 
     def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
         return self.items.get(conversation_id, [])[-limit:] if limit > 0 else []
@@ -648,3 +657,12 @@ class InMemoryMessageLog:
             for s in self.conversations.items.values()
             if (s.customer_id or s.verified_customer_id) == customer_id
         )
+
+    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+        self.conversations.save(state)
+        for message in messages:
+            self.append(message)
+
+
+def _key(message: LoggedMessage) -> tuple[datetime, str]:
+    return message.at, message.message_id

@@ -30,12 +30,14 @@ from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
 from parley.dialogue.products import PRODUCT_PAYLOAD, Products, product_names_in
+from parley.dialogue.recognition import recognise
 from parley.dialogue.returns import Returns
 from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
 from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
 from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
+from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
 from parley.i18n import Catalog, Catalogs
@@ -132,6 +134,8 @@ class ConversationService:
         self._order_ids = order_ids
         self._clock = clock
         self._office_hours = office_hours
+        # With a message log, the state is saved through it, in one write with the turn's messages.
+        self._message_log = message_log
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._verification = Verification(customers, orders)
@@ -159,11 +163,10 @@ class ConversationService:
         state = self._conversations.get(message.conversation_key)
         first_message = state is None
         state = state or ConversationState(conversation_id=message.conversation_key)
-        # Looked up on every message: a sender linked to a customer since the last message is recognised.
-        customer = self._customers.by_channel_id(message.channel, message.sender_id)
-        if customer is None and state.verified_customer_id:
-            # A sender not on file who proved who they are earlier in this conversation.
-            customer = self._customers.get(state.verified_customer_id)
+        today = self._clock()
+        now = int(today.timestamp())
+        recognised = recognise(self._customers, message, state, now)
+        customer = recognised.customer
         customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
         hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
@@ -182,12 +185,13 @@ class ConversationService:
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
-        today = self._clock()
-        now = int(today.timestamp())
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             # A person has this conversation: the bot stays out of it (their inbox shows the message).
-            self._conversations.save(replace(state, language=language, updated_at=now))
+            kept = replace(
+                state, language=language, updated_at=now, customer=customer, customer_read_at=recognised.read_at
+            )
+            self._save(kept, message, None, language, with_person=True)
             return Turn(
                 None, language, intent, confidence, customer is not None, understood.translation, with_person=True
             )
@@ -315,10 +319,17 @@ class ConversationService:
         if flow_step is not None and flow_step.erased:
             # Erased at the customer's request: nothing of this conversation is written back.
             return Turn(Reply("\n\n".join(parts)), language, intent, confidence, True, understood.translation)
-        self._conversations.save(
+        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
+        translation = understood.translation
+        if reply is not None and foreign:
+            names = flow_step.protect if flow_step is not None else ()
+            reply, translation = self._interpreter.localise(reply, language, translation, names)
+        self._save(
             replace(
                 state,
                 customer_id=customer.customer_id if customer else None,
+                customer=customer,
+                customer_read_at=now if proof and proof.customer else recognised.read_at,
                 language=language,
                 last_order_id=last_order_id,
                 updated_at=now,
@@ -333,13 +344,11 @@ class ConversationService:
                 verify_failures=proof.failures if proof else state.verify_failures,
                 verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
                 rating_asked_at=rating_asked_at,
-            )
+            ),
+            message,
+            reply,
+            PIVOT_LANGUAGE if translation is TranslationUse.FAILED else language,
         )
-        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
-        translation = understood.translation
-        if reply is not None and foreign:
-            names = flow_step.protect if flow_step is not None else ()
-            reply, translation = self._interpreter.localise(reply, language, translation, names)
         return Turn(
             reply=reply,
             language=language,
@@ -351,6 +360,14 @@ class ConversationService:
             rating=flow_step.rating if flow_step else None,
             commented=flow_step.commented if flow_step else False,
         )
+
+    def _save(self, state: ConversationState, message: InboundMessage, reply: Reply | None, language: str,
+              with_person: bool = False) -> None:  # fmt: skip
+        """The state, and in one write the message and the reply (in `language`) for the log: the message alone
+        while a person has the conversation (it is theirs to answer)."""
+        if self._message_log is None:
+            return self._conversations.save(state)
+        self._message_log.save_turn(state, turn_entries(message, reply, state.language, language, with_person))
 
     def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
         """The intent, its confidence and an order id: from a tapped choice's payload when there is one
