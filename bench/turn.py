@@ -173,7 +173,7 @@ def cpu_per_turn() -> None:
     from parley.channels.senders import build_senders
     from parley.config import load_settings
     from parley.data.importer import DataKind, parse_file
-    from parley.data.repositories import (
+    from parley.data.in_memory import (
         InMemoryConversations,
         InMemoryCustomers,
         InMemoryInvoices,

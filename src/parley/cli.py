@@ -108,14 +108,8 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _customer_data() -> Any:
-    from parley.data.dynamo import (
-        DynamoCustomers,
-        DynamoInvoices,
-        DynamoMessageLog,
-        DynamoOrders,
-        DynamoReturns,
-        DynamoSubscriptions,
-    )
+    from parley.data.dynamo import DynamoCustomers, DynamoInvoices, DynamoOrders, DynamoReturns, DynamoSubscriptions
+    from parley.data.dynamo_conversations import DynamoMessageLog
     from parley.data.tables import bind_models
     from parley.privacy import CustomerData
 

@@ -218,15 +218,14 @@ class FulfillmentRuntime:
         from parley.agents.translating import AgentTranslator
         from parley.channels.senders import build_senders
         from parley.data.dynamo import (
-            DynamoConversations,
             DynamoCustomers,
             DynamoInvoices,
-            DynamoMessageLog,
             DynamoOrders,
             DynamoProducts,
             DynamoReturns,
             DynamoSubscriptions,
         )
+        from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
         from parley.data.tables import bind_models
         from parley.dialogue.billing import BillingLinks
         from parley.dialogue.interpreting import Interpreter

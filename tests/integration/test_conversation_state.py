@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from parley.data.dynamo import DynamoConversations
+from parley.data.dynamo_conversations import DynamoConversations
 from parley.data.records import Customer
 from parley.data.repositories import ConversationState
 

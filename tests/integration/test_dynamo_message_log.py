@@ -8,16 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from parley.data.dynamo import DynamoConversations, DynamoMessageLog
+from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
+from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
 from parley.data.models import ConversationMessageModel, ConversationModel
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import (
-    ConversationRepository,
-    ConversationState,
-    InMemoryConversations,
-    InMemoryMessageLog,
-    MessageLog,
-)
+from parley.data.repositories import ConversationRepository, ConversationState, MessageLog
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

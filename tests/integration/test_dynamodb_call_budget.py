@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from parley.data.dynamo import DynamoMessageLog
+from parley.data.dynamo_conversations import DynamoMessageLog
 from parley.data.records import MessageDirection
 from parley.local.aws_calls import IDEMPOTENCY, PARLEY, DynamoCallCounter
 from support.factories import inbound

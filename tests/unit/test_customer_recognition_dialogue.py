@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.channels.model import Channel
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.data.records import Customer
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.recognition import CUSTOMER_RECHECK_SECONDS
 from parley.dialogue.service import ConversationService
 from support.dialogue import catalogs, conversation_service

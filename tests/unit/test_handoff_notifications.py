@@ -12,8 +12,8 @@ import pytest
 from parley.agents.notify import HandoffNotifier, InMemoryPublisher, NotificationError
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import Channel, MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.fulfillment import MessageProcessor
 from parley.observability import logger
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders

@@ -10,8 +10,8 @@ import pytest
 
 from parley.channels.model import Channel, MessageKind, Reaction
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.data.records import MessageDirection, OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.dialogue.interpreting import Interpreter
 from parley.dialogue.service import ConversationService
 from parley.language.protect import Protector
