@@ -25,23 +25,23 @@ from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import Erasure
-from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
+from parley.dialogue.flow import Ask, Flow, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
-from parley.dialogue.products import PRODUCT_PAYLOAD, Products, product_names_in
+from parley.dialogue.products import Products, product_names_in
+from parley.dialogue.reading import LANGUAGE_PAYLOAD, RequestReader
 from parley.dialogue.recognition import recognise
 from parley.dialogue.returns import Returns
 from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
-from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
 from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
 from parley.i18n import Catalog, Catalogs
-from parley.language.names import language_of_number, named_language, own_name
+from parley.language.names import language_of_number, own_name
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.extraction import find_email
@@ -66,14 +66,6 @@ MISUNDERSTOOD_LIMIT = 2
 # A person who took a conversation over has it for this long; after that the bot answers again.
 HANDOFF_SECONDS = 24 * 3600
 
-
-# A calibrated probability: below it, an order number in the message outweighs the words' intent.
-SURE = 0.6
-
-# Payloads of the choices Parley offers: "<action>:<argument>" (order choices: dialogue.flow). They come back when
-# a choice is tapped.
-INTENT_PAYLOAD = "intent:"
-LANGUAGE_PAYLOAD = "lang:"
 # Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
 HANDOFF_MESSAGE = "handoff_message"
 HANDOFF_REASON = "handoff_reason"
@@ -130,8 +122,7 @@ class ConversationService:
         self._conversations = conversations
         self._catalogs = catalogs
         self._language = language
-        self._intents = intents
-        self._order_ids = order_ids
+        self._reader = RequestReader(intents, order_ids, catalogs.languages)
         self._clock = clock
         self._office_hours = office_hours
         # With a message log, the state is saved through it, in one write with the turn's messages.
@@ -177,8 +168,9 @@ class ConversationService:
             language = self._language.choose(message.text, state.language, customer_language, hint)
             # A language without a catalog is understood in English (the pivot); a native one never is.
             understood = self._interpreter.understand(message.text, language, self._product_names(message, language))
-        intent, confidence, order_id = self._understand(message, understood.text)
-        requested = self._requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
+        intent, confidence, order_id = self._reader.read(message, understood.text)
+        wants_another = intent is Intent.CHANGE_LANGUAGE
+        requested = self._reader.requested_language(message, understood.text) if wants_another else None
         if requested:
             language = requested
         foreign = self._interpreter.needs_translation(language)
@@ -368,40 +360,6 @@ class ConversationService:
         if self._message_log is None:
             return self._conversations.save(state)
         self._message_log.save_turn(state, turn_entries(message, reply, state.language, language, with_person))
-
-    def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
-        """The intent, its confidence and an order id: from a tapped choice's payload when there is one
-        (no NLU needed), otherwise from the words (`text`: the message's, or their English translation)."""
-        payload = message.payload if message.kind in PAYLOAD_KINDS else ""
-        if payload.startswith(ORDER_PAYLOAD):
-            return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
-        if payload.startswith(LANGUAGE_PAYLOAD):
-            return Intent.CHANGE_LANGUAGE, 1.0, None
-        if payload.startswith(PRODUCT_PAYLOAD):
-            return Intent.PRODUCT_INFO, 1.0, None
-        if payload.startswith(SUBSCRIPTION_PAYLOADS):  # also a button of an earlier answer, once its flow is over
-            return Intent.SUBSCRIPTION, 1.0, None
-        if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
-            return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
-        # A business's own template buttons carry payloads we do not know: their title is the customer's words.
-        classification = self._intents.classify(text)
-        order_id = self._order_ids.find(message.text) or self._order_ids.find(text)
-        intent = classification.intent
-        # A bare order number, or one with little else around it, means "what about this order?"
-        small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
-        unsure = intent is Intent.OUT_OF_SCOPE or classification.confidence < SURE
-        if order_id and intent not in small_talk and unsure:
-            intent = Intent.ORDER_STATUS
-        return intent, classification.confidence, order_id
-
-    def _requested_language(self, message: InboundMessage, understood: str) -> str | None:
-        """The language a language-menu choice or the customer's own words (or their English translation)
-        ask for, if Parley speaks it."""
-        native = self._catalogs.languages
-        if message.kind in PAYLOAD_KINDS and message.payload.startswith(LANGUAGE_PAYLOAD):
-            code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
-            return code if code in native else None
-        return named_language(message.text, native) or named_language(understood, native)
 
     def _product_names(self, message: InboundMessage, language: str) -> tuple[str, ...]:
         """Product names in a message bound for translation: proper names, they reach English as they are."""
