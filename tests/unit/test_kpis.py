@@ -292,7 +292,7 @@ def test_volume_is_per_hour_for_a_day_and_per_day_for_a_week() -> None:
     events = [event("message_received", 30, "c1"), event("message_received", 45, "c2"), event("reply_sent", 61)]
 
     hourly = kpis_of(events)
-    daily = compute_kpis(events + [event("message_received", 0, "c3", day=3)], *period(days=7))
+    daily = compute_kpis([*events, event("message_received", 0, "c3", day=3)], *period(days=7))
 
     assert hourly.volume_unit == "hour" and len(hourly.volume) == 24
     assert hourly.volume[0] == (DAY0, 2, 0) and hourly.volume[1][1:] == (0, 1)
