@@ -15,7 +15,7 @@ _EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?")  # any script's digits, and phone numbers written with separators
 _SPACES = re.compile(r"\s+")
-_EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—()[]{}«»“”‘’"
+_EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—(){}«»“”‘’"  # not [ ]: the placeholders end in one
 
 
 def scrub(text: str) -> str:
