@@ -142,3 +142,31 @@ def test_an_empty_period_is_a_report_that_says_so(tmp_path) -> None:
 
     assert "No conversations in this period." in html
     assert sorted(p.name for p in written) == ["kpis.csv", "kpis.json", "report.html"]
+
+
+def test_text_drawn_into_charts_falls_back_to_ascii_where_the_locale_needs_other_glyphs(monkeypatch, tmp_path) -> None:
+    from parley.analytics import charts
+
+    drawn: dict[str, list[str]] = {}
+    real_columns, real_bars = charts.columns, charts.horizontal_bars
+
+    def columns(path, labels, values, number, every=1):
+        drawn.setdefault(path.name, []).extend([*labels, *(number(v) for v in values)])
+        return real_columns(path, labels, values, number, every)
+
+    def bars(path, rows, number):
+        drawn.setdefault(path.name, []).extend([label for label, _ in rows] + [number(v) for _, v in rows])
+        return real_bars(path, rows, number)
+
+    monkeypatch.setattr(charts, "columns", columns)
+    monkeypatch.setattr(charts, "horizontal_bars", bars)
+    events = [event("message_received", i, f"c{i}", language="fr") for i in range(1500)]
+    start, end = period(days=7)
+
+    render_report(compute_kpis(events, start, end), tmp_path, locale="fr")
+
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "français (fr)" in html and "1\u202f500" in html  # the page itself is in French
+    assert drawn["chart-languages.png"] == ["French (fr)", "1500"]  # the bundled font draws ASCII only
+    assert all(text.isascii() for text in drawn["chart-volume.png"])
+    assert "2 mars" in drawn["chart-volume.png"]  # French that is ASCII stays French

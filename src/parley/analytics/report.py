@@ -73,6 +73,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("Delivery", ("delivery_failure_rate", "delivery_failures")),
 )
+_ENGLISH = Numbers("en")
 HEADLINE = ("conversations", "containment_rate", "csat_average", "first_response_p95_ms")
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
@@ -125,40 +126,52 @@ def _plain(value: float | None) -> str:
 
 
 def _charts(kpis: Kpis, out_dir: Path, numbers: Numbers) -> dict[str, tuple[Path, str]]:
-    """The chart files that have something to show, each with its alt text."""
+    """The chart files that have something to show, each with its alt text (in the report's locale)."""
     images: dict[str, tuple[Path, str]] = {}
     count = numbers.count
+
+    # Pillow's bundled font has ASCII glyphs only, and Lambda has no others: text drawn into a chart falls back
+    # to a locale-neutral form when the locale's is not ASCII ("2. März" → "03-02", "1 234" → "1234").
+    def drawn(value: float) -> str:
+        text = count(value)
+        return text if text.isascii() else str(round(value))
+
+    def language(code: str) -> str:
+        name = numbers.language(code)
+        return name if name.isascii() else _ENGLISH.language(code)
+
     if kpis.messages_in or kpis.messages_out:
         label = numbers.hour if kpis.volume_unit == "hour" else numbers.day
-        labels = [label(at) for at, _, _ in kpis.volume]
+        neutral = "%H:%M" if kpis.volume_unit == "hour" else "%m-%d"
+        starts = [at for at, _, _ in kpis.volume]
+        labels = [label(at) for at in starts]
         values = [received for _, received, _ in kpis.volume]
         busiest = max(range(len(values)), key=values.__getitem__)
         alt = (f"Messages received per {kpis.volume_unit}: {count(sum(values))} in all, most on {labels[busiest]}"
                f" ({count(values[busiest])})")  # fmt: skip
-        path = charts.columns(out_dir / f"{CHART_PREFIX}volume.png", labels, values, count, every=_every(len(labels)))
+        axis = [text if text.isascii() else at.strftime(neutral) for text, at in zip(labels, starts, strict=True)]
+        path = charts.columns(out_dir / f"{CHART_PREFIX}volume.png", axis, values, drawn, every=_every(len(axis)))
         images["volume"] = (path, alt)
     if kpis.languages:
         rows = _top(kpis.languages, TOP_LANGUAGES)
         alt = "Conversations by language: " + ", ".join(f"{numbers.language(k)} {count(v)}" for k, v in rows)
-        named = [(numbers.language(k), v) for k, v in rows]
-        images["languages"] = (charts.horizontal_bars(out_dir / f"{CHART_PREFIX}languages.png", named, count), alt)
+        named = [(language(k), v) for k, v in rows]
+        images["languages"] = (charts.horizontal_bars(out_dir / f"{CHART_PREFIX}languages.png", named, drawn), alt)
     if kpis.csat_responses:
         ratings = [kpis.csat_distribution.get(r, 0) for r in range(1, 6)]
         alt = "Ratings from 1 to 5 stars: " + ", ".join(
             f"{r}: {count(n)}" for r, n in zip(range(1, 6), ratings, strict=True)
         )
-        images["ratings"] = (charts.columns(out_dir / f"{CHART_PREFIX}ratings.png", [str(r) for r in range(1, 6)],
-                                            ratings, count), alt)  # fmt: skip
+        stars = [str(r) for r in range(1, 6)]
+        images["ratings"] = (charts.columns(out_dir / f"{CHART_PREFIX}ratings.png", stars, ratings, drawn), alt)
     outcomes = _outcome_rows(kpis)
     if outcomes:
         alt = "Intent outcomes: " + "; ".join(
             f"{intent} " + ", ".join(f"{kind} {count(v)}" for kind, v in zip(OUTCOMES, values, strict=True))
             for intent, values in outcomes
         )
-        images["intents"] = (
-            charts.stacked_bars(out_dir / f"{CHART_PREFIX}intents.png", outcomes, OUTCOMES, count),
-            alt,
-        )
+        path = charts.stacked_bars(out_dir / f"{CHART_PREFIX}intents.png", outcomes, OUTCOMES, drawn)
+        images["intents"] = (path, alt)
     return images
 
 
@@ -184,7 +197,10 @@ def _html(kpis: Kpis, numbers: Numbers, images: dict[str, tuple[Path, str]]) -> 
     period = _period_text(kpis, numbers)
     parts = [_headline(kpis, numbers)]
     if not kpis.conversations and not kpis.messages_in:
-        parts.append(_note("No conversations in this period."))
+        parts.append(
+            f'<tr><td style="padding:4px 24px;{FONT}"><p style="margin:0;padding:12px;background:#f3f4f6;'
+            f'font-size:15px;color:{INK};{FONT}">No conversations in this period.</p></td></tr>'
+        )
     values, previous = kpis.scalars(), kpis.previous.scalars() if kpis.previous else None
     extras: dict[str, Callable[[], str]] = {
         "Conversations": lambda: _image(images, "volume"),
@@ -201,6 +217,7 @@ def _html(kpis: Kpis, numbers: Numbers, images: dict[str, tuple[Path, str]]) -> 
         if title == "Satisfaction":
             languages = {numbers.language(k): v for k, v in kpis.languages.items()}
             mix = _counts_table("Language", languages, numbers) + _counts_table("Channel", kpis.channels, numbers)
+            mix = mix or _note("No customer messages in this period.")
             parts.append(_section("Languages and channels", _image(images, "languages") + mix))
             parts.append(_section("Intents", _image(images, "intents") + _intents_table(kpis, numbers)))
             parts.append(_section("Top unrecognised messages", _unrecognised_table(kpis, numbers)))
@@ -360,6 +377,8 @@ def _change(name: str, value: Any, before: Any, numbers: Numbers) -> str:
         return f'<span style="color:{MUTED};font-size:12px;">{NO_DATA}</span>'
     _, kind, better = METRICS[name]
     difference = value - before
+    if not difference:
+        return f'<span style="color:{MUTED};font-size:12px;">no change</span>'
     if kind == "rate":
         text = numbers.signed(difference * 100) + " pp"
     elif kind == "average":
@@ -367,7 +386,7 @@ def _change(name: str, value: Any, before: Any, numbers: Numbers) -> str:
     elif before:
         text = numbers.signed_percent(difference / before)
     else:
-        text = "new" if value else numbers.signed_percent(0)
+        text = "new"
     colour = MUTED
     if difference and better:
         colour = GOOD if (difference > 0) == (better == "up") else BAD
