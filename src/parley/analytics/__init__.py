@@ -1,1 +1,1 @@
-"""Conversation analytics: events read from storage, KPIs computed in one pass, and the report."""
+"""Analytics: conversation events, the KPIs computed from them, and the scheduled report."""
