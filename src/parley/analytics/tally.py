@@ -23,6 +23,10 @@ OUTCOMES = ("success", "failed", "switched", "dropped")
 _ENDINGS = {"flow_completed": "success", "flow_failed": "failed", "flow_abandoned": "dropped"}
 
 
+# Events only counted. rating_requested is not in schema v1; when a stream has it, it is the response rate's base.
+_TALLIED = frozenset({"rating_commented", "rating_requested"})
+
+
 @dataclass
 class _OpenFlow:
     intent: str
@@ -88,7 +92,8 @@ class Tally:
         if type(at) is not int or not self.start_ms <= at < self.end_ms:
             return
         kind = event.get("type")
-        self.counts[f"events.{kind}"] += 1
+        if kind in _TALLIED:
+            self.counts[f"events.{kind}"] += 1
         self._seen += 1
         if at > self.now_ms:
             self.now_ms = at
