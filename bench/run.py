@@ -166,6 +166,7 @@ if __name__ == "__main__":
     webhook_import()
     webhook_request()
     round_trip()
+    from analytics import run as analytics_report
     from heldout import unseen_messages
     from langid import language_identification  # bench/ is the script's own directory
     from nlu import run as nlu_figures
@@ -178,3 +179,5 @@ if __name__ == "__main__":
     language_identification()
     nlu_figures()
     unseen_messages()
+    print()
+    analytics_report()
