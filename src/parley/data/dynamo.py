@@ -49,14 +49,11 @@ from parley.data.records import (
     Subscription,
 )
 from parley.data.repositories import (
-    CANCEL,
     CANCELLABLE,
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
     OPEN_RETURN,
-    PAUSE,
     PLAN_CHANGE_FROM,
-    RESUME,
     CancelOutcome,
     CancelResult,
     ChangeOutcome,
@@ -65,6 +62,7 @@ from parley.data.repositories import (
     StorageError,
     SubscriptionChange,
     SubscriptionTransition,
+    SubscriptionTransitions,
     cancel_outcome,
     new_return_id,
     plan_change_outcome,
@@ -268,7 +266,7 @@ class DynamoInvoices:
         return found if found.customer_id == customer_id else None
 
 
-class DynamoSubscriptions:
+class DynamoSubscriptions(SubscriptionTransitions):
     def for_customer(self, customer_id: str) -> list[Subscription]:
         try:
             items = SubscriptionModel.by_customer.query(customer_id)
@@ -279,15 +277,6 @@ class DynamoSubscriptions:
     def get(self, subscription_id: str, customer_id: str) -> Subscription | None:
         found = self._read(subscription_id, consistent=False)
         return found if found is not None and found.customer_id == customer_id else None
-
-    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, PAUSE)
-
-    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, RESUME)
-
-    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, CANCEL)
 
     def change_plan(
         self, subscription_id: str, customer_id: str, new_plan: str, new_price: Decimal | None = None

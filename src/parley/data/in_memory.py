@@ -23,11 +23,8 @@ from parley.data.records import (
     Subscription,
 )
 from parley.data.repositories import (
-    CANCEL,
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
-    PAUSE,
-    RESUME,
     CancelOutcome,
     CancelResult,
     ChangeOutcome,
@@ -36,6 +33,7 @@ from parley.data.repositories import (
     ReturnResult,
     SubscriptionChange,
     SubscriptionTransition,
+    SubscriptionTransitions,
     cancel_outcome,
     message_as_dict,
     new_return_id,
@@ -146,7 +144,7 @@ class InMemoryInvoices:
         return found if found is not None and found.customer_id == customer_id else None
 
 
-class InMemorySubscriptions:
+class InMemorySubscriptions(SubscriptionTransitions):
     def __init__(self, subscriptions: Sequence[Subscription] = ()) -> None:
         self.items = {s.subscription_id: s for s in subscriptions}
         self._lock = threading.Lock()
@@ -158,15 +156,6 @@ class InMemorySubscriptions:
     def get(self, subscription_id: str, customer_id: str) -> Subscription | None:
         found = self.items.get(subscription_id)
         return found if found is not None and found.customer_id == customer_id else None
-
-    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, PAUSE)
-
-    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, RESUME)
-
-    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, CANCEL)
 
     def change_plan(
         self, subscription_id: str, customer_id: str, new_plan: str, new_price: Decimal | None = None

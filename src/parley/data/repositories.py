@@ -191,6 +191,25 @@ CANCEL = SubscriptionTransition(
 PLAN_CHANGE_FROM = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED})
 
 
+class SubscriptionTransitions:
+    """Pause, resume and cancel as the status transitions they are; a store implements `_transition` (a conditional
+    write in DynamoDB, a lock in memory) once for all three."""
+
+    def _transition(
+        self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
+    ) -> SubscriptionChange:
+        raise NotImplementedError
+
+    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, PAUSE)
+
+    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, RESUME)
+
+    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, CANCEL)
+
+
 def transition_outcome(
     subscription: Subscription | None, customer_id: str, transition: SubscriptionTransition
 ) -> ChangeOutcome | None:
