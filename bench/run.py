@@ -80,7 +80,7 @@ service = m.runtime.processor._service
 texts = json.loads(sys.argv[1])
 for i in range(600):
     text = texts[i % len(texts)] + (" " + str(i) if i % 3 else "")
-    service._language.identify(text); service._intents.classify(text); service._order_ids.find(text)
+    service._language.identify(text); service._reader._intents.classify(text); service._reader._order_ids.find(text)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
