@@ -18,9 +18,11 @@ LEXICAL_MARGIN = 1.0
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
 _CODE = re.compile(r"[a-z]{2,3}")
-# Emails, links and anything with a digit in it (order numbers, amounts, codes) are in no language: "بريدي هو
-# someone@example.org" is Arabic, not English.
-_NO_LANGUAGE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\S*\d\S*", re.IGNORECASE)
+# Emails, links and Latin tokens with a digit in them (order numbers, amounts, codes) are in no language: "بريدي هو
+# someone@example.org" is Arabic, not English. Only ASCII is taken out: "2023年に注文した" keeps its Japanese.
+_NO_LANGUAGE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[!-~]+|[A-Za-z0-9_./:#-]*[0-9][A-Za-z0-9_./:#-]*", re.ASCII
+)
 
 
 def language_code(value: str | None) -> str | None:
