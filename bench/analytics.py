@@ -4,7 +4,7 @@ The events follow the storage layout (events/year=…/month=…/day=…/, gzip J
 and a realistic mix: conversations of 2 to 12 customer messages in twelve languages and a few translated ones, on
 WhatsApp and Messenger, with flows, switches, fallbacks, handoffs, ratings, translations and delivery statuses.
 Generating them is not timed. The report runs in a fresh interpreter, which prints its own peak resident memory
-(getrusage RUSAGE_SELF ru_maxrss), so the figure is the report's alone, interpreter and imports included.
+(VmHWM of /proc/self/status), so the figure is the report's alone, interpreter and imports included.
 """
 
 from __future__ import annotations
@@ -36,11 +36,14 @@ UNRECOGNISED = [
     "meu cupom # não funciona", "la talla # me queda pequeña", "do you have gift cards", "can i pick it up",
 ]  # fmt: skip
 
+# The peak is the process's own high-water mark of resident memory (VmHWM, in kB), not getrusage's ru_maxrss:
+# Linux carries ru_maxrss over fork and exec, so a child of the big benchmark process would report its parent's.
 SCRIPT = """
-import resource, sys
+import sys
 from parley.cli import main
 code = main(sys.argv[1:])
-print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+with open("/proc/self/status") as status:
+    print("peak", next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 sys.exit(code)
 """
 
@@ -153,7 +156,7 @@ def run() -> None:
         seconds = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"parley report failed:\n{done.stderr}")
-        peak_mb = int(done.stdout.split("peak")[-1]) / 1024  # ru_maxrss is in KiB on Linux
+        peak_mb = int(done.stdout.split("peak")[-1]) / 1024  # VmHWM is in kB
         if not json.loads((out / "kpis.json").read_text(encoding="utf-8"))["conversations"]:
             raise SystemExit("parley report counted no conversations in the generated events")
     print(f"analytics: {events:,} events → report in {seconds:.1f} s, peak {peak_mb:.0f} MB"
