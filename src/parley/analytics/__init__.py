@@ -1,0 +1,1 @@
+"""Analytics: conversation events, the KPIs computed from them, and the scheduled report."""
