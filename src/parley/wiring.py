@@ -29,6 +29,7 @@ from parley.queue import SqsInboundQueue
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
     from parley.agents.api import AgentApi
     from parley.agents.commands import AgentCommand
+    from parley.analytics.job import ReportJob
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
@@ -319,3 +320,40 @@ class FulfillmentRuntime:
 def fulfillment_runtime() -> FulfillmentRuntime:
     """Built once per execution environment, by the fulfillment handler module at import."""
     return FulfillmentRuntime(load_settings())
+
+
+# Batch work reading and writing S3 for minutes: more patience than the webhook's calls, still bounded.
+_BATCH_AWS_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+
+
+def report_job(settings: Settings | None = None) -> ReportJob:
+    """The scheduled report, built once per execution environment by the analytics handler module at import:
+    events from EVENTS_BUCKET, reports to REPORTS_BUCKET, mail through SES when REPORT_RECIPIENTS names anyone."""
+    from parley.analytics.job import ReportJob
+    from parley.analytics.kpis import compute_kpis
+    from parley.analytics.mail import SesReportMailer
+    from parley.analytics.reading import S3EventSource
+    from parley.analytics.report import render_report
+    from parley.analytics.settings import load_report_settings
+    from parley.analytics.store import S3ReportStore
+
+    settings = settings or load_settings()
+    report = load_report_settings()
+
+    def client(service: str) -> Any:
+        return boto3.session.Session().client(
+            service,  # type: ignore[call-overload]
+            region_name=settings.region,
+            endpoint_url=settings.aws_endpoint_url,
+            config=_BATCH_AWS_CONFIG,
+        )
+
+    s3 = client("s3")
+    return ReportJob(
+        report,
+        S3EventSource(s3, report.events_bucket),
+        compute_kpis,
+        render_report,
+        S3ReportStore(s3, report.reports_bucket),
+        SesReportMailer(client("sesv2")) if report.recipients else None,
+    )
