@@ -328,16 +328,21 @@ _BATCH_AWS_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, conn
 
 def report_job(settings: Settings | None = None) -> ReportJob:
     """The scheduled report, built once per execution environment by the analytics handler module at import:
-    events from EVENTS_BUCKET, reports to REPORTS_BUCKET, mail through SES when REPORT_RECIPIENTS names anyone."""
-    from parley.analytics.job import ReportJob
+    events from EVENTS_BUCKET, reports to REPORTS_BUCKET, mail through SES when REPORT_RECIPIENTS names anyone;
+    the report's locale and translation price as `parley report` reads them."""
+    from functools import partial
+
+    from parley.analytics.job import ReportJob, StoredEvents
+    from parley.analytics.job_settings import load_job_settings
     from parley.analytics.kpis import compute_kpis
     from parley.analytics.mail import SesReportMailer
-    from parley.analytics.reading import S3EventSource
+    from parley.analytics.reading import S3Source, read_events, read_unrecognised
     from parley.analytics.report import render_report
-    from parley.analytics.settings import load_report_settings
     from parley.analytics.store import S3ReportStore
+    from parley.config import load_report_settings
 
     settings = settings or load_settings()
+    job = load_job_settings()
     report = load_report_settings()
 
     def client(service: str) -> Any:
@@ -350,10 +355,10 @@ def report_job(settings: Settings | None = None) -> ReportJob:
 
     s3 = client("s3")
     return ReportJob(
-        report,
-        S3EventSource(s3, report.events_bucket),
-        compute_kpis,
-        render_report,
-        S3ReportStore(s3, report.reports_bucket),
-        SesReportMailer(client("sesv2")) if report.recipients else None,
+        job,
+        StoredEvents(S3Source(s3, job.events_bucket), read_events, read_unrecognised),
+        partial(compute_kpis, price_per_million=report.price_per_million),
+        partial(render_report, locale=report.locale),
+        S3ReportStore(s3, job.reports_bucket),
+        SesReportMailer(client("sesv2")) if job.recipients else None,
     )

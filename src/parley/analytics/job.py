@@ -19,9 +19,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
+from parley.analytics.job_settings import JobSettings
 from parley.analytics.mail import ReportFiles, ReportMailError, report_email
-from parley.analytics.period import PeriodError, PeriodKind, ReportPeriod, last_complete, named
-from parley.analytics.settings import ReportSettings
+from parley.analytics.report_period import PeriodError, PeriodKind, ReportPeriod, last_complete, named
 from parley.analytics.store import report_prefix
 from parley.observability import logger
 
@@ -34,6 +34,25 @@ class EventSource(Protocol):
     def events(self, start: datetime, end: datetime) -> Iterable[dict[str, Any]]: ...
 
     def unrecognised(self, start: datetime, end: datetime) -> Iterable[dict[str, Any]]: ...
+
+
+ReadRecords = Callable[[Any, datetime, datetime], Iterable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class StoredEvents:
+    """An EventSource over the contract's readers (parley.analytics.reading's read_events and read_unrecognised)
+    bound to one source: the events bucket, or a directory with the same layout."""
+
+    source: Any
+    read_events: ReadRecords
+    read_unrecognised: ReadRecords
+
+    def events(self, start: datetime, end: datetime) -> Iterable[dict[str, Any]]:
+        return self.read_events(self.source, start, end)
+
+    def unrecognised(self, start: datetime, end: datetime) -> Iterable[dict[str, Any]]:
+        return self.read_unrecognised(self.source, start, end)
 
 
 class ComputeKpis(Protocol):
@@ -128,7 +147,7 @@ def requested_period(request: Any, zone: Any, clock: Callable[[], datetime]) -> 
 class ReportJob:
     def __init__(
         self,
-        settings: ReportSettings,
+        settings: JobSettings,
         source: EventSource,
         compute_kpis: ComputeKpis,
         render_report: RenderReport,

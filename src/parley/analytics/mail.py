@@ -16,6 +16,7 @@ the HTML's src attributes are rewritten to cid: references for the mail only; th
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -70,7 +71,8 @@ def inline_images(html: str, root: Path, html_path: Path, images: Sequence[Path]
         if image is None or not image.resolve().is_relative_to(root.resolve()):
             return match.group(0)
         if image not in cids:
-            cids[image] = make_msgid(idstring=image.stem, domain="report.parley")[1:-1]
+            # Unique within the message and short enough that the header is never folded.
+            cids[image] = f"{image.stem}.{secrets.token_hex(6)}@report.parley"
         return f"{match.group(1)}{match.group(2)}cid:{cids[image]}{match.group(2)}"
 
     return _SRC.sub(rewrite, html), cids

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
-from parley.analytics.period import PeriodError, report_timezone
+from parley.analytics.report_period import PeriodError, report_timezone
 from parley.config import ConfigError
 
 # SES takes at most 50 recipients per message; a wider audience belongs on a mailing list.
@@ -22,7 +22,7 @@ _ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
 
 
 @dataclass(frozen=True)
-class ReportSettings:
+class JobSettings:
     events_bucket: str = ""
     reports_bucket: str = ""
     timezone: tzinfo = UTC
@@ -52,7 +52,7 @@ def parse_recipients(raw: str) -> tuple[str, ...]:
     return tuple(recipients)
 
 
-def load_report_settings(env: Mapping[str, str] | None = None) -> ReportSettings:
+def load_job_settings(env: Mapping[str, str] | None = None) -> JobSettings:
     """EVENTS_BUCKET, REPORTS_BUCKET, REPORT_TIMEZONE (IANA, default UTC), REPORT_SENDER, REPORT_RECIPIENTS."""
     env = os.environ if env is None else env
     buckets = {name: (env.get(name) or "").strip() for name in ("EVENTS_BUCKET", "REPORTS_BUCKET")}
@@ -69,7 +69,7 @@ def load_report_settings(env: Mapping[str, str] | None = None) -> ReportSettings
         raise ConfigError("REPORT_SENDER is not an email address (write the bare address SES verified)")
     if recipients and not sender:
         raise ConfigError("REPORT_RECIPIENTS is set but REPORT_SENDER is not: name the SES identity to send from")
-    return ReportSettings(
+    return JobSettings(
         events_bucket=buckets["EVENTS_BUCKET"],
         reports_bucket=buckets["REPORTS_BUCKET"],
         timezone=zone,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from parley.analytics.job_settings import MAX_RECIPIENTS, load_job_settings, parse_recipients
 from parley.analytics.mail import ReportFiles, report_email
-from parley.analytics.settings import MAX_RECIPIENTS, load_report_settings, parse_recipients
 from parley.config import ConfigError
 
 # Enough of a PNG for a mail client to recognise it; the bytes must arrive unchanged.
@@ -78,7 +78,7 @@ def test_every_chart_travels_inline_with_a_content_id_its_img_names(rendered):
     html = html_part.get_content()
 
     assert [i.get_content_type() for i in images] == ["image/png", "image/png"]
-    by_cid = {i["Content-ID"].strip("<>"): i for i in images}
+    by_cid = {i["Content-ID"].strip().strip("<>"): i for i in images}
     assert all(i.get_content_disposition() == "inline" for i in images)
     sources = html.split("src=")[1:]
     cids = [s[1 : s.index(s[0], 1)] for s in sources]
@@ -147,11 +147,11 @@ def test_more_recipients_than_ses_takes_are_refused():
 
 def test_report_settings_are_read_and_checked_up_front():
     env = {"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"}
-    plain = load_report_settings(env)
+    plain = load_job_settings(env)
     assert (plain.events_bucket, plain.reports_bucket, plain.recipients, plain.sender) == ("events", "reports", (), "")
     assert str(plain.timezone) == "UTC"
 
-    mailed = load_report_settings(
+    mailed = load_job_settings(
         env
         | {"REPORT_TIMEZONE": "Europe/Madrid", "REPORT_SENDER": "reports@example.com", "REPORT_RECIPIENTS": "a@b.io"}
     )
@@ -171,4 +171,4 @@ def test_report_settings_are_read_and_checked_up_front():
 )
 def test_report_settings_fail_fast_with_a_clear_message(env, complaint):
     with pytest.raises(ConfigError, match=complaint):
-        load_report_settings({"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"} | env)
+        load_job_settings({"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"} | env)

@@ -16,11 +16,11 @@ import pytest
 from moto import mock_aws
 
 from parley.analytics.job import ReportJob
+from parley.analytics.job_settings import JobSettings
 from parley.analytics.mail import ReportMailError, SesReportMailer
-from parley.analytics.settings import ReportSettings
 from parley.analytics.store import S3ReportStore
 from parley.observability import logger
-from support.report_engine import PNG, InMemoryEvents, PageRenderer, counted_kpis, event
+from support.scheduled_report import PNG, InMemoryEvents, PageRenderer, counted_kpis, event
 
 REGION = "us-east-1"
 SENDER = "reports@example.com"
@@ -72,7 +72,7 @@ def job(
     recipients: tuple[str, ...] = RECIPIENTS,
     sender: str = SENDER,
 ) -> ReportJob:
-    settings = ReportSettings("parley-events", "parley-reports", MADRID, sender, recipients)
+    settings = JobSettings("parley-events", "parley-reports", MADRID, sender, recipients)
     return ReportJob(
         settings,
         source or InMemoryEvents(),
@@ -184,7 +184,7 @@ def test_the_report_is_mailed_through_ses_with_inline_charts_and_the_csv(aws_rep
     related = next(p for p in message.walk() if p.get_content_type() == "multipart/related")
     html, *images = related.iter_parts()
     assert "1 conversations" in html.get_content()
-    assert {f"cid:{i['Content-ID'].strip('<>')}" for i in images} == {
+    assert {f"cid:{i['Content-ID'].strip().strip('<>')}" for i in images} == {
         src.split('"')[1] for src in html.get_content().split("src=")[1:]
     }
     csv = next(p for p in message.walk() if p.get_filename() == "kpis.csv")

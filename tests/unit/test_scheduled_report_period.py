@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from parley.analytics.job import requested_period
-from parley.analytics.period import PeriodError, PeriodKind, ReportPeriod, last_complete, report_timezone
+from parley.analytics.report_period import PeriodError, PeriodKind, ReportPeriod, last_complete, report_timezone
 
 MADRID = ZoneInfo("Europe/Madrid")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
