@@ -46,11 +46,12 @@ def aws_report() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def info_logs() -> Iterator[None]:
+    before = logger.log_level
     logger.setLevel("INFO")
     try:
         yield
     finally:
-        logger.setLevel("WARNING")
+        logger.setLevel(before)
 
 
 def sent_mail() -> list[Any]:
