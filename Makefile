@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit sam-build bench serve chat clean
+.PHONY: demo test lint typecheck unit browser sam-build bench serve chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,21 @@ unit: $(STAMP)
 sam-build: $(STAMP)
 	infra/sam-build-check.sh
 
-test: lint typecheck unit sam-build
+# The report's browser test renders report.html in headless Chromium, Debian's package. Installed here when it is
+# missing and this machine can (root with apt-get; under CI=true it is always tried, through sudo if need be).
+# When it is still missing, that test fails and says why: it is never skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || [ "$$CI" = true ]; }; then \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+	    echo "Installing Chromium (Debian's chromium) for the report's browser test"; \
+	    { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; } \
+	      >/dev/null || echo "Could not install Chromium: the report's browser test will fail"; \
+	  else \
+	    echo "Chromium is missing (apt-get install chromium as root): the report's browser test will fail"; \
+	  fi; }
+
+test: lint typecheck browser unit sam-build
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

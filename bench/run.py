@@ -80,7 +80,7 @@ service = m.runtime.processor._service
 texts = json.loads(sys.argv[1])
 for i in range(600):
     text = texts[i % len(texts)] + (" " + str(i) if i % 3 else "")
-    service._language.identify(text); service._intents.classify(text); service._order_ids.find(text)
+    service._language.identify(text); service._reader._intents.classify(text); service._reader._order_ids.find(text)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -166,11 +166,18 @@ if __name__ == "__main__":
     webhook_import()
     webhook_request()
     round_trip()
+    from analytics import run as analytics_report
     from heldout import unseen_messages
     from langid import language_identification  # bench/ is the script's own directory
     from nlu import run as nlu_figures
+    from turn import cpu_per_turn, fulfillment_figures
+
+    fulfillment_figures()
+    cpu_per_turn()
 
     print()
     language_identification()
     nlu_figures()
     unseen_messages()
+    print()
+    analytics_report()

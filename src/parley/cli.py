@@ -1,5 +1,5 @@
 """The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify, privacy,
-agent)."""
+agent, report)."""
 
 from __future__ import annotations
 
@@ -108,14 +108,8 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _customer_data() -> Any:
-    from parley.data.dynamo import (
-        DynamoCustomers,
-        DynamoInvoices,
-        DynamoMessageLog,
-        DynamoOrders,
-        DynamoReturns,
-        DynamoSubscriptions,
-    )
+    from parley.data.dynamo import DynamoCustomers, DynamoInvoices, DynamoOrders, DynamoReturns, DynamoSubscriptions
+    from parley.data.dynamo_conversations import DynamoMessageLog
     from parley.data.tables import bind_models
     from parley.privacy import CustomerData
 
@@ -174,6 +168,54 @@ def _agent(args: argparse.Namespace) -> int:
         print(f"parley agent {args.agent_command}: {exc}", file=sys.stderr)
         return exc.exit_code
     print(result)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from datetime import UTC, date, datetime, timedelta
+
+    from parley.analytics.period import report_period
+    from parley.analytics.reading import S3Source, SourceError
+    from parley.config import load_report_settings
+
+    try:
+        first, last = date.fromisoformat(args.date_from), date.fromisoformat(args.date_to)
+    except ValueError:
+        print(f"parley report: dates are written YYYY-MM-DD, got {args.date_from!r} and {args.date_to!r}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if last < first:
+        print(f"parley report: --to {last} is before --from {first}", file=sys.stderr)
+        return 2
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)  # --to is included
+    report = load_report_settings()
+    source: Path | S3Source
+    if args.events:
+        source = Path(args.events)
+    elif report.events_bucket:
+        from parley.wiring import aws_client
+
+        source = S3Source(aws_client("s3", load_settings()), report.events_bucket)
+    else:
+        print("parley report: no events to read: pass --events DIR or set EVENTS_BUCKET", file=sys.stderr)
+        return 2
+    try:
+        result = report_period(source, start, end, Path(args.out), report.locale, report.price_per_million)
+    except SourceError as exc:
+        print(f"parley report: {exc}", file=sys.stderr)
+        return 2
+    kpis = result.kpis
+    charts = len(result.files) - 3
+    days = (last - first).days + 1
+    print(f"Report for {first} to {last} ({days} day{'s' if days > 1 else ''}): {kpis.conversations} conversations, "
+          f"{kpis.messages_in} messages in, {kpis.messages_out} out.")  # fmt: skip
+    if not kpis.conversations:
+        print("No conversations in this period; the report says so.")
+    if result.stats.skipped or result.stats.unreadable:
+        print(f"Skipped {result.stats.skipped} malformed lines and {result.stats.unreadable} damaged objects.",
+              file=sys.stderr)  # fmt: skip
+    print(f"Wrote kpis.json, kpis.csv, report.html and {charts} chart{'s' if charts != 1 else ''} to {args.out}")
     return 0
 
 
@@ -236,6 +278,15 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--request-id", help="repeat a request safely: the same id is carried out once")
         command.set_defaults(run=_agent)
     release.set_defaults(language=None, text=None)
+
+    report = commands.add_parser("report", help="KPI report of a period: kpis.json, kpis.csv, report.html")
+    report.add_argument("--from", dest="date_from", required=True, metavar="DATE", help="first day, YYYY-MM-DD (UTC)")
+    report.add_argument("--to", dest="date_to", required=True, metavar="DATE", help="last day, included")
+    report.add_argument("--out", required=True, metavar="DIR", help="where the files go (replaced if there)")
+    report.add_argument(
+        "--events", metavar="DIR", help="a folder with events/year=YYYY/month=MM/day=DD/ (default: EVENTS_BUCKET)"
+    )
+    report.set_defaults(run=_report)
 
     demo = commands.add_parser("demo", help="play a scripted conversation on the local stack")
     demo.set_defaults(run=_demo)

@@ -315,3 +315,33 @@ def _secret_values(settings: Settings, fetch_secret: Callable[[str], str] | None
     if not isinstance(loaded, dict):
         raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object")
     return {str(k): str(v) for k, v in loaded.items() if v}
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """KPI reports: the bucket the events are in (EVENTS_BUCKET), the locale numbers and dates are written for
+    (REPORT_LOCALE), and the translation price per million characters (TRANSLATION_PRICE_PER_MILLION, USD; by
+    default the list price of TRANSLATION_PROVIDER)."""
+
+    events_bucket: str = ""
+    locale: str = "en"
+    price_per_million: float = 20.0
+
+
+def load_report_settings(env: Mapping[str, str] | None = None) -> ReportSettings:
+    from parley.analytics.kpis import PRICE_PER_MILLION
+    from parley.analytics.numbers import parse_locale
+
+    env = os.environ if env is None else env
+    locale = (env.get("REPORT_LOCALE") or "en").strip()
+    try:
+        parse_locale(locale)
+    except ValueError as exc:
+        raise ConfigError(f"REPORT_LOCALE must be a locale like en, de or pt_BR, got {locale!r}") from exc
+    # With translation switched off ("none") the period's calls came from an earlier provider: Google's price.
+    default_price = PRICE_PER_MILLION.get(_translation_provider(env), PRICE_PER_MILLION["google"])
+    return ReportSettings(
+        events_bucket=(env.get("EVENTS_BUCKET") or "").strip(),
+        locale=locale,
+        price_per_million=_float(env, "TRANSLATION_PRICE_PER_MILLION", default_price),
+    )

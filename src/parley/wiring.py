@@ -219,15 +219,14 @@ class FulfillmentRuntime:
         from parley.agents.translating import AgentTranslator
         from parley.channels.senders import build_senders
         from parley.data.dynamo import (
-            DynamoConversations,
             DynamoCustomers,
             DynamoInvoices,
-            DynamoMessageLog,
             DynamoOrders,
             DynamoProducts,
             DynamoReturns,
             DynamoSubscriptions,
         )
+        from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
         from parley.data.tables import bind_models
         from parley.dialogue.billing import BillingLinks
         from parley.dialogue.interpreting import Interpreter
@@ -285,7 +284,7 @@ class FulfillmentRuntime:
             expires_after_seconds=settings.idempotency_days * 86_400,
             raise_on_no_idempotency_key=True,
         )
-        store = DynamoDBPersistenceLayer(
+        self.idempotency_store = store = DynamoDBPersistenceLayer(
             table_name=settings.tables.processed_messages,
             boto3_client=aws_client("dynamodb", settings),
         )

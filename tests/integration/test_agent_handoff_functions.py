@@ -16,7 +16,8 @@ import pytest
 
 from parley.agents.commands import AgentAction, AgentCommand
 from parley.channels.model import InboundMessage
-from parley.data.dynamo import DynamoConversations, DynamoMessageLog, DynamoRecordWriter
+from parley.data.dynamo import DynamoRecordWriter
+from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
 from parley.data.records import MessageDirection
 from parley.i18n import load_catalogs
 from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
@@ -111,8 +112,9 @@ def test_a_handoff_is_announced_to_agents_with_the_transcript_in_english(handler
     [announced] = notifications()
     assert announced["type"] == "handoff" and announced["reason"] == "asked"
     assert announced["customer_id"] == LUCIA.customer_id and announced["customer_language"] == "es"
-    last = announced["transcript"][-1]
-    assert last["text"] == "[en] Quiero hablar con una persona, por favor"
+    asked, answered = announced["transcript"][-2:]
+    assert asked["text"] == "[en] Quiero hablar con una persona, por favor"
+    assert answered["speaker"] == "assistant" and ES.render("handoff.started") in answered["original"]
     assert LUCIA.phone not in announced["subject"]
     [told] = graph.replies
     assert ES.render("handoff.started") in told.text

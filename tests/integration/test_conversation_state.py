@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from parley.data.dynamo import DynamoConversations
+from parley.data.dynamo_conversations import DynamoConversations
+from parley.data.records import Customer
 from parley.data.repositories import ConversationState
 
 
@@ -23,6 +24,8 @@ def test_a_flow_under_way_is_remembered_between_messages(aws) -> None:
         verified_customer_id="C-1",
         verify_failures=2,
         verify_locked_until=1_790_000_900,
+        customer=Customer("C-1", name="Lucía Gómez", phone="34612345678", language="es"),
+        customer_read_at=1_790_000_100,
     )
 
     DynamoConversations().save(state)

@@ -3,21 +3,16 @@ logged comes back in order, an export holds it all, and an erase leaves nothing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from parley.data.dynamo import DynamoConversations, DynamoMessageLog
+from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
+from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
 from parley.data.models import ConversationMessageModel, ConversationModel
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import (
-    ConversationRepository,
-    ConversationState,
-    InMemoryConversations,
-    InMemoryMessageLog,
-    MessageLog,
-)
+from parley.data.repositories import ConversationRepository, ConversationState, MessageLog
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -70,6 +65,32 @@ def test_a_message_logged_twice_is_kept_once(conversations: Conversations) -> No
     conversations.log.append(message("whatsapp:1", 1))
 
     assert len(conversations.log.recent("whatsapp:1")) == 1
+
+
+def test_a_turn_saves_the_state_and_its_messages_and_a_retry_replaces_them(conversations: Conversations) -> None:
+    state = ConversationState(conversation_id="whatsapp:1", customer_id="CUST-1", language="es", flow="cancel_order")
+    asked = message("whatsapp:1", 1, text="¿Dónde está mi pedido?")
+    answer = message("whatsapp:1", 1, MessageDirection.OUT, text="Su pedido ha sido enviado.")
+    answer = replace(answer, message_id=answer.message_id + ":out")
+
+    conversations.log.save_turn(state, [asked, answer])
+    # Retried after a failed send: the state moved on and the reply now reads differently.
+    conversations.log.save_turn(replace(state, flow=None), [asked, replace(answer, text="Enviado ayer.")])
+
+    assert [(m.direction, m.text) for m in conversations.log.recent("whatsapp:1")] == [
+        (MessageDirection.IN, "¿Dónde está mi pedido?"),
+        (MessageDirection.OUT, "Enviado ayer."),
+    ]
+    saved = conversations.states.get("whatsapp:1")
+    assert saved is not None and (saved.customer_id, saved.flow) == ("CUST-1", None)
+
+
+def test_a_turn_without_messages_saves_the_state_alone(conversations: Conversations) -> None:
+    conversations.log.save_turn(ConversationState(conversation_id="whatsapp:2", language="fr"))
+
+    saved = conversations.states.get("whatsapp:2")
+    assert saved is not None and saved.language == "fr"
+    assert conversations.log.recent("whatsapp:2") == []
 
 
 def test_export_returns_what_was_logged(conversations: Conversations) -> None:

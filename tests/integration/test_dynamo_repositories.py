@@ -12,13 +12,8 @@ from typing import Any
 
 import pytest
 
-from parley.data.dynamo import (
-    DynamoInvoices,
-    DynamoOrders,
-    DynamoRecordWriter,
-    DynamoReturns,
-    DynamoSubscriptions,
-)
+from parley.data.dynamo import DynamoInvoices, DynamoOrders, DynamoRecordWriter, DynamoReturns, DynamoSubscriptions
+from parley.data.in_memory import InMemoryInvoices, InMemoryOrders, InMemoryReturns, InMemorySubscriptions
 from parley.data.models import OrderModel
 from parley.data.records import (
     Invoice,
@@ -32,10 +27,6 @@ from parley.data.records import (
 from parley.data.repositories import (
     CancelOutcome,
     ChangeOutcome,
-    InMemoryInvoices,
-    InMemoryOrders,
-    InMemoryReturns,
-    InMemorySubscriptions,
     InvoiceRepository,
     OrderRepository,
     ReturnOutcome,

@@ -7,7 +7,8 @@ import json
 from datetime import UTC, datetime
 
 from parley.cli import main
-from parley.data.dynamo import DynamoConversations, DynamoMessageLog, DynamoRecordWriter
+from parley.data.dynamo import DynamoRecordWriter
+from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
 from parley.data.records import LoggedMessage, MessageDirection
 from parley.data.repositories import ConversationState
 from support.factories import customer, order

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from parley.data.dynamo import DynamoProducts, DynamoRecordWriter
+from parley.data.in_memory import InMemoryProducts
 from parley.data.records import Product
-from parley.data.repositories import InMemoryProducts, ProductCatalog
+from parley.data.repositories import ProductCatalog
 
 CATALOG = (
     Product("SKU-SOCKS", "Merino Hiking Socks", price=Decimal("5.45"), currency="USD",

@@ -12,8 +12,9 @@ from parley.agents.commands import AgentAction, AgentCommand, CommandSource
 from parley.agents.desk import AgentDesk
 from parley.agents.notify import HandoffNotifier, InMemoryPublisher
 from parley.agents.translating import AgentTranslator
+from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationState, InMemoryConversations, InMemoryMessageLog, StorageError
+from parley.data.repositories import ConversationState, StorageError
 from parley.graph import GraphApiError
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders
 from support.dialogue import catalogs

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from parley.channels.model import MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, InMemoryOrders
 from parley.data.records import Customer, Invoice, InvoiceStatus, OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, InMemoryOrders
 from parley.dialogue.billing import BillingLinks
 from parley.dialogue.service import ConversationService
 from parley.language.protect import Protector

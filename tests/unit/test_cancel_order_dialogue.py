@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.channels.model import MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.data.records import OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph

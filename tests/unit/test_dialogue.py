@@ -8,8 +8,8 @@ import pytest
 
 from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.data.records import OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
 from parley.i18n import load_catalogs

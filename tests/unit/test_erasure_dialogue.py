@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.channels.model import Channel
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service

@@ -12,8 +12,8 @@ import pytest
 from parley.agents.notify import HandoffNotifier, InMemoryPublisher, NotificationError
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import Channel, MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.fulfillment import MessageProcessor
 from parley.observability import logger
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders
@@ -81,10 +81,12 @@ def test_agents_get_who_why_and_the_transcript_in_their_language_with_the_origin
     assert document["conversation_id"] == f"whatsapp:{LUCIA.phone}"
     assert (document["customer_id"], document["customer_language"]) == (LUCIA.customer_id, "es")
     speakers = [line["speaker"] for line in document["transcript"]]
-    assert speakers[:2] == ["customer", "assistant"] and speakers[-1] == "customer"
+    # Up to the request for a person and Parley's answer to it: both sides of every turn are in the log.
+    assert speakers[:2] == ["customer", "assistant"] and speakers[-2:] == ["customer", "assistant"]
     first = document["transcript"][0]
     assert (first["text"], first["original"]) == ("[en] ¿Dónde está mi pedido?", "¿Dónde está mi pedido?")
-    assert document["transcript"][-1]["original"] == ASKS_FOR_A_PERSON
+    assert document["transcript"][-2]["original"] == ASKS_FOR_A_PERSON
+    assert CATALOGS["es"].render("handoff.started") in document["transcript"][-1]["original"]
     # The email a person reads says the same, and how to answer.
     assert "[en] ¿Dónde está mi pedido?" in text and "(es) ¿Dónde está mi pedido?" in text
     assert f"parley agent reply whatsapp:{LUCIA.phone}" in text

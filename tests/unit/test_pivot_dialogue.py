@@ -9,10 +9,11 @@ import pytest
 
 from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.service import LANGUAGE_PAYLOAD, ConversationService
+from parley.dialogue.reading import LANGUAGE_PAYLOAD
+from parley.dialogue.service import ConversationService
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.language.protect import Protector

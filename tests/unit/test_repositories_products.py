@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from parley.data.in_memory import InMemoryProducts
 from parley.data.records import Product
-from parley.data.repositories import InMemoryProducts
 
 
 def product(sku: str, name: str, stock: int | None = 5, **attributes: str) -> Product:

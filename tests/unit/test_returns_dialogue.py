@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from parley.channels.model import MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
 from parley.data.records import OrderStatus, ReturnStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parley.channels.model import MessageKind
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.data.records import OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.satisfaction import typed_rating
 from parley.dialogue.service import ConversationService
 from support.dialogue import catalogs, conversation_service

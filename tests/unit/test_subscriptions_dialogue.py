@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from parley.channels.model import MessageKind
-from parley.data.records import Product, Subscription, SubscriptionStatus
-from parley.data.repositories import (
+from parley.data.in_memory import (
     InMemoryConversations,
     InMemoryCustomers,
     InMemoryOrders,
     InMemoryProducts,
     InMemorySubscriptions,
 )
+from parley.data.records import Product, Subscription, SubscriptionStatus
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph

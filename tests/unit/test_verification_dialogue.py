@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.data.records import OrderStatus
-from parley.data.repositories import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.dialogue.verification import LOCK_SECONDS, MAX_FAILURES
 from parley.nlu.intents import Intent

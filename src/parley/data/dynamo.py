@@ -1,247 +1,74 @@
-"""DynamoDB adapters (pynamodb): records to items and back, repositories, and all-or-nothing writes."""
+"""DynamoDB adapters (pynamodb) of the business's data: repositories with conditional writes, and all-or-nothing
+imports."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PynamoDBException, TransactWriteError, UpdateError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from parley.channels.model import Channel
+from parley.data.dynamo_mapping import (
+    ATTEMPTS,
+    condition_failed,
+    customer_from,
+    invoice_from,
+    order_from,
+    product_from,
+    return_from,
+    return_item,
+    subscription_from,
+    to_item,
+    utc_now,
+)
 from parley.data.models import (
-    ConversationMessageModel,
-    ConversationModel,
     CustomerModel,
     InvoiceModel,
-    OrderItemMap,
     OrderModel,
     ProductModel,
     ReturnModel,
     SubscriptionModel,
 )
+from parley.data.product_search import ProductIndex
 from parley.data.records import (
     Customer,
     Invoice,
-    InvoiceStatus,
-    LoggedMessage,
-    MessageDirection,
     Order,
-    OrderItem,
     OrderStatus,
     Product,
     Record,
     Return,
     ReturnStatus,
     Subscription,
-    SubscriptionStatus,
 )
 from parley.data.repositories import (
-    CANCEL,
     CANCELLABLE,
-    DEFAULT_MESSAGE_LOG_DAYS,
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
     OPEN_RETURN,
-    PAUSE,
     PLAN_CHANGE_FROM,
-    RESUME,
     CancelOutcome,
     CancelResult,
     ChangeOutcome,
-    ConversationState,
-    ProductIndex,
     ReturnOutcome,
     ReturnResult,
     StorageError,
     SubscriptionChange,
     SubscriptionTransition,
+    SubscriptionTransitions,
     cancel_outcome,
-    message_as_dict,
     new_return_id,
     plan_change_outcome,
     return_refusal,
     transition_outcome,
 )
-
-# A conditional write can lose a race with another writer; the loser reads again and decides afresh, a few times.
-_ATTEMPTS = 3
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _condition_failed(exc: PynamoDBException) -> bool:
-    if isinstance(exc, TransactWriteError):
-        return exc.cause_response_code == "TransactionCanceledException" and any(
-            reason is not None and reason.code == "ConditionalCheckFailed" for reason in exc.cancellation_reasons
-        )
-    return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
-    return value.isoformat()
-
-
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _from_dec(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _from_dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def to_item(record: Record) -> Model:
-    match record:
-        case Customer():
-            return CustomerModel(**{k: getattr(record, k) for k in Customer.__dataclass_fields__})
-        case Order():
-            return OrderModel(
-                order_id=record.order_id,
-                customer_id=record.customer_id,
-                status=record.status.value,
-                placed_at=iso(record.placed_at),
-                carrier=record.carrier,
-                tracking_number=record.tracking_number,
-                estimated_delivery=iso(record.estimated_delivery),
-                total=_dec(record.total),
-                currency=record.currency,
-                items=[OrderItemMap(sku=i.sku, quantity=i.quantity) for i in record.items] or None,
-                delivered_at=iso(record.delivered_at),
-            )
-        case Invoice():
-            return InvoiceModel(
-                invoice_id=record.invoice_id,
-                customer_id=record.customer_id,
-                issued_at=iso(record.issued_at),
-                due_at=iso(record.due_at),
-                amount=str(record.amount),
-                currency=record.currency,
-                status=record.status.value,
-                url=record.url,
-                payment_failure_reason=record.payment_failure_reason,
-            )
-        case Subscription():
-            return SubscriptionModel(
-                subscription_id=record.subscription_id,
-                customer_id=record.customer_id,
-                plan=record.plan,
-                status=record.status.value,
-                renews_at=iso(record.renews_at),
-                price=_dec(record.price),
-                currency=record.currency,
-            )
-        case Product():
-            return ProductModel(
-                sku=record.sku,
-                name=record.name,
-                description=record.description,
-                price=_dec(record.price),
-                currency=record.currency,
-                stock=record.stock,
-                attributes=dict(record.attributes) or None,
-            )
-    raise TypeError(f"not a record: {type(record).__name__}")
-
-
-def customer_from(item: CustomerModel) -> Customer:
-    return Customer(**{k: getattr(item, k) for k in Customer.__dataclass_fields__})
-
-
-def order_from(item: OrderModel) -> Order:
-    return Order(
-        order_id=item.order_id,
-        customer_id=item.customer_id,
-        status=OrderStatus(item.status),
-        placed_at=datetime.fromisoformat(item.placed_at),
-        carrier=item.carrier,
-        tracking_number=item.tracking_number,
-        estimated_delivery=date.fromisoformat(item.estimated_delivery) if item.estimated_delivery else None,
-        total=_from_dec(item.total),
-        currency=item.currency,
-        items=tuple(OrderItem(i.sku, int(i.quantity)) for i in item.items or ()),
-        delivered_at=_from_dt(item.delivered_at),
-    )
-
-
-def invoice_from(item: InvoiceModel) -> Invoice:
-    return Invoice(
-        invoice_id=item.invoice_id,
-        customer_id=item.customer_id,
-        issued_at=datetime.fromisoformat(item.issued_at),
-        due_at=_from_dt(item.due_at),
-        amount=Decimal(item.amount),
-        currency=item.currency,
-        status=InvoiceStatus(item.status),
-        url=item.url,
-        payment_failure_reason=item.payment_failure_reason,
-    )
-
-
-def subscription_from(item: SubscriptionModel) -> Subscription:
-    return Subscription(
-        subscription_id=item.subscription_id,
-        customer_id=item.customer_id,
-        plan=item.plan,
-        status=SubscriptionStatus(item.status),
-        renews_at=_from_dt(item.renews_at),
-        price=_from_dec(item.price),
-        currency=item.currency,
-    )
-
-
-def return_from(item: ReturnModel) -> Return:
-    return Return(
-        return_id=item.return_id,
-        order_id=item.order_id,
-        customer_id=item.customer_id,
-        created_at=datetime.fromisoformat(item.created_at),
-        status=ReturnStatus(item.status),
-        refund_amount=_from_dec(item.refund_amount),
-        currency=item.currency,
-        refunded_at=_from_dt(item.refunded_at),
-    )
-
-
-def return_item(record: Return) -> ReturnModel:
-    return ReturnModel(
-        return_id=record.return_id,
-        order_id=record.order_id,
-        customer_id=record.customer_id,
-        created_at=iso(record.created_at),
-        status=record.status.value,
-        refund_amount=_dec(record.refund_amount),
-        currency=record.currency,
-        refunded_at=iso(record.refunded_at),
-    )
-
-
-def product_from(item: ProductModel) -> Product:
-    attributes = item.attributes.as_dict() if item.attributes is not None else {}
-    return Product(
-        sku=item.sku,
-        name=item.name,
-        description=item.description,
-        price=_from_dec(item.price),
-        currency=item.currency,
-        stock=int(item.stock) if item.stock is not None else None,
-        attributes=tuple(sorted((str(k), str(v)) for k, v in attributes.items())),
-    )
 
 
 class DynamoCustomers:
@@ -264,7 +91,7 @@ class DynamoCustomers:
 
 
 class DynamoOrders:
-    def __init__(self, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._clock = clock
 
     def get(self, order_id: str) -> Order | None:
@@ -286,7 +113,7 @@ class DynamoOrders:
         # The condition is what makes a double cancel, or a cancel racing the warehouse's "shipped", impossible:
         # DynamoDB applies the write only if the item still is this customer's and still cancellable.
         condition = (OrderModel.customer_id == customer_id) & OrderModel.status.is_in(*(s.value for s in CANCELLABLE))
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             item = OrderModel(order_id=order_id)
             try:
                 item.update(
@@ -298,7 +125,7 @@ class DynamoOrders:
                 )
                 return CancelResult(CancelOutcome.CANCELLED, order_from(item))
             except UpdateError as exc:
-                if not _condition_failed(exc):
+                if not condition_failed(exc):
                     raise StorageError("order cancel failed") from exc
             current = self._read(order_id)
             refusal = cancel_outcome(current, customer_id)
@@ -325,7 +152,7 @@ class DynamoReturns:
     def start_return(
         self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
     ) -> ReturnResult:
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             order_item = self._order_item(order_id)
             order = order_from(order_item) if order_item is not None else None
             previous: str | None = None
@@ -378,7 +205,7 @@ class DynamoReturns:
                     )
                 transaction.save(return_item(created), condition=ReturnModel.return_id.does_not_exist())
         except TransactWriteError as exc:
-            if _condition_failed(exc):
+            if condition_failed(exc):
                 return False
             raise StorageError("starting a return failed") from exc
         return True
@@ -439,7 +266,7 @@ class DynamoInvoices:
         return found if found.customer_id == customer_id else None
 
 
-class DynamoSubscriptions:
+class DynamoSubscriptions(SubscriptionTransitions):
     def for_customer(self, customer_id: str) -> list[Subscription]:
         try:
             items = SubscriptionModel.by_customer.query(customer_id)
@@ -451,19 +278,10 @@ class DynamoSubscriptions:
         found = self._read(subscription_id, consistent=False)
         return found if found is not None and found.customer_id == customer_id else None
 
-    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, PAUSE)
-
-    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, RESUME)
-
-    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, CANCEL)
-
     def change_plan(
         self, subscription_id: str, customer_id: str, new_plan: str, new_price: Decimal | None = None
     ) -> SubscriptionChange:
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             current = self._read(subscription_id, consistent=True)
             mine = current if current is not None and current.customer_id == customer_id else None
             refusal = plan_change_outcome(mine, customer_id, new_plan, new_price)
@@ -490,7 +308,7 @@ class DynamoSubscriptions:
         condition = (SubscriptionModel.customer_id == customer_id) & SubscriptionModel.status.is_in(
             *(s.value for s in transition.allowed_from)
         )
-        for _ in range(_ATTEMPTS):
+        for _ in range(ATTEMPTS):
             changed = self._update(subscription_id, [SubscriptionModel.status.set(transition.to.value)], condition)
             if changed is not None:
                 return SubscriptionChange(ChangeOutcome.CHANGED, changed)
@@ -508,7 +326,7 @@ class DynamoSubscriptions:
         try:
             item.update(actions=actions, condition=condition)
         except UpdateError as exc:
-            if _condition_failed(exc):
+            if condition_failed(exc):
                 return None
             raise StorageError("subscription change failed") from exc
         return subscription_from(item)
@@ -554,154 +372,6 @@ class DynamoProducts:
 
     def in_category(self, category: str) -> list[Product]:
         return self._catalog().in_category(category)
-
-
-class DynamoConversations:
-    def __init__(self, ttl_days: int = 30) -> None:
-        self._ttl_seconds = ttl_days * 86_400
-
-    def get(self, conversation_id: str) -> ConversationState | None:
-        try:
-            item = ConversationModel.get(conversation_id)
-        except ConversationModel.DoesNotExist:
-            return None
-        except PynamoDBException as exc:
-            raise StorageError("conversation lookup failed") from exc
-        if item.expires_at is not None and item.expires_at <= time.time():
-            return None  # DynamoDB deletes expired items within days, not at once: expired is gone
-        return ConversationState(
-            conversation_id=item.conversation_id,
-            customer_id=item.customer_id,
-            language=item.language,
-            last_order_id=item.last_order_id,
-            updated_at=int(item.updated_at or 0),
-            flow=item.flow,
-            step=item.step,
-            slots={str(k): str(v) for k, v in (item.slots.as_dict() if item.slots else {}).items()},
-            misunderstood=int(item.misunderstood or 0),
-            handoff_at=int(item.handoff_at) if item.handoff_at is not None else None,
-            verified_customer_id=item.verified_customer_id,
-            verify_failures=int(item.verify_failures or 0),
-            verify_locked_until=int(item.verify_locked_until) if item.verify_locked_until is not None else None,
-            rating_asked_at=int(item.rating_asked_at) if item.rating_asked_at is not None else None,
-        )
-
-    def save(self, state: ConversationState) -> None:
-        now = int(time.time())
-        try:
-            ConversationModel(
-                conversation_id=state.conversation_id,
-                customer_id=state.customer_id,
-                language=state.language,
-                last_order_id=state.last_order_id,
-                updated_at=state.updated_at or now,
-                expires_at=now + self._ttl_seconds,
-                flow=state.flow,
-                step=state.step,
-                slots=dict(state.slots) or None,
-                misunderstood=state.misunderstood or None,
-                handoff_at=state.handoff_at,
-                verified_customer_id=state.verified_customer_id,
-                verify_failures=state.verify_failures or None,
-                verify_locked_until=state.verify_locked_until,
-                rating_asked_at=state.rating_asked_at,
-                data_subject_id=state.customer_id or state.verified_customer_id,
-            ).save()
-        except PynamoDBException as exc:
-            raise StorageError("conversation save failed") from exc
-
-
-def _message_key(message: LoggedMessage) -> str:
-    at = message.at if message.at.tzinfo else message.at.replace(tzinfo=UTC)
-    # Fixed width (microseconds always written), so the strings sort as the instants do.
-    return f"{at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{message.message_id}"
-
-
-def _message_from(item: ConversationMessageModel) -> LoggedMessage:
-    return LoggedMessage(
-        conversation_id=item.conversation_id,
-        message_id=item.message_id,
-        direction=MessageDirection(item.direction),
-        text=item.text,
-        at=datetime.fromisoformat(item.at),
-        language=item.language,
-    )
-
-
-class DynamoMessageLog:
-    """One item per message, expiring ttl_days after it was written; erase removes the state item too."""
-
-    def __init__(self, ttl_days: int = DEFAULT_MESSAGE_LOG_DAYS, clock: Callable[[], float] = time.time) -> None:
-        self._ttl_seconds = ttl_days * 86_400
-        self._clock = clock
-
-    def append(self, message: LoggedMessage) -> None:
-        at = message.at if message.at.tzinfo else message.at.replace(tzinfo=UTC)
-        try:
-            ConversationMessageModel(
-                conversation_id=message.conversation_id,
-                at_message_id=_message_key(message),
-                message_id=message.message_id,
-                direction=message.direction.value,
-                text=message.text,
-                language=message.language,
-                at=iso(at),
-                expires_at=int(at.timestamp()) + self._ttl_seconds,
-            ).save()
-        except PynamoDBException as exc:
-            raise StorageError("message log write failed") from exc
-
-    def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
-        if limit <= 0:
-            return []
-        now = self._clock()
-        try:
-            items = ConversationMessageModel.query(
-                conversation_id, scan_index_forward=False, limit=limit, consistent_read=True
-            )
-            # DynamoDB deletes expired items within days, not at once: expired is gone.
-            newest_first = [_message_from(i) for i in items if i.expires_at is None or i.expires_at > now]
-        except PynamoDBException as exc:
-            raise StorageError("message log read failed") from exc
-        return newest_first[::-1]
-
-    def export_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
-        try:
-            items = ConversationMessageModel.query(conversation_id, consistent_read=True)
-            return [message_as_dict(_message_from(i)) for i in items]
-        except PynamoDBException as exc:
-            raise StorageError("message log export failed") from exc
-
-    def erase_conversation(self, conversation_id: str) -> int:
-        erased = 0
-        try:
-            # Until a read finds nothing: a message logged while erasing would otherwise survive.
-            while keys := list(
-                ConversationMessageModel.query(
-                    conversation_id, consistent_read=True, attributes_to_get=["conversation_id", "at_message_id"]
-                )
-            ):
-                with ConversationMessageModel.batch_write() as batch:
-                    for item in keys:
-                        batch.delete(item)
-                erased += len(keys)
-        except PynamoDBException as exc:
-            raise StorageError("message log erase failed") from exc
-        try:
-            ConversationModel(conversation_id=conversation_id).delete(
-                condition=ConversationModel.conversation_id.exists()
-            )
-            erased += 1
-        except DeleteError as exc:
-            if not _condition_failed(exc):  # a failed condition: there was no state item to delete
-                raise StorageError("conversation erase failed") from exc
-        return erased
-
-    def conversations_of_customer(self, customer_id: str) -> list[str]:
-        try:
-            return sorted(i.conversation_id for i in ConversationModel.by_data_subject.query(customer_id))
-        except PynamoDBException as exc:
-            raise StorageError("conversation lookup failed") from exc
 
 
 def _hash_key(model: type[Model]) -> str:

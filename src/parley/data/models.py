@@ -235,6 +235,9 @@ class ConversationModel(Model):
     verify_failures = NumberAttribute(null=True)
     verify_locked_until = NumberAttribute(null=True)
     rating_asked_at = NumberAttribute(null=True)
+    # The customer as last read (their record's fields), and when: see ConversationState.customer.
+    customer = MapAttribute[str, str](null=True)
+    customer_read_at = NumberAttribute(null=True)
     # Whose personal data the conversation holds: the linked customer or, for an unknown sender, the one they
     # proved to be. Absent for anonymous conversations, so the index stays sparse.
     data_subject_id = UnicodeAttribute(null=True)

@@ -1,12 +1,11 @@
-"""Ports the dialogue reads and writes through, with in-memory fakes shared by every test layer."""
+"""Ports the dialogue reads and writes through, the results they return, and the pure rules both the DynamoDB
+adapters and the in-memory fakes (data.in_memory) apply."""
 
 from __future__ import annotations
 
 import secrets
-import threading
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -60,6 +59,10 @@ class ConversationState:
     verify_locked_until: int | None = None
     # When a satisfaction rating was last asked for (not asked again for a while).
     rating_asked_at: int | None = None
+    # The customer as last read from the customers table, and when (epoch seconds): reused for a few minutes, so
+    # most messages cost no customer lookup (dialogue.recognition).
+    customer: Customer | None = None
+    customer_read_at: int | None = None
 
 
 # ------------------------------------------------------------------------------------------------ results
@@ -188,6 +191,25 @@ CANCEL = SubscriptionTransition(
 PLAN_CHANGE_FROM = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED})
 
 
+class SubscriptionTransitions:
+    """Pause, resume and cancel as the status transitions they are; a store implements `_transition` (a conditional
+    write in DynamoDB, a lock in memory) once for all three."""
+
+    def _transition(
+        self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
+    ) -> SubscriptionChange:
+        raise NotImplementedError
+
+    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, PAUSE)
+
+    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, RESUME)
+
+    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
+        return self._transition(subscription_id, customer_id, CANCEL)
+
+
 def transition_outcome(
     subscription: Subscription | None, customer_id: str, transition: SubscriptionTransition
 ) -> ChangeOutcome | None:
@@ -211,104 +233,6 @@ def plan_change_outcome(
     if subscription.plan == new_plan and (new_price is None or subscription.price == new_price):
         return ChangeOutcome.ALREADY
     return None
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Café Crème" and "cafe creme" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _words(text: str) -> list[str]:
-    return "".join(c if c.isalnum() else " " for c in fold(text)).split()
-
-
-# Attributes that link products rather than describe them: never matched by a search.
-PAIRS_WITH = "pairs_with"
-CATEGORY = "category"
-
-
-class ProductIndex:
-    """Search over a few hundred products in memory: by SKU, name and attribute values.
-
-    Each query word scores where it is found (SKU > name > attribute value); a word matches a product word
-    exactly or, from four letters on, as its prefix ("jack" → "jacket", "jackets" → "jacket"). Products in stock
-    come first among equals, so a search answers "which one can I buy"."""
-
-    def __init__(self, products: Iterable[Product]) -> None:
-        self.by_sku = {p.sku: p for p in products}
-        self._entries = [(p, self._fields(p)) for p in sorted(self.by_sku.values(), key=lambda p: (p.name, p.sku))]
-
-    @staticmethod
-    def _fields(product: Product) -> tuple[str, set[str], set[str]]:
-        values = " ".join(v for k, v in product.attributes if k not in {PAIRS_WITH})
-        return fold(product.sku), set(_words(product.name)), set(_words(values))
-
-    def get(self, sku: str) -> Product | None:
-        found = self.by_sku.get(sku.strip())
-        if found is None:
-            folded = fold(sku.strip())
-            found = next((p for p in self.by_sku.values() if fold(p.sku) == folded), None)
-        return found
-
-    def search(self, text: str, limit: int = 5) -> list[Product]:
-        query = fold(text).strip()
-        words = _words(text)
-        if not query or limit <= 0:
-            return []
-        # SKUs keep their hyphens: "do you have SKU-JKT-BLU-M?" names one product exactly.
-        tokens = {t.strip(".,;:!?¿¡()[]\"'") for t in query.split()}
-        scored: list[tuple[int, Product]] = []
-        for product, (sku, name_words, attribute_words) in self._entries:
-            score = 0
-            if sku in tokens:
-                score += 100
-            elif any(len(t) >= 5 and t in sku for t in tokens):  # part of a SKU: "jkt-blu"
-                score += 20
-            for word in words:
-                if _matches(word, name_words):
-                    score += 3
-                elif _matches(word, attribute_words):
-                    score += 2
-            if score:
-                scored.append((score, product))
-        in_stock = [(score, p.stock is None or p.stock > 0, p) for score, p in scored]
-        in_stock.sort(key=lambda e: (-e[0], not e[1]))
-        return [p for _, _, p in in_stock[:limit]]
-
-    def in_category(self, category: str) -> list[Product]:
-        """Every product whose category attribute is `category` (case- and accent-insensitive), by name."""
-        wanted = fold(category.strip())
-        return [p for p, _ in self._entries if fold(dict(p.attributes).get(CATEGORY, "").strip()) == wanted]
-
-    def complementary(self, product: Product) -> Product | None:
-        """One suggestion to go with the product: the first in-stock SKU of its pairs_with attribute
-        (comma-separated), else another in-stock product of the same category; None when neither exists."""
-        attributes = dict(product.attributes)
-        for sku in (s.strip() for s in attributes.get(PAIRS_WITH, "").split(",")):
-            candidate = self.by_sku.get(sku)
-            if candidate and candidate.sku != product.sku and _available(candidate):
-                return candidate
-        category = attributes.get(CATEGORY)
-        if not category:
-            return None
-        for candidate, _ in self._entries:
-            same = fold(dict(candidate.attributes).get(CATEGORY, "")) == fold(category)
-            if same and candidate.name != product.name and _available(candidate):
-                return candidate
-        return None
-
-
-def _matches(word: str, words: set[str]) -> bool:
-    if word in words:
-        return True
-    if len(word) < 4:
-        return False
-    return any(w.startswith(word) or (len(w) >= 4 and word.startswith(w)) for w in words)
-
-
-def _available(product: Product) -> bool:
-    return product.stock is None or product.stock > 0
 
 
 # ------------------------------------------------------------------------------------------------ ports
@@ -419,6 +343,11 @@ class MessageLog(Protocol):
         """The ids of conversations holding this customer's data (linked or verified sender)."""
         ...
 
+    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+        """The conversation's state and one turn's messages, all or nothing (in DynamoDB, one call). A message
+        saved again (a redelivery, a retry after a failed send) replaces the one saved before."""
+        ...
+
 
 class RecordWriter(Protocol):
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
@@ -435,216 +364,3 @@ def message_as_dict(message: LoggedMessage) -> dict[str, Any]:
         "language": message.language,
         "at": message.at.astimezone(UTC).isoformat() if message.at.tzinfo else message.at.isoformat(),
     }
-
-
-# ------------------------------------------------------------------------------------------------ fakes
-
-
-class InMemoryCustomers:
-    def __init__(self, customers: Sequence[Customer] = ()) -> None:
-        self.items = {c.customer_id: c for c in customers}
-
-    def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
-        for customer in self.items.values():
-            linked = customer.phone if channel is Channel.WHATSAPP else customer.messenger_psid
-            if linked and linked == sender_id:
-                return customer
-        return None
-
-    def get(self, customer_id: str) -> Customer | None:
-        return self.items.get(customer_id)
-
-
-class InMemoryOrders:
-    def __init__(self, orders: Sequence[Order] = ()) -> None:
-        self.items = {o.order_id: o for o in orders}
-        self.lock = threading.Lock()
-
-    def get(self, order_id: str) -> Order | None:
-        return self.items.get(order_id)
-
-    def for_customer(self, customer_id: str, limit: int = 10) -> list[Order]:
-        mine = [o for o in self.items.values() if o.customer_id == customer_id]
-        return sorted(mine, key=lambda o: o.placed_at, reverse=True)[:limit]
-
-    def cancel(self, order_id: str, customer_id: str) -> CancelResult:
-        with self.lock:
-            order = self.items.get(order_id)
-            refusal = cancel_outcome(order, customer_id)
-            if refusal is not None:
-                return CancelResult(refusal, order if refusal is not CancelOutcome.NOT_FOUND else None)
-            assert order is not None
-            cancelled = replace(order, status=OrderStatus.CANCELLED)
-            self.items[order_id] = cancelled
-            return CancelResult(CancelOutcome.CANCELLED, cancelled)
-
-
-class InMemoryReturns:
-    def __init__(
-        self, orders: InMemoryOrders, returns: Sequence[Return] = (), new_id: Callable[[], str] = new_return_id
-    ) -> None:
-        self.orders = orders
-        self.items = {r.return_id: r for r in returns}
-        self._new_id = new_id
-
-    def start_return(
-        self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
-    ) -> ReturnResult:
-        with self.orders.lock:
-            order = self.orders.items.get(order_id)
-            if order is not None and order.customer_id == customer_id:
-                under_way = [r for r in self.items.values() if r.order_id == order_id and r.status.is_open]
-                if under_way:
-                    return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way[0], order)
-            refusal, deadline = return_refusal(order, customer_id, now, window_days)
-            if refusal is not None:
-                shown = order if refusal is not ReturnOutcome.NOT_FOUND else None
-                return ReturnResult(refusal, None, shown, deadline)
-            assert order is not None
-            return_id = self._new_id()
-            while return_id in self.items:
-                return_id = self._new_id()
-            created = Return(
-                return_id=return_id,
-                order_id=order_id,
-                customer_id=customer_id,
-                created_at=now,
-                status=ReturnStatus.REQUESTED,
-                refund_amount=order.total,
-                currency=order.currency,
-            )
-            self.items[return_id] = created
-            return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
-
-    def returns_for_customer(self, customer_id: str) -> list[Return]:
-        mine = [r for r in self.items.values() if r.customer_id == customer_id]
-        return sorted(mine, key=lambda r: r.created_at, reverse=True)
-
-    def refund_status(self, return_id: str, customer_id: str) -> Return | None:
-        found = self.items.get(return_id)
-        return found if found is not None and found.customer_id == customer_id else None
-
-
-class InMemoryInvoices:
-    def __init__(self, invoices: Sequence[Invoice] = ()) -> None:
-        self.items = {i.invoice_id: i for i in invoices}
-
-    def for_customer(self, customer_id: str, limit: int = 10) -> list[Invoice]:
-        mine = [i for i in self.items.values() if i.customer_id == customer_id]
-        return sorted(mine, key=lambda i: i.issued_at, reverse=True)[:limit]
-
-    def open_for_customer(self, customer_id: str) -> list[Invoice]:
-        return [i for i in self.for_customer(customer_id, limit=len(self.items)) if i.status in OPEN_INVOICE]
-
-    def get(self, invoice_id: str, customer_id: str) -> Invoice | None:
-        found = self.items.get(invoice_id)
-        return found if found is not None and found.customer_id == customer_id else None
-
-
-class InMemorySubscriptions:
-    def __init__(self, subscriptions: Sequence[Subscription] = ()) -> None:
-        self.items = {s.subscription_id: s for s in subscriptions}
-        self._lock = threading.Lock()
-
-    def for_customer(self, customer_id: str) -> list[Subscription]:
-        mine = [s for s in self.items.values() if s.customer_id == customer_id]
-        return sorted(mine, key=lambda s: s.subscription_id)
-
-    def get(self, subscription_id: str, customer_id: str) -> Subscription | None:
-        found = self.items.get(subscription_id)
-        return found if found is not None and found.customer_id == customer_id else None
-
-    def pause(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, PAUSE)
-
-    def resume(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, RESUME)
-
-    def cancel(self, subscription_id: str, customer_id: str) -> SubscriptionChange:
-        return self._transition(subscription_id, customer_id, CANCEL)
-
-    def change_plan(
-        self, subscription_id: str, customer_id: str, new_plan: str, new_price: Decimal | None = None
-    ) -> SubscriptionChange:
-        with self._lock:
-            current = self.get(subscription_id, customer_id)
-            refusal = plan_change_outcome(current, customer_id, new_plan, new_price)
-            if refusal is not None:
-                return SubscriptionChange(refusal, current)
-            assert current is not None
-            changed = replace(current, plan=new_plan, price=current.price if new_price is None else new_price)
-            self.items[subscription_id] = changed
-            return SubscriptionChange(ChangeOutcome.CHANGED, changed)
-
-    def _transition(
-        self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
-    ) -> SubscriptionChange:
-        with self._lock:
-            current = self.get(subscription_id, customer_id)
-            refusal = transition_outcome(current, customer_id, transition)
-            if refusal is not None:
-                return SubscriptionChange(refusal, current)
-            assert current is not None
-            changed = replace(current, status=transition.to)
-            self.items[subscription_id] = changed
-            return SubscriptionChange(ChangeOutcome.CHANGED, changed)
-
-
-class InMemoryProducts:
-    def __init__(self, products: Sequence[Product] = ()) -> None:
-        self.index = ProductIndex(products)
-
-    def get(self, sku: str) -> Product | None:
-        return self.index.get(sku)
-
-    def search(self, text: str, limit: int = 5) -> list[Product]:
-        return self.index.search(text, limit)
-
-    def complementary(self, product: Product) -> Product | None:
-        return self.index.complementary(product)
-
-    def in_category(self, category: str) -> list[Product]:
-        return self.index.in_category(category)
-
-
-class InMemoryConversations:
-    def __init__(self) -> None:
-        self.items: dict[str, ConversationState] = {}
-
-    def get(self, conversation_id: str) -> ConversationState | None:
-        return self.items.get(conversation_id)
-
-    def save(self, state: ConversationState) -> None:
-        self.items[state.conversation_id] = replace(state)
-
-
-class InMemoryMessageLog:
-    def __init__(self, conversations: InMemoryConversations | None = None) -> None:
-        self.conversations = conversations if conversations is not None else InMemoryConversations()
-        self.items: dict[str, list[LoggedMessage]] = {}
-
-    def append(self, message: LoggedMessage) -> None:
-        log = self.items.setdefault(message.conversation_id, [])
-        if any(m.message_id == message.message_id and m.at == message.at for m in log):
-            return  # the same message logged again (a retry) is one item, as in DynamoDB
-        log.append(message)
-        log.sort(key=lambda m: (m.at, m.message_id))
-
-    def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
-        return self.items.get(conversation_id, [])[-limit:] if limit > 0 else []
-
-    def export_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
-        return [message_as_dict(m) for m in self.items.get(conversation_id, [])]
-
-    def erase_conversation(self, conversation_id: str) -> int:
-        erased = len(self.items.pop(conversation_id, []))
-        if self.conversations.items.pop(conversation_id, None) is not None:
-            erased += 1
-        return erased
-
-    def conversations_of_customer(self, customer_id: str) -> list[str]:
-        return sorted(
-            s.conversation_id
-            for s in self.conversations.items.values()
-            if (s.customer_id or s.verified_customer_id) == customer_id
-        )

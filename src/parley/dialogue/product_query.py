@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from parley.data.product_search import CATEGORY, PAIRS_WITH, fold
 from parley.data.records import Product
-from parley.data.repositories import CATEGORY, PAIRS_WITH, fold
 from parley.i18n import Catalog
 
 ATTRIBUTE_WORDS = "attribute_words"

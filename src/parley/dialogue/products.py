@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
+from parley.data.product_search import fold
 from parley.data.records import Product
-from parley.data.repositories import ProductCatalog, fold
+from parley.data.repositories import ProductCatalog
 from parley.dialogue.flow import Ask, FlowStep
 from parley.dialogue.product_query import (
     ATTRIBUTE_WORDS,

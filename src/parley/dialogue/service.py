@@ -25,21 +25,23 @@ from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import Erasure
-from parley.dialogue.flow import ORDER_PAYLOAD, Ask, Flow, FlowStep
+from parley.dialogue.flow import Ask, Flow, FlowStep
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
-from parley.dialogue.products import PRODUCT_PAYLOAD, Products, product_names_in
+from parley.dialogue.products import Products, product_names_in
+from parley.dialogue.reading import LANGUAGE_PAYLOAD, RequestReader
+from parley.dialogue.recognition import recognise
 from parley.dialogue.returns import Returns
 from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
-from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
 from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
+from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
 from parley.i18n import Catalog, Catalogs
-from parley.language.names import language_of_number, named_language, own_name
+from parley.language.names import language_of_number, own_name
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.extraction import find_email
@@ -64,14 +66,6 @@ MISUNDERSTOOD_LIMIT = 2
 # A person who took a conversation over has it for this long; after that the bot answers again.
 HANDOFF_SECONDS = 24 * 3600
 
-
-# A calibrated probability: below it, an order number in the message outweighs the words' intent.
-SURE = 0.6
-
-# Payloads of the choices Parley offers: "<action>:<argument>" (order choices: dialogue.flow). They come back when
-# a choice is tapped.
-INTENT_PAYLOAD = "intent:"
-LANGUAGE_PAYLOAD = "lang:"
 # Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
 HANDOFF_MESSAGE = "handoff_message"
 HANDOFF_REASON = "handoff_reason"
@@ -128,10 +122,11 @@ class ConversationService:
         self._conversations = conversations
         self._catalogs = catalogs
         self._language = language
-        self._intents = intents
-        self._order_ids = order_ids
+        self._reader = RequestReader(intents, order_ids, catalogs.languages)
         self._clock = clock
         self._office_hours = office_hours
+        # With a message log, the state is saved through it, in one write with the turn's messages.
+        self._message_log = message_log
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self._interpreter = interpreter or Interpreter(catalogs.languages, catalogs.apologies())
         self._verification = Verification(customers, orders)
@@ -159,11 +154,10 @@ class ConversationService:
         state = self._conversations.get(message.conversation_key)
         first_message = state is None
         state = state or ConversationState(conversation_id=message.conversation_key)
-        # Looked up on every message: a sender linked to a customer since the last message is recognised.
-        customer = self._customers.by_channel_id(message.channel, message.sender_id)
-        if customer is None and state.verified_customer_id:
-            # A sender not on file who proved who they are earlier in this conversation.
-            customer = self._customers.get(state.verified_customer_id)
+        today = self._clock()
+        now = int(today.timestamp())
+        recognised = recognise(self._customers, message, state, now)
+        customer = recognised.customer
         customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
         hint = self._channel_hint(message)
         if message.kind in PAYLOAD_KINDS or not message.text.strip():
@@ -174,20 +168,22 @@ class ConversationService:
             language = self._language.choose(message.text, state.language, customer_language, hint)
             # A language without a catalog is understood in English (the pivot); a native one never is.
             understood = self._interpreter.understand(message.text, language, self._product_names(message, language))
-        intent, confidence, order_id = self._understand(message, understood.text)
-        requested = self._requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
+        intent, confidence, order_id = self._reader.read(message, understood.text)
+        wants_another = intent is Intent.CHANGE_LANGUAGE
+        requested = self._reader.requested_language(message, understood.text) if wants_another else None
         if requested:
             language = requested
         foreign = self._interpreter.needs_translation(language)
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
-        today = self._clock()
-        now = int(today.timestamp())
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             # A person has this conversation: the bot stays out of it (their inbox shows the message).
-            self._conversations.save(replace(state, language=language, updated_at=now))
+            kept = replace(
+                state, language=language, updated_at=now, customer=customer, customer_read_at=recognised.read_at
+            )
+            self._save(kept, message, None, language, with_person=True)
             return Turn(
                 None, language, intent, confidence, customer is not None, understood.translation, with_person=True
             )
@@ -315,10 +311,17 @@ class ConversationService:
         if flow_step is not None and flow_step.erased:
             # Erased at the customer's request: nothing of this conversation is written back.
             return Turn(Reply("\n\n".join(parts)), language, intent, confidence, True, understood.translation)
-        self._conversations.save(
+        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
+        translation = understood.translation
+        if reply is not None and foreign:
+            names = flow_step.protect if flow_step is not None else ()
+            reply, translation = self._interpreter.localise(reply, language, translation, names)
+        self._save(
             replace(
                 state,
                 customer_id=customer.customer_id if customer else None,
+                customer=customer,
+                customer_read_at=now if proof and proof.customer else recognised.read_at,
                 language=language,
                 last_order_id=last_order_id,
                 updated_at=now,
@@ -333,13 +336,11 @@ class ConversationService:
                 verify_failures=proof.failures if proof else state.verify_failures,
                 verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
                 rating_asked_at=rating_asked_at,
-            )
+            ),
+            message,
+            reply,
+            PIVOT_LANGUAGE if translation is TranslationUse.FAILED else language,
         )
-        reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
-        translation = understood.translation
-        if reply is not None and foreign:
-            names = flow_step.protect if flow_step is not None else ()
-            reply, translation = self._interpreter.localise(reply, language, translation, names)
         return Turn(
             reply=reply,
             language=language,
@@ -352,39 +353,13 @@ class ConversationService:
             commented=flow_step.commented if flow_step else False,
         )
 
-    def _understand(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
-        """The intent, its confidence and an order id: from a tapped choice's payload when there is one
-        (no NLU needed), otherwise from the words (`text`: the message's, or their English translation)."""
-        payload = message.payload if message.kind in PAYLOAD_KINDS else ""
-        if payload.startswith(ORDER_PAYLOAD):
-            return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
-        if payload.startswith(LANGUAGE_PAYLOAD):
-            return Intent.CHANGE_LANGUAGE, 1.0, None
-        if payload.startswith(PRODUCT_PAYLOAD):
-            return Intent.PRODUCT_INFO, 1.0, None
-        if payload.startswith(SUBSCRIPTION_PAYLOADS):  # also a button of an earlier answer, once its flow is over
-            return Intent.SUBSCRIPTION, 1.0, None
-        if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
-            return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
-        # A business's own template buttons carry payloads we do not know: their title is the customer's words.
-        classification = self._intents.classify(text)
-        order_id = self._order_ids.find(message.text) or self._order_ids.find(text)
-        intent = classification.intent
-        # A bare order number, or one with little else around it, means "what about this order?"
-        small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
-        unsure = intent is Intent.OUT_OF_SCOPE or classification.confidence < SURE
-        if order_id and intent not in small_talk and unsure:
-            intent = Intent.ORDER_STATUS
-        return intent, classification.confidence, order_id
-
-    def _requested_language(self, message: InboundMessage, understood: str) -> str | None:
-        """The language a language-menu choice or the customer's own words (or their English translation)
-        ask for, if Parley speaks it."""
-        native = self._catalogs.languages
-        if message.kind in PAYLOAD_KINDS and message.payload.startswith(LANGUAGE_PAYLOAD):
-            code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
-            return code if code in native else None
-        return named_language(message.text, native) or named_language(understood, native)
+    def _save(self, state: ConversationState, message: InboundMessage, reply: Reply | None, language: str,
+              with_person: bool = False) -> None:  # fmt: skip
+        """The state, and in one write the message and the reply (in `language`) for the log: the message alone
+        while a person has the conversation (it is theirs to answer)."""
+        if self._message_log is None:
+            return self._conversations.save(state)
+        self._message_log.save_turn(state, turn_entries(message, reply, state.language, language, with_person))
 
     def _product_names(self, message: InboundMessage, language: str) -> tuple[str, ...]:
         """Product names in a message bound for translation: proper names, they reach English as they are."""

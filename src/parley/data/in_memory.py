@@ -1,0 +1,253 @@
+"""In-memory repositories with the same rules as the DynamoDB ones: for tests, the local chat and benchmarks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from parley.channels.model import Channel
+from parley.data.product_search import ProductIndex
+from parley.data.records import (
+    Customer,
+    Invoice,
+    LoggedMessage,
+    Order,
+    OrderStatus,
+    Product,
+    Return,
+    ReturnStatus,
+    Subscription,
+)
+from parley.data.repositories import (
+    DEFAULT_RETURN_WINDOW_DAYS,
+    OPEN_INVOICE,
+    CancelOutcome,
+    CancelResult,
+    ChangeOutcome,
+    ConversationState,
+    ReturnOutcome,
+    ReturnResult,
+    SubscriptionChange,
+    SubscriptionTransition,
+    SubscriptionTransitions,
+    cancel_outcome,
+    message_as_dict,
+    new_return_id,
+    plan_change_outcome,
+    return_refusal,
+    transition_outcome,
+)
+
+
+class InMemoryCustomers:
+    def __init__(self, customers: Sequence[Customer] = ()) -> None:
+        self.items = {c.customer_id: c for c in customers}
+
+    def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
+        for customer in self.items.values():
+            linked = customer.phone if channel is Channel.WHATSAPP else customer.messenger_psid
+            if linked and linked == sender_id:
+                return customer
+        return None
+
+    def get(self, customer_id: str) -> Customer | None:
+        return self.items.get(customer_id)
+
+
+class InMemoryOrders:
+    def __init__(self, orders: Sequence[Order] = ()) -> None:
+        self.items = {o.order_id: o for o in orders}
+        self.lock = threading.Lock()
+
+    def get(self, order_id: str) -> Order | None:
+        return self.items.get(order_id)
+
+    def for_customer(self, customer_id: str, limit: int = 10) -> list[Order]:
+        mine = [o for o in self.items.values() if o.customer_id == customer_id]
+        return sorted(mine, key=lambda o: o.placed_at, reverse=True)[:limit]
+
+    def cancel(self, order_id: str, customer_id: str) -> CancelResult:
+        with self.lock:
+            order = self.items.get(order_id)
+            refusal = cancel_outcome(order, customer_id)
+            if refusal is not None:
+                return CancelResult(refusal, order if refusal is not CancelOutcome.NOT_FOUND else None)
+            assert order is not None
+            cancelled = replace(order, status=OrderStatus.CANCELLED)
+            self.items[order_id] = cancelled
+            return CancelResult(CancelOutcome.CANCELLED, cancelled)
+
+
+class InMemoryReturns:
+    def __init__(
+        self, orders: InMemoryOrders, returns: Sequence[Return] = (), new_id: Callable[[], str] = new_return_id
+    ) -> None:
+        self.orders = orders
+        self.items = {r.return_id: r for r in returns}
+        self._new_id = new_id
+
+    def start_return(
+        self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
+    ) -> ReturnResult:
+        with self.orders.lock:
+            order = self.orders.items.get(order_id)
+            if order is not None and order.customer_id == customer_id:
+                under_way = [r for r in self.items.values() if r.order_id == order_id and r.status.is_open]
+                if under_way:
+                    return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way[0], order)
+            refusal, deadline = return_refusal(order, customer_id, now, window_days)
+            if refusal is not None:
+                shown = order if refusal is not ReturnOutcome.NOT_FOUND else None
+                return ReturnResult(refusal, None, shown, deadline)
+            assert order is not None
+            return_id = self._new_id()
+            while return_id in self.items:
+                return_id = self._new_id()
+            created = Return(
+                return_id=return_id,
+                order_id=order_id,
+                customer_id=customer_id,
+                created_at=now,
+                status=ReturnStatus.REQUESTED,
+                refund_amount=order.total,
+                currency=order.currency,
+            )
+            self.items[return_id] = created
+            return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
+
+    def returns_for_customer(self, customer_id: str) -> list[Return]:
+        mine = [r for r in self.items.values() if r.customer_id == customer_id]
+        return sorted(mine, key=lambda r: r.created_at, reverse=True)
+
+    def refund_status(self, return_id: str, customer_id: str) -> Return | None:
+        found = self.items.get(return_id)
+        return found if found is not None and found.customer_id == customer_id else None
+
+
+class InMemoryInvoices:
+    def __init__(self, invoices: Sequence[Invoice] = ()) -> None:
+        self.items = {i.invoice_id: i for i in invoices}
+
+    def for_customer(self, customer_id: str, limit: int = 10) -> list[Invoice]:
+        mine = [i for i in self.items.values() if i.customer_id == customer_id]
+        return sorted(mine, key=lambda i: i.issued_at, reverse=True)[:limit]
+
+    def open_for_customer(self, customer_id: str) -> list[Invoice]:
+        return [i for i in self.for_customer(customer_id, limit=len(self.items)) if i.status in OPEN_INVOICE]
+
+    def get(self, invoice_id: str, customer_id: str) -> Invoice | None:
+        found = self.items.get(invoice_id)
+        return found if found is not None and found.customer_id == customer_id else None
+
+
+class InMemorySubscriptions(SubscriptionTransitions):
+    def __init__(self, subscriptions: Sequence[Subscription] = ()) -> None:
+        self.items = {s.subscription_id: s for s in subscriptions}
+        self._lock = threading.Lock()
+
+    def for_customer(self, customer_id: str) -> list[Subscription]:
+        mine = [s for s in self.items.values() if s.customer_id == customer_id]
+        return sorted(mine, key=lambda s: s.subscription_id)
+
+    def get(self, subscription_id: str, customer_id: str) -> Subscription | None:
+        found = self.items.get(subscription_id)
+        return found if found is not None and found.customer_id == customer_id else None
+
+    def change_plan(
+        self, subscription_id: str, customer_id: str, new_plan: str, new_price: Decimal | None = None
+    ) -> SubscriptionChange:
+        with self._lock:
+            current = self.get(subscription_id, customer_id)
+            refusal = plan_change_outcome(current, customer_id, new_plan, new_price)
+            if refusal is not None:
+                return SubscriptionChange(refusal, current)
+            assert current is not None
+            changed = replace(current, plan=new_plan, price=current.price if new_price is None else new_price)
+            self.items[subscription_id] = changed
+            return SubscriptionChange(ChangeOutcome.CHANGED, changed)
+
+    def _transition(
+        self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
+    ) -> SubscriptionChange:
+        with self._lock:
+            current = self.get(subscription_id, customer_id)
+            refusal = transition_outcome(current, customer_id, transition)
+            if refusal is not None:
+                return SubscriptionChange(refusal, current)
+            assert current is not None
+            changed = replace(current, status=transition.to)
+            self.items[subscription_id] = changed
+            return SubscriptionChange(ChangeOutcome.CHANGED, changed)
+
+
+class InMemoryProducts:
+    def __init__(self, products: Sequence[Product] = ()) -> None:
+        self.index = ProductIndex(products)
+
+    def get(self, sku: str) -> Product | None:
+        return self.index.get(sku)
+
+    def search(self, text: str, limit: int = 5) -> list[Product]:
+        return self.index.search(text, limit)
+
+    def complementary(self, product: Product) -> Product | None:
+        return self.index.complementary(product)
+
+    def in_category(self, category: str) -> list[Product]:
+        return self.index.in_category(category)
+
+
+class InMemoryConversations:
+    def __init__(self) -> None:
+        self.items: dict[str, ConversationState] = {}
+
+    def get(self, conversation_id: str) -> ConversationState | None:
+        return self.items.get(conversation_id)
+
+    def save(self, state: ConversationState) -> None:
+        self.items[state.conversation_id] = replace(state)
+
+
+class InMemoryMessageLog:
+    def __init__(self, conversations: InMemoryConversations | None = None) -> None:
+        self.conversations = conversations if conversations is not None else InMemoryConversations()
+        self.items: dict[str, list[LoggedMessage]] = {}
+
+    def append(self, message: LoggedMessage) -> None:
+        # The same message logged again (a retry) replaces the first: one item, as in DynamoDB.
+        log = [m for m in self.items.get(message.conversation_id, []) if (m.at, m.message_id) != _key(message)]
+        log.append(message)
+        log.sort(key=_key)
+        self.items[message.conversation_id] = log
+
+    def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
+        return self.items.get(conversation_id, [])[-limit:] if limit > 0 else []
+
+    def export_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [message_as_dict(m) for m in self.items.get(conversation_id, [])]
+
+    def erase_conversation(self, conversation_id: str) -> int:
+        erased = len(self.items.pop(conversation_id, []))
+        if self.conversations.items.pop(conversation_id, None) is not None:
+            erased += 1
+        return erased
+
+    def conversations_of_customer(self, customer_id: str) -> list[str]:
+        return sorted(
+            s.conversation_id
+            for s in self.conversations.items.values()
+            if (s.customer_id or s.verified_customer_id) == customer_id
+        )
+
+    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+        self.conversations.save(state)
+        for message in messages:
+            self.append(message)
+
+
+def _key(message: LoggedMessage) -> tuple[datetime, str]:
+    return message.at, message.message_id

@@ -1,0 +1,60 @@
+"""What a message asks for: from a tapped choice's payload (no NLU needed), else from its words: an intent with a
+calibrated confidence, an order number, and the language asked for when the customer wants another one."""
+
+from __future__ import annotations
+
+from parley.channels.model import PAYLOAD_KINDS, InboundMessage
+from parley.dialogue.flow import ORDER_PAYLOAD
+from parley.dialogue.products import PRODUCT_PAYLOAD
+from parley.dialogue.subscriptions import PAYLOADS as SUBSCRIPTION_PAYLOADS
+from parley.language.names import named_language
+from parley.nlu.entities import OrderIdFinder
+from parley.nlu.intents import Intent, LinearIntents
+
+# A calibrated probability: below it, an order number in the message outweighs the words' intent.
+SURE = 0.6
+# Payloads of the choices Parley offers: "<action>:<argument>" (order choices: dialogue.flow; products and
+# subscriptions: their flows). They come back when a choice is tapped.
+INTENT_PAYLOAD = "intent:"
+LANGUAGE_PAYLOAD = "lang:"
+
+
+class RequestReader:
+    def __init__(self, intents: LinearIntents, order_ids: OrderIdFinder, native: frozenset[str]) -> None:
+        self._intents = intents
+        self._order_ids = order_ids
+        self._native = native
+
+    def read(self, message: InboundMessage, text: str) -> tuple[Intent, float, str | None]:
+        """The intent, its confidence and an order id: from a tapped choice's payload when there is one
+        (no NLU needed), otherwise from the words (`text`: the message's, or their English translation)."""
+        payload = message.payload if message.kind in PAYLOAD_KINDS else ""
+        if payload.startswith(ORDER_PAYLOAD):
+            return Intent.ORDER_STATUS, 1.0, self._order_ids.normalise(payload.removeprefix(ORDER_PAYLOAD))
+        if payload.startswith(LANGUAGE_PAYLOAD):
+            return Intent.CHANGE_LANGUAGE, 1.0, None
+        if payload.startswith(PRODUCT_PAYLOAD):
+            return Intent.PRODUCT_INFO, 1.0, None
+        if payload.startswith(SUBSCRIPTION_PAYLOADS):  # also a button of an earlier answer, once its flow is over
+            return Intent.SUBSCRIPTION, 1.0, None
+        if payload.startswith(INTENT_PAYLOAD) and payload.removeprefix(INTENT_PAYLOAD) in Intent.__members__.values():
+            return Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None
+        # A business's own template buttons carry payloads we do not know: their title is the customer's words.
+        classification = self._intents.classify(text)
+        order_id = self._order_ids.find(message.text) or self._order_ids.find(text)
+        intent = classification.intent
+        # A bare order number, or one with little else around it, means "what about this order?"
+        small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
+        unsure = intent is Intent.OUT_OF_SCOPE or classification.confidence < SURE
+        if order_id and intent not in small_talk and unsure:
+            intent = Intent.ORDER_STATUS
+        return intent, classification.confidence, order_id
+
+    def requested_language(self, message: InboundMessage, understood: str) -> str | None:
+        """The language a language-menu choice or the customer's own words (or their English translation)
+        ask for, if Parley speaks it."""
+        native = self._native
+        if message.kind in PAYLOAD_KINDS and message.payload.startswith(LANGUAGE_PAYLOAD):
+            code = message.payload.removeprefix(LANGUAGE_PAYLOAD)
+            return code if code in native else None
+        return named_language(message.text, native) or named_language(understood, native)

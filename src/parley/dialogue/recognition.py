@@ -1,0 +1,47 @@
+"""Who is writing: the customer linked to the sender's number or PSID, or the one an unknown sender proved to be.
+
+The conversation keeps the customer's record as last read, and reuses it for CUSTOMER_RECHECK_SECONDS: most
+messages of a conversation then cost no customer lookup (one DynamoDB call less per message). An unknown sender
+is looked up on every message, so a number or PSID linked to a customer since the last message is recognised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parley.channels.model import Channel, InboundMessage
+from parley.data.records import Customer
+from parley.data.repositories import ConversationState, CustomerRepository
+
+# The longest a change to a customer's record (name, language, a number or PSID unlinked) goes unseen by a
+# conversation under way: after this, the record is read again.
+CUSTOMER_RECHECK_SECONDS = 5 * 60
+
+
+@dataclass(frozen=True)
+class Recognised:
+    customer: Customer | None
+    read_at: int | None  # when the record was read from the customers table (None: no customer)
+
+
+def linked(customer: Customer, message: InboundMessage) -> bool:
+    """The customer's record links the sender (their WhatsApp number or Messenger PSID)."""
+    link = customer.phone if message.channel is Channel.WHATSAPP else customer.messenger_psid
+    return bool(link) and link == message.sender_id
+
+
+def recognise(customers: CustomerRepository, message: InboundMessage, state: ConversationState, now: int) -> Recognised:
+    read_at = state.customer_read_at
+    kept = state.customer if read_at is not None and 0 <= now - read_at < CUSTOMER_RECHECK_SECONDS else None
+    if kept is not None and linked(kept, message):
+        return Recognised(kept, read_at)
+    found = customers.by_channel_id(message.channel, message.sender_id)
+    if found is not None:
+        return Recognised(found, now)
+    if state.verified_customer_id is None:
+        return Recognised(None, None)
+    # A sender not on file who proved who they are earlier in this conversation.
+    if kept is not None and kept.customer_id == state.verified_customer_id:
+        return Recognised(kept, read_at)
+    proven = customers.get(state.verified_customer_id)
+    return Recognised(proven, now if proven else None)

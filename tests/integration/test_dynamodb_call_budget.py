@@ -1,0 +1,63 @@
+"""What one order-status message costs in DynamoDB calls through the deployed fulfillment path (Powertools
+idempotency included), on moto; and the message log it leaves for the person who may take the conversation over."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+
+from parley.data.dynamo_conversations import DynamoMessageLog
+from parley.data.records import MessageDirection
+from parley.local.aws_calls import IDEMPOTENCY, PARLEY, DynamoCallCounter
+from support.factories import inbound
+from support.fulfillment import EMILY, invoke
+
+# An order-status turn of a known customer in a conversation under way. The first message of a conversation (or
+# the first after dialogue.recognition.CUSTOMER_RECHECK_SECONDS) also looks the customer up: one call more.
+BUDGET = 5
+FIRST_MESSAGE_BUDGET = BUDGET + 1
+
+
+@pytest.fixture
+def counter(fulfillment: ModuleType) -> Iterator[DynamoCallCounter]:
+    counting = DynamoCallCounter()
+    counting.watch_runtime(fulfillment.runtime)
+    yield counting
+    counting.stop()
+
+
+def test_an_order_status_turn_stays_within_the_dynamodb_call_budget(fulfillment, graph, counter) -> None:
+    assert invoke(fulfillment, inbound("where is ORD-104233?", sender=EMILY.phone)) == []
+    first = counter.total()
+    # Exactly-once costs two calls (the in-progress record, then the completed one) and is counted too.
+    assert counter.total(IDEMPOTENCY) == 2
+    counter.reset()
+
+    assert invoke(fulfillment, inbound("and when will ORD-104233 arrive?", sender=EMILY.phone)) == []
+
+    assert len(graph.replies) == 2 and all("UPS" in r.text for r in graph.replies)
+    assert first <= FIRST_MESSAGE_BUDGET
+    assert counter.total() <= BUDGET, dict(counter.calls)
+    assert counter.total(IDEMPOTENCY) == 2
+    # The state and both log entries went in one write.
+    assert counter.calls[(PARLEY, "TransactWriteItems")] == 1
+    assert counter.calls[(PARLEY, "PutItem")] == 0
+
+
+def test_every_answered_message_and_its_reply_are_in_the_log_once_whatever_is_retried(fulfillment, graph) -> None:
+    message = inbound("where is ORD-104233?", sender=EMILY.phone)
+    graph.failures.extend([(503, {"error": {"message": "busy", "code": 2}})] * 3)
+
+    assert invoke(fulfillment, message) != []  # the send failed: SQS will deliver it again
+    assert invoke(fulfillment, message, attempt=1) == []
+    assert invoke(fulfillment, message, attempt=2) == []  # and Meta, days later, once more
+
+    logged = DynamoMessageLog().recent(message.conversation_key)
+    assert [(m.direction, m.message_id) for m in logged] == [
+        (MessageDirection.IN, message.message_id),
+        (MessageDirection.OUT, message.message_id + ":out"),
+    ]
+    assert logged[0].text == "where is ORD-104233?"
+    assert logged[1].text == graph.replies[0].text
