@@ -20,10 +20,6 @@ from moto import mock_aws
 from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
 from support.scheduled_report import event, write_partitioned
 
-# The KPI engine, the report and the reader come with the report helper's branch; until it is merged there is
-# nothing to run end to end. Remove this line once parley.analytics.report is on main.
-pytest.importorskip("parley.analytics.report", reason="the KPI engine and report are not merged yet")
-
 REGION = "us-east-1"
 SENDER = "reports@example.com"
 RECIPIENTS = "ops@example.com, service.lead@example.com"
