@@ -81,7 +81,7 @@ if not sorted((layer / "guides").glob("*.json")):
     problems.append("layer lacks guides/*.json (PARLEY_GUIDES_DIR=/opt/guides)")
 if not (layer / "models" / "intents.npz").is_file():
     problems.append("layer lacks models/intents.npz (PARLEY_INTENT_MODEL=/opt/models/intents.npz)")
-for fn in ("WebhookFunction", "FulfillmentFunction"):
+for fn in ("WebhookFunction", "FulfillmentFunction", "AnalyticsFunction"):
     if not (build / fn / "app.py").is_file():
         problems.append(f"{fn} lacks app.py")
     if (build / fn / "parley").exists():
@@ -114,6 +114,6 @@ if problems:
     sys.exit(1)
 print(
     f"sam build OK in {elapsed}s: CoreLayer {size / 1e6:.0f} MB (parley, {len(catalogs)} catalogs, "
-    f"{native} native libs all arm64), WebhookFunction and FulfillmentFunction built into {build}"
+    f"{native} native libs all arm64), WebhookFunction, FulfillmentFunction and AnalyticsFunction built into {build}"
 )
 PY

@@ -29,6 +29,7 @@ from parley.queue import SqsInboundQueue
 if TYPE_CHECKING:  # the webhook imports this module and must not load the language stack
     from parley.agents.api import AgentApi
     from parley.agents.commands import AgentCommand
+    from parley.analytics.job import ReportJob
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
@@ -318,3 +319,45 @@ class FulfillmentRuntime:
 def fulfillment_runtime() -> FulfillmentRuntime:
     """Built once per execution environment, by the fulfillment handler module at import."""
     return FulfillmentRuntime(load_settings())
+
+
+# Batch work reading and writing S3 for minutes: more patience than the webhook's calls, still bounded.
+_BATCH_AWS_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+
+
+def report_job(settings: Settings | None = None) -> ReportJob:
+    """The scheduled report, built once per execution environment by the analytics handler module at import:
+    events from EVENTS_BUCKET, reports to REPORTS_BUCKET, mail through SES when REPORT_RECIPIENTS names anyone;
+    the report's locale and translation price as `parley report` reads them."""
+    from functools import partial
+
+    from parley.analytics.job import ReportJob, StoredEvents
+    from parley.analytics.job_settings import load_job_settings
+    from parley.analytics.kpis import compute_kpis
+    from parley.analytics.mail import SesReportMailer
+    from parley.analytics.reading import S3Source, read_events, read_unrecognised
+    from parley.analytics.report import render_report
+    from parley.analytics.store import S3ReportStore
+    from parley.config import load_report_settings
+
+    settings = settings or load_settings()
+    job = load_job_settings()
+    report = load_report_settings()
+
+    def client(service: str) -> Any:
+        return boto3.session.Session().client(
+            service,  # type: ignore[call-overload]
+            region_name=settings.region,
+            endpoint_url=settings.aws_endpoint_url,
+            config=_BATCH_AWS_CONFIG,
+        )
+
+    s3 = client("s3")
+    return ReportJob(
+        job,
+        StoredEvents(S3Source(s3, job.events_bucket), read_events, read_unrecognised),
+        partial(compute_kpis, price_per_million=report.price_per_million),
+        partial(render_report, locale=report.locale),
+        S3ReportStore(s3, job.reports_bucket),
+        SesReportMailer(client("sesv2")) if job.recipients else None,
+    )

@@ -40,7 +40,7 @@ LAYER_DIR = ROOT / "infra" / "layer"
 SAMCONFIG = ROOT / "samconfig.toml"
 REGION = "us-east-1"
 
-FUNCTIONS = ("WebhookFunction", "FulfillmentFunction")
+FUNCTIONS = ("WebhookFunction", "FulfillmentFunction", "AnalyticsFunction")
 WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
 AGENT_PATHS = ("/agent/conversations/{conversation_id}/messages", "/agent/conversations/{conversation_id}/release")
 BUSINESS_READ_ONLY = ("customers", "invoices", "products")
@@ -358,6 +358,10 @@ def test_function_code_and_layer_recipe(template: dict[str, Any]) -> None:
     resources = template["Resources"]
     assert resources["WebhookFunction"]["Properties"]["CodeUri"] == "../functions/webhook/"
     assert resources["FulfillmentFunction"]["Properties"]["CodeUri"] == "../functions/fulfillment/"
+    assert resources["AnalyticsFunction"]["Properties"]["CodeUri"] == "../functions/analytics/"
+    for function in FUNCTIONS:
+        code = TEMPLATE.parent / resources[function]["Properties"]["CodeUri"] / "app.py"
+        assert "def handler(" in code.read_text(), function
     layer = resources["CoreLayer"]
     assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
     assert (TEMPLATE.parent / layer["Properties"]["ContentUri"] / "Makefile").is_file()
@@ -582,10 +586,11 @@ def test_agent_routes_reach_the_webhook_function_with_a_path_parameter(cfn: dict
 
 def test_the_handoff_topic_is_encrypted_with_an_optional_email_subscription(cfn: dict[str, Any]) -> None:
     resources = cfn["Resources"]
-    (topic_id,) = resources_of_type(cfn, "AWS::SNS::Topic")
-    assert topic_id == "HandoffTopic"
+    # The other topic is the alarms' (see the report and alarm checks).
+    assert set(resources_of_type(cfn, "AWS::SNS::Topic")) == {"HandoffTopic", "AlarmTopic"}
+    topic_id = "HandoffTopic"
     assert resources[topic_id]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
-    (subscription,) = resources_of_type(cfn, "AWS::SNS::Subscription").values()
+    subscription = resources["HandoffEmailSubscription"]
     assert subscription["Condition"] == "HasAgentEmail"
     assert subscription["Properties"]["Protocol"] == "email"
     assert set(refs(subscription["Properties"]["TopicArn"])) == {"HandoffTopic"}

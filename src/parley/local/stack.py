@@ -19,6 +19,7 @@ from parley.local.sqs_poller import SqsPoller
 QUEUE_NAME = "parley-inbound.fifo"
 DLQ_NAME = "parley-inbound-dlq.fifo"
 TOPIC_NAME = "parley-handoff"
+REPORTS_BUCKET = "parley-reports"
 # Locally, a failed message comes back after a few seconds rather than Lambda's minutes.
 LOCAL_VISIBILITY_TIMEOUT = 5
 MAX_RECEIVES = 5
@@ -82,9 +83,19 @@ def ensure_topic(settings: Settings, sns: Any) -> str:
     return str(sns.create_topic(Name=TOPIC_NAME)["TopicArn"])
 
 
+def ensure_reports_bucket(settings: Settings, s3: Any, name: str = REPORTS_BUCKET) -> str:
+    """The bucket scheduled reports are written to, as the template makes it; local only. Returns its name."""
+    if not settings.is_local_endpoint:
+        raise StackError("the reports bucket is created by the SAM template on AWS; set REPORTS_BUCKET instead")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if name not in existing:
+        s3.create_bucket(Bucket=name)
+    return name
+
+
 def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
-    """Create the tables, queue and handoff topic on the local endpoint named by env and record the queue URL and
-    topic ARN in env."""
+    """Create the tables, queue, handoff topic and reports bucket on the local endpoint named by env and record the
+    queue URL, topic ARN and bucket name in env."""
     from parley.wiring import aws_client
 
     settings = load_settings(env)
@@ -93,6 +104,9 @@ def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
         env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
     if not env.get("HANDOFF_TOPIC_ARN"):
         env["HANDOFF_TOPIC_ARN"] = ensure_topic(settings, aws_client("sns", settings))
+    env["REPORTS_BUCKET"] = ensure_reports_bucket(
+        settings, aws_client("s3", settings), env.get("REPORTS_BUCKET") or REPORTS_BUCKET
+    )
     return load_settings(env)
 
 
