@@ -16,6 +16,8 @@ TEST_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_SERVICE_NAME": "parley-tests",
+    # CloudWatch metrics are not printed (the tests of the metrics switch them on).
+    "POWERTOOLS_METRICS_DISABLED": "true",
     # No test reaches a translation provider; the tests of the pivot put a double in its place.
     "TRANSLATION_PROVIDER": "none",
 }
