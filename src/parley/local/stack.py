@@ -17,6 +17,8 @@ from parley.local.lambda_runtime import invoke, load_handler_module
 from parley.local.sqs_poller import SqsPoller
 
 QUEUE_NAME = "parley-inbound.fifo"
+# Conversation events and unrecognised messages, in the layout Firehose gives them on AWS (see ensure_events_bucket).
+EVENTS_BUCKET = "parley-events-local"
 DLQ_NAME = "parley-inbound-dlq.fifo"
 TOPIC_NAME = "parley-handoff"
 # Locally, a failed message comes back after a few seconds rather than Lambda's minutes.
@@ -46,6 +48,8 @@ def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
     env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     env.pop("AWS_PROFILE", None)
     env.setdefault("POWERTOOLS_SERVICE_NAME", "parley")
+    # No CloudWatch here: the handlers' metrics would only be JSON blobs in the terminal.
+    env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
 def start_moto() -> tuple[Any, str]:
@@ -82,9 +86,21 @@ def ensure_topic(settings: Settings, sns: Any) -> str:
     return str(sns.create_topic(Name=TOPIC_NAME)["TopicArn"])
 
 
+def ensure_events_bucket(settings: Settings, s3: Any, bucket: str) -> str:
+    """The events bucket, as the template makes it; local only. There are no Firehose streams here: moto's Firehose
+    delivers to S3 but ignores the prefix's !{timestamp:…} expressions, so the functions write the same day
+    partitions straight to this bucket (analytics.sinks.S3PartitionSink), where `parley report` reads them."""
+    if not settings.is_local_endpoint:
+        raise StackError("the events bucket is created by the SAM template on AWS; set EVENTS_BUCKET instead")
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if bucket not in existing:
+        s3.create_bucket(Bucket=bucket)
+    return bucket
+
+
 def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
-    """Create the tables, queue and handoff topic on the local endpoint named by env and record the queue URL and
-    topic ARN in env."""
+    """Create the tables, queue, handoff topic and events bucket on the local endpoint named by env and record the
+    queue URL, topic ARN and bucket in env."""
     from parley.wiring import aws_client
 
     settings = load_settings(env)
@@ -93,6 +109,9 @@ def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
         env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
     if not env.get("HANDOFF_TOPIC_ARN"):
         env["HANDOFF_TOPIC_ARN"] = ensure_topic(settings, aws_client("sns", settings))
+    env["EVENTS_BUCKET"] = ensure_events_bucket(
+        settings, aws_client("s3", settings), env.get("EVENTS_BUCKET") or EVENTS_BUCKET
+    )
     return load_settings(env)
 
 
