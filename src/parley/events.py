@@ -38,7 +38,7 @@ class ChannelEvent:
     detail: str = ""  # standby: what the underlying event was; unhandled: its field or key name
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (enums as their values, tuples as lists): what a log line or Firehose record holds."""
+        """JSON-ready (enums as their values, tuples as lists): what a log line holds."""
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         data["channel"] = self.channel.value
         data["type"] = self.type.value

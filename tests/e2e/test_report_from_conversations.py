@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from parley.analytics.reading import S3Source, read_events
 from parley.channels.model import Channel
 from parley.i18n import load_catalogs
 from parley.local.session import LocalSession
+from parley.local.stack import start_moto
 from support.shop import ANA, AYSE, DMITRY, GRACE, HANNAH, LAYLA, Person, write_shop
 
 PARLEY = Path(sys.executable).with_name("parley")
@@ -111,9 +113,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSession]:
                        "POWERTOOLS_LOG_LEVEL": "WARNING"})  # fmt: skip
     for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE", "EVENTS_BUCKET"):
         os.environ.pop(name, None)
+    # moto's backends are shared by every moto server in this process, and the modules before this one left their
+    # conversations and events in them: this report is of these scripts alone, so it starts from an empty moto.
+    moto, os.environ["AWS_ENDPOINT_URL"] = start_moto()
+    urllib.request.urlopen(urllib.request.Request(f"{os.environ['AWS_ENDPOINT_URL']}/moto-api/reset", method="POST"))
     running = LocalSession(data_dir=write_shop(tmp_path_factory.mktemp("shop")).directory).start()
     yield running
     running.stop()
+    moto.stop()
     os.environ.clear()
     os.environ.update(saved)
 

@@ -124,3 +124,35 @@ def test_metrics_are_flushed_once_per_invocation(handler, monkeypatch, capsys) -
     assert declared["Namespace"] == "Parley"
     assert sum(blobs[0]["MessagesIn"]) == 2 and sum(blobs[0]["RepliesSent"]) == 2
     assert len(blobs[0]["FirstResponseMs"]) == 2
+
+
+WEBHOOK_ALONE = """
+import json, os, sys
+import boto3
+from moto import mock_aws
+with mock_aws():
+    url = boto3.client("sqs", region_name="us-east-1").create_queue(
+        QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    os.environ["INBOUND_QUEUE_URL"] = url
+    from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
+    from support.events import raw, signed_post
+    webhook = load_handler_module("webhook")
+    for name in ("whatsapp_status_failed.json", "whatsapp_text.json"):
+        webhook.handler(signed_post("whatsapp", raw(name)), LocalLambdaContext("parley-webhook"))
+print(json.dumps(sorted(m for m in ("pynamodb", "langdetect", "deep_translator", "numpy") if m in sys.modules)))
+"""
+
+
+def test_the_webhook_stays_free_of_pynamodb_and_the_language_stack_while_counting_statuses(bucket) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "META_APP_SECRET": APP_SECRET, "META_VERIFY_TOKEN": "vt",
+           "PYTHONPATH": os.pathsep.join([str(tests.parent / "src"), str(tests)])}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", WEBHOOK_ALONE], env=env, capture_output=True, text=True, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -147,7 +147,8 @@ class S3PartitionSink:
     <kind>/year=YYYY/month=MM/day=DD/ of the time it arrived, as Firehose's prefix would put it.
 
     Why not Firehose on moto: moto delivers to S3 at once but ignores the prefix's !{timestamp:…} expressions
-    (tests/integration/test_event_sinks.py shows it), so `parley report` would find nothing where it looks."""
+    (tests/integration/test_firehose_and_pseudonym_keys.py shows it), so `parley report` would find nothing where
+    it looks."""
 
     def __init__(self, client: Any, bucket: str, kind: str, clock: Callable[[], float] = time.time) -> None:
         self._client = client
