@@ -16,6 +16,8 @@ TEST_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_SERVICE_NAME": "parley-tests",
+    # CloudWatch metrics are not printed (the tests of the metrics switch them on).
+    "POWERTOOLS_METRICS_DISABLED": "true",
     # No test reaches a translation provider; the tests of the pivot put a double in its place.
     "TRANSLATION_PROVIDER": "none",
 }
@@ -35,7 +37,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str) -
 
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "GRAPH_API_URL",
                  "TRANSLATION_API_KEY", "TRANSLATION_REGION", "HANDOFF_TOPIC_ARN", "AGENT_API_TOKEN",
-                 "AGENT_LANGUAGE", "OFFICE_HOURS", "OFFICE_TIMEZONE", *META_SECRET_KEYS):  # fmt: skip
+                 "AGENT_LANGUAGE", "OFFICE_HOURS", "OFFICE_TIMEZONE", "EVENTS_BUCKET", "EVENTS_STREAM_NAME",
+                 "UNRECOGNISED_STREAM_NAME", *META_SECRET_KEYS):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)

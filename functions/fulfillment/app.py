@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 
 from parley.fulfillment import record_handler
-from parley.observability import logger
+from parley.observability import logger, metrics
 from parley.wiring import fulfillment_runtime
 
 runtime = fulfillment_runtime()
@@ -17,8 +17,13 @@ processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 handle_record = record_handler(runtime.process, runtime.process_agent_command)
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     runtime.register_context(context)
-    # When every record fails, Powertools raises: Lambda then retries the whole batch, which is all of them.
-    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+    try:
+        # When every record fails, Powertools raises: Lambda then retries the whole batch, which is all of them.
+        return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
+    finally:
+        # The batch's analytics events in one go, whatever happened to its records.
+        runtime.flush_events()

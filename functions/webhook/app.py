@@ -12,7 +12,7 @@ from parley.agents.api import ApiResponse
 from parley.channels.model import Channel
 from parley.config import CredentialsUnavailableError, load_settings
 from parley.ingress import Outcome
-from parley.observability import logger
+from parley.observability import logger, metrics
 from parley.queue import QueueError
 from parley.wiring import build_agent_api, build_ingress, secret_fetcher
 
@@ -82,6 +82,7 @@ def dependency_unavailable(exc: Exception) -> Response:
     return Response(status_code=500, content_type="text/plain", body="temporarily unavailable")
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

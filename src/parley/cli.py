@@ -108,8 +108,10 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _customer_data() -> Any:
+    from parley.analytics.pseudonyms import Pseudonyms
     from parley.data.dynamo import DynamoCustomers, DynamoInvoices, DynamoOrders, DynamoReturns, DynamoSubscriptions
     from parley.data.dynamo_conversations import DynamoMessageLog
+    from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
     from parley.data.tables import bind_models
     from parley.privacy import CustomerData
 
@@ -122,6 +124,7 @@ def _customer_data() -> Any:
         DynamoSubscriptions(),
         DynamoReturns(),
         DynamoMessageLog(settings.conversation_ttl_days),
+        pseudonyms=Pseudonyms(DynamoPseudonymKeys()),
     )
 
 
@@ -150,7 +153,10 @@ def _privacy_erase(args: argparse.Namespace) -> int:
             print("Nothing was erased.")
             return 1
     deleted = data.erase(args.customer_id)
-    print(f"Erased the conversations of customer {args.customer_id} ({deleted} items); orders and invoices stay.")
+    print(
+        f"Erased the conversations of customer {args.customer_id} ({deleted} items) and their analytics keys; "
+        "orders and invoices stay."
+    )
     return 0
 
 

@@ -60,6 +60,7 @@ class Tables:
     translation_cache: str = "parley-translation-cache"
     returns: str = "parley-returns"
     conversation_messages: str = "parley-conversation-messages"
+    pseudonym_keys: str = "parley-pseudonym-keys"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Tables:
@@ -139,6 +140,12 @@ class Settings:
     handoff_topic_arn: str = ""
     agent_language: str = "en"
     office_hours: OfficeHours = field(default_factory=OfficeHours)
+    # Analytics: the Firehose streams of conversation events and of unrecognised messages (EVENTS_STREAM_NAME,
+    # UNRECOGNISED_STREAM_NAME), or without them the bucket they are written to directly in the same layout
+    # (EVENTS_BUCKET: the local stack); with neither, events go to the log and unrecognised messages are not kept.
+    events_stream_name: str = ""
+    unrecognised_stream_name: str = ""
+    events_bucket: str = ""
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -208,6 +215,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         handoff_topic_arn=(env.get("HANDOFF_TOPIC_ARN") or "").strip(),
         agent_language=_agent_language(env),
         office_hours=_office_hours(env),
+        events_stream_name=(env.get("EVENTS_STREAM_NAME") or "").strip(),
+        unrecognised_stream_name=(env.get("UNRECOGNISED_STREAM_NAME") or "").strip(),
+        events_bucket=(env.get("EVENTS_BUCKET") or "").strip(),
     )
 
 

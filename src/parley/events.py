@@ -1,4 +1,5 @@
-"""Channel events: what a platform tells us that is not a customer message, content-free, and where they go."""
+"""Channel events (what a platform tells us that is not a customer message, content-free) and the sinks that events
+go to: these, and the analytics records of parley.analytics.schema."""
 
 from __future__ import annotations
 
@@ -16,9 +17,6 @@ class EventType(StrEnum):
     STANDBY = "standby"  # Messenger traffic of a thread another app (e.g. the Page Inbox) owns
     PLATFORM_ERROR = "platform_error"  # WhatsApp errors not tied to a message (e.g. rate limit hit)
     UNHANDLED = "unhandled"  # a field or event kind Parley does not handle: acknowledged, counted
-    SEND_FAILED = "send_failed"  # a reply the platform refused for good (window closed, invalid recipient…)
-    RATING_SUBMITTED = "rating_submitted"  # a customer rated the conversation 1-5
-    RATING_COMMENTED = "rating_commented"  # …and then left a comment on that rating (its words are not in the event)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class ChannelEvent:
     detail: str = ""  # standby: what the underlying event was; unhandled: its field or key name
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (enums as their values, tuples as lists): what a log line or Firehose record holds."""
+        """JSON-ready (enums as their values, tuples as lists): what a log line holds."""
         data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         data["channel"] = self.channel.value
         data["type"] = self.type.value
@@ -57,27 +55,10 @@ class ChannelEvent:
         return cls(**values)
 
 
-@dataclass(frozen=True)
-class ConversationEvent:
-    """Something that happened in a conversation, for analytics: codes and numbers, never the customer's words
-    (a rating's comment stays in the conversation's message log; the event says only that there was one)."""
+class Record(Protocol):
+    """Anything a sink takes: a channel event or an analytics event, each content-free and JSON-ready."""
 
-    channel: Channel
-    type: EventType
-    occurred_at: int
-    user_hash: str = ""
-    message_ref: str = ""
-    rating: int | None = None
-    commented: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["channel"] = self.channel.value
-        data["type"] = self.type.value
-        return data
-
-
-Event = ChannelEvent | ConversationEvent
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 class EventSinkError(RuntimeError):
@@ -85,13 +66,14 @@ class EventSinkError(RuntimeError):
 
 
 class EventSink(Protocol):
-    def emit(self, events: Sequence[Event]) -> None: ...
+    def emit(self, events: Sequence[Record]) -> None: ...
 
 
 class LoggingEventSink:
-    """One structured log line per event; safe because an event holds no content."""
+    """One structured log line per event; safe because an event holds no content. What analytics events become
+    when no stream is configured (EVENTS_STREAM_NAME unset)."""
 
-    def emit(self, events: Sequence[Event]) -> None:
+    def emit(self, events: Sequence[Record]) -> None:
         from parley.observability import logger
 
         for event in events:
@@ -100,7 +82,7 @@ class LoggingEventSink:
 
 class InMemoryEventSink:
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.events: list[Any] = []
 
-    def emit(self, events: Sequence[Event]) -> None:
+    def emit(self, events: Sequence[Record]) -> None:
         self.events.extend(events)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from parley.channels.model import Channel, InboundMessage, PlatformError, message_ref
+from parley.channels.model import Channel, InboundMessage
 from parley.channels.senders import HandsOver, Sender
 from parley.dialogue.service import SILENT_KINDS, ConversationService
-from parley.events import ChannelEvent, ConversationEvent, EventSink, EventType, LoggingEventSink
 from parley.graph import GraphApiError
 from parley.observability import logger
 
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand
     from parley.agents.notify import HandoffNotifier
+    from parley.analytics.recording import EventRecorder
 
 
 class MessageProcessor:
@@ -24,19 +23,21 @@ class MessageProcessor:
         self,
         service: ConversationService,
         senders: Mapping[Channel, Sender],
-        events: EventSink | None = None,
+        recorder: EventRecorder | None = None,
         notifier: HandoffNotifier | None = None,
     ) -> None:
         self._service = service
         self._senders = senders
-        self._events = events or LoggingEventSink()
+        self._recorder = recorder
         self._notifier = notifier
 
     def process(self, message: InboundMessage) -> dict[str, Any]:
         """Answer one message. Raises to have it retried (storage or a transient send failure); a permanent
-        send failure is recorded as an event and not retried, since retrying would never deliver it."""
+        send failure is recorded as an event and not retried, since retrying would never deliver it. Analytics
+        events go out once the message is handled, so a retried message is counted once."""
         sender = self._senders[message.channel]
         turn = self._service.respond(message)
+        answered_ms = self._recorder.now_ms() if self._recorder is not None else 0
         if self._notifier is not None:
             # Before the reply: a failed publish raises and the message is retried, with nothing sent yet.
             if turn.handoff:
@@ -49,6 +50,7 @@ class MessageProcessor:
         if turn.reply is not None and message.kind not in SILENT_KINDS:
             sender.acknowledge(message)
         outcome = "sent" if turn.reply is not None else "no_reply"
+        send_error = ""
         try:
             if turn.reply is not None:
                 sender.send(message, turn.reply)
@@ -65,35 +67,12 @@ class MessageProcessor:
                     "sender": message.sender_hash,
                 },
             )
-            self._events.emit(
-                [
-                    ChannelEvent(
-                        channel=message.channel,
-                        type=EventType.SEND_FAILED,
-                        occurred_at=int(time.time()),
-                        user_hash=message.sender_hash,
-                        message_ref=message_ref(message.channel, message.message_id),
-                        status=exc.reason.value,
-                        errors=(PlatformError(exc.code or 0, exc.reason.value),),
-                    )
-                ]
-            )
+            send_error = exc.reason.value
+        if self._recorder is not None:
+            sent_ms = self._recorder.now_ms() if outcome == "sent" else 0
+            self._recorder.turn(message, turn, answered_ms=answered_ms, sent_ms=sent_ms, send_error=send_error)
         if turn.handoff and outcome == "sent":
             self._hand_over(message, sender, turn.handoff)
-        if turn.rating is not None:
-            self._events.emit(
-                [
-                    ConversationEvent(
-                        channel=message.channel,
-                        type=EventType.RATING_COMMENTED if turn.commented else EventType.RATING_SUBMITTED,
-                        occurred_at=message.timestamp or int(time.time()),
-                        user_hash=message.sender_hash,
-                        message_ref=message_ref(message.channel, message.message_id),
-                        rating=turn.rating,
-                        commented=turn.commented,
-                    )
-                ]
-            )
         summary = {
             "outcome": outcome,
             "intent": turn.intent.value,

@@ -6,8 +6,8 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from parley.channels import signature
@@ -19,7 +19,9 @@ from parley.queue import InboundQueue
 
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand, AgentCommandQueue
+    from parley.analytics.pseudonyms import Pseudonyms
     from parley.channels.parsing import ThreadReturn
+    from parley.channels.payload_reading import Delivery
 
 # Meta's payloads are a few KB; a batched one rarely passes 100 KB. Anything far bigger is not Meta.
 MAX_BODY_BYTES = 1_000_000
@@ -51,13 +53,19 @@ class WebhookIngress:
         events: EventSink | None = None,
         clock: Callable[[], float] = time.time,
         commands: AgentCommandQueue | None = None,
+        analytics: EventSink | None = None,
+        pseudonyms: Pseudonyms | None = None,
     ) -> None:
+        """`events`: channel events (the log by default); `analytics` and `pseudonyms`: where delivery statuses go as
+        analytics events, and the keys they are pseudonymised with (both needed, or no analytics here)."""
         self._credentials = credentials
         self._queue = queue
         self._max_body_bytes = max_body_bytes
         self._events: EventSink = events if events is not None else LoggingEventSink()
         self._clock = clock
         self._commands = commands
+        self._analytics = analytics if pseudonyms is not None else None
+        self._pseudonyms = pseudonyms
 
     def verify(self, query: Mapping[str, str]) -> Outcome:
         """GET: Meta subscribes the webhook by asking us to echo hub.challenge when the token matches."""
@@ -81,14 +89,16 @@ class WebhookIngress:
             # ValueError covers bad JSON, bad UTF-8 and integers too long to convert; RecursionError, nesting
             # deeper than the parser goes. All the sender's mistake: 400, never 500.
             return Outcome(WebhookResponse(400, "malformed JSON"), "malformed")
+        now = self._clock()
         try:
-            parsed = PARSERS[channel](payload, int(self._clock()))
+            parsed = PARSERS[channel](payload, int(now))
         except PayloadError:
             # Signed by Meta but not a kind we handle: acknowledge, or Meta retries it for days.
             return Outcome(WebhookResponse(200, "ignored"), "unknown_payload")
         if parsed.messages:
-            # A QueueError propagates: the handler answers 500 and Meta redelivers later.
-            self._queue.put(parsed.messages)
+            # A QueueError propagates: the handler answers 500 and Meta redelivers later. The reply's latency is
+            # measured from this moment, to the millisecond.
+            self._queue.put([replace(m, received_at_ms=int(now * 1000)) for m in parsed.messages])
         if parsed.thread_returns and self._commands is not None:
             self._commands.put_commands([self._hand_back(channel, r) for r in parsed.thread_returns])
         if parsed.events:
@@ -100,7 +110,23 @@ class WebhookIngress:
 
                 # Analytics is not worth a redelivery of the customer's messages: note the loss and go on.
                 logger.warning("channel events lost", extra={"events": len(parsed.events), "error": str(exc)})
+        if parsed.deliveries:
+            self._emit_deliveries(channel, parsed.deliveries)
         return Outcome(WebhookResponse(200, "ok"), "accepted", enqueued=len(parsed.messages), events=len(parsed.events))
+
+    def _emit_deliveries(self, channel: Channel, deliveries: Sequence[Delivery]) -> None:
+        """Delivery statuses as analytics events; a failure to do so is logged and counted by the sink, never
+        answered with anything but 200."""
+        if self._analytics is None or self._pseudonyms is None:
+            return
+        from parley.analytics.deliveries import delivery_events
+
+        try:
+            self._analytics.emit(delivery_events(channel, deliveries, self._pseudonyms))
+        except EventSinkError as exc:
+            from parley.observability import logger
+
+            logger.warning("delivery events lost", extra={"events": len(deliveries), "error": str(exc)})
 
     def _hand_back(self, channel: Channel, returned: ThreadReturn) -> AgentCommand:
         """A person in the Page Inbox is done: the same hand-back as an agent's release, in order with the

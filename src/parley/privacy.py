@@ -1,15 +1,18 @@
 """Staff requests about one customer's personal data: export everything Parley holds about them, or erase their
-conversations (state and message log). Orders, invoices and returns are business records the shop keeps by law; an
-export includes them, an erasure leaves them."""
+conversations (state and message log) and their analytics keys (so past events can no longer be linked to them).
+Orders, invoices and returns are business records the shop keeps by law; an export includes them, an erasure leaves
+them."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
+from parley.data.records import Customer
 from parley.data.repositories import (
     CustomerRepository,
     InvoiceRepository,
@@ -20,6 +23,12 @@ from parley.data.repositories import (
 )
 
 
+class Forgets(Protocol):
+    """Analytics pseudonym keys (parley.analytics.pseudonyms.Pseudonyms)."""
+
+    def forget(self, customer_id: str | None, conversation_keys: Iterable[str]) -> None: ...
+
+
 @dataclasses.dataclass(frozen=True)
 class CustomerData:
     customers: CustomerRepository
@@ -28,6 +37,7 @@ class CustomerData:
     subscriptions: SubscriptionRepository
     returns: ReturnRepository
     log: MessageLog
+    pseudonyms: Forgets | None = None
 
     def export(self, customer_id: str) -> dict[str, Any] | None:
         """Everything held about the customer, as plain JSON-ready values; None when there is no such customer."""
@@ -48,8 +58,8 @@ class CustomerData:
         return exported
 
     def erase(self, customer_id: str) -> int:
-        """Erase every conversation of the customer; the number of items deleted."""
-        return erase(self.log, customer_id)
+        """Erase every conversation of the customer and their analytics keys; the number of items deleted."""
+        return erase(self.log, customer_id, pseudonyms=self.pseudonyms, customer=self.customers.get(customer_id))
 
 
 def _plain(value: Any) -> Any:
@@ -68,7 +78,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def erase(log: MessageLog, customer_id: str, *also: str) -> int:
-    """Every conversation of the customer (and `also`): state and message log. Returns the items deleted."""
+def erase(
+    log: MessageLog,
+    customer_id: str,
+    *also: str,
+    pseudonyms: Forgets | None = None,
+    customer: Customer | None = None,
+) -> int:
+    """Every conversation of the customer (and `also`): state and message log, and with `pseudonyms` the keys of
+    the customer and of every conversation they may have had. Returns the message-log items deleted."""
     conversations = {*log.conversations_of_customer(customer_id), *also}
+    if pseudonyms is not None:
+        # First: should it fail, nothing is erased yet and the whole request can be made again. A conversation whose
+        # log has expired still has its key, so their own numbers' conversations are named too.
+        pseudonyms.forget(customer_id, sorted(conversations | set(conversation_keys_of(customer))))
     return sum(log.erase_conversation(conversation_id) for conversation_id in sorted(conversations))
+
+
+def conversation_keys_of(customer: Customer | None) -> list[str]:
+    """The conversations a customer on file can have: on WhatsApp from their phone, on Messenger from their PSID."""
+    if customer is None:
+        return []
+    keys = [f"whatsapp#{customer.phone}"] if customer.phone else []
+    return keys + ([f"messenger#{customer.messenger_psid}"] if customer.messenger_psid else [])

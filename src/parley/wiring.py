@@ -22,7 +22,7 @@ from parley.config import (
     load_settings,
     load_translation_key,
 )
-from parley.events import LoggingEventSink
+from parley.events import EventSink, LoggingEventSink
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the webhook imports this module and must not load the langu
     from parley.agents.api import AgentApi
     from parley.agents.commands import AgentCommand
     from parley.analytics.job import ReportJob
+    from parley.analytics.sinks import BufferedEventSink
     from parley.dialogue.language_policy import ConversationLanguage
     from parley.i18n import Catalogs
     from parley.language.detector import LangdetectDetector
@@ -40,15 +41,52 @@ if TYPE_CHECKING:  # the webhook imports this module and must not load the langu
 
 # botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
 _AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+# Firehose: the sink retries the records that failed itself, and analytics must never hold a reply up for long.
+_FIREHOSE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=3)
 
 
-def aws_client(service: str, settings: Settings) -> Any:
+def aws_client(service: str, settings: Settings, config: Config = _AWS_CONFIG) -> Any:
     return boto3.session.Session().client(
         service,  # type: ignore[call-overload]
         region_name=settings.region,
         endpoint_url=settings.aws_endpoint_url,
-        config=_AWS_CONFIG,
+        config=config,
     )
+
+
+class LazyClient:
+    """A boto3 client made on first use: a cold start does not pay for a client its requests may never need."""
+
+    def __init__(self, service: str, settings: Settings, config: Config = _AWS_CONFIG) -> None:
+        self._make = lambda: aws_client(service, settings, config)
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
+def analytics_sinks(settings: Settings) -> tuple[EventSink, EventSink | None]:
+    """Where conversation events and unrecognised messages go, counted as CloudWatch metrics on the way: their
+    Firehose streams (EVENTS_STREAM_NAME, UNRECOGNISED_STREAM_NAME, as deployed); else the same layout written
+    straight into EVENTS_BUCKET (the local stack: moto's Firehose ignores the partition prefix); else events to the
+    log, and unrecognised messages nowhere (their words never go to a log, however redacted)."""
+    from parley.analytics.sinks import FirehoseEventSink, MeteredEventSink, S3PartitionSink
+
+    events: EventSink = LoggingEventSink()
+    unrecognised: EventSink | None = None
+    if settings.events_stream_name or settings.unrecognised_stream_name:
+        firehose = LazyClient("firehose", settings, _FIREHOSE_CONFIG)
+        if settings.events_stream_name:
+            events = FirehoseEventSink(firehose, settings.events_stream_name)
+        if settings.unrecognised_stream_name:
+            unrecognised = FirehoseEventSink(firehose, settings.unrecognised_stream_name)
+    elif settings.events_bucket:
+        s3 = LazyClient("s3", settings)
+        events = S3PartitionSink(s3, settings.events_bucket, "events")
+        unrecognised = S3PartitionSink(s3, settings.events_bucket, "unrecognised")
+    return MeteredEventSink(events), unrecognised
 
 
 def _secret_fetcher(settings: Settings) -> Callable[[str], str]:
@@ -118,17 +156,22 @@ def translation_pivot(
 
 def build_ingress(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> WebhookIngress:
     from parley.agents.commands import SqsAgentCommandQueue
+    from parley.analytics.pseudonyms import DynamoKeyReader, Pseudonyms
 
     settings = settings or load_settings()
     sqs = aws_client("sqs", settings)
     queue = SqsInboundQueue(sqs, settings.inbound_queue_url)
-    # Delivery statuses and handover events go to the log for now; analytics will stream them. A Messenger thread
-    # the Page Inbox passes back becomes a hand-back command on the same queue.
+    # Channel events go to the log; delivery statuses also become analytics events, under the pseudonyms
+    # fulfillment made (read with plain boto3, never created here). A Messenger thread the Page Inbox passes back
+    # becomes a hand-back command on the same queue.
+    keys = DynamoKeyReader(LazyClient("dynamodb", settings), settings.tables.pseudonym_keys)
     return WebhookIngress(
         credentials_provider(settings, fetch_secret),
         queue,
         events=LoggingEventSink(),
         commands=SqsAgentCommandQueue(sqs, settings.inbound_queue_url),
+        analytics=analytics_sinks(settings)[0],
+        pseudonyms=Pseudonyms(keys, create=False),
     )
 
 
@@ -217,6 +260,9 @@ class FulfillmentRuntime:
         from parley.agents.desk import AgentDesk
         from parley.agents.notify import HandoffNotifier, SnsPublisher
         from parley.agents.translating import AgentTranslator
+        from parley.analytics.pseudonyms import Pseudonyms
+        from parley.analytics.recording import EventRecorder
+        from parley.analytics.sinks import BufferedEventSink
         from parley.channels.senders import build_senders
         from parley.data.dynamo import (
             DynamoCustomers,
@@ -227,11 +273,11 @@ class FulfillmentRuntime:
             DynamoSubscriptions,
         )
         from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
+        from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
         from parley.data.tables import bind_models
         from parley.dialogue.billing import BillingLinks
         from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
-        from parley.events import LoggingEventSink
         from parley.fulfillment import MessageProcessor
         from parley.graph import GraphClient
         from parley.observability import logger
@@ -245,6 +291,8 @@ class FulfillmentRuntime:
         pivot = translation_pivot(settings, parts.order_ids, fetch_secret)
         conversations = DynamoConversations(settings.conversation_ttl_days)
         message_log = DynamoMessageLog(settings.conversation_ttl_days)
+        # One set of pseudonym keys for events and for erasure, so an erased key leaves this cache at once.
+        pseudonyms = Pseudonyms(DynamoPseudonymKeys())
         service = ConversationService(
             customers=DynamoCustomers(),
             orders=DynamoOrders(),
@@ -262,6 +310,7 @@ class FulfillmentRuntime:
             products=DynamoProducts(),
             interpreter=Interpreter(catalogs.languages, catalogs.apologies(), pivot),
             office_hours=settings.office_hours,
+            pseudonyms=pseudonyms,
         )
         credentials = credentials_provider(settings, fetch_secret)
         senders = build_senders(settings, GraphClient.from_settings(settings), credentials)
@@ -273,10 +322,22 @@ class FulfillmentRuntime:
             notifier = HandoffNotifier(publisher, conversations, translator, settings.agent_language, message_log)
         else:
             logger.warning("HANDOFF_TOPIC_ARN is not set: nobody is notified when a customer needs a person")
-        self.processor = MessageProcessor(service, senders, LoggingEventSink(), notifier)
-        self.desk = AgentDesk(
-            conversations, senders, catalogs, translator, settings.agent_language, notifier, message_log
+        # A batch's events go out together when the handler flushes them, after the batch.
+        events, unrecognised = analytics_sinks(settings)
+        self.sinks: list[BufferedEventSink] = [BufferedEventSink(events)]
+        if unrecognised is not None:
+            self.sinks.append(BufferedEventSink(unrecognised))
+        recorder = EventRecorder(
+            self.sinks[0],
+            pseudonyms,
+            unrecognised=self.sinks[1] if unrecognised is not None else None,
+            translation=pivot.stats if pivot is not None else None,
         )
+        self.processor = MessageProcessor(service, senders, recorder, notifier)
+        self.desk = AgentDesk(
+            conversations, senders, catalogs, translator, settings.agent_language, notifier, message_log,
+            recorder=recorder,
+        )  # fmt: skip
         # Meta redelivers for days and SQS deduplicates for five minutes only: a record per platform
         # message id, kept for idempotency_days, makes every message answered at most once.
         self.idempotency = IdempotencyConfig(
@@ -314,6 +375,11 @@ class FulfillmentRuntime:
 
     def register_context(self, context: Any) -> None:
         self.idempotency.register_lambda_context(context)
+
+    def flush_events(self) -> None:
+        """Send the analytics events of the batch just handled (the handler calls this at the end of each)."""
+        for sink in self.sinks:
+            sink.flush()
 
 
 def fulfillment_runtime() -> FulfillmentRuntime:

@@ -212,8 +212,8 @@ def test_the_reports_bucket_is_private_encrypted_kept_and_expires_reports(cfn):
     assert rule["Status"] == "Enabled"
     assert rule["ExpirationInDays"] == {"Ref": "ReportsRetentionDays"}
     assert report_prefix("daily", "2025-03-09").startswith(rule["Prefix"])
-    (policy,) = resources_of_type(cfn, "AWS::S3::BucketPolicy").values()
-    assert policy["Properties"]["Bucket"] == {"Ref": "ReportsBucket"}
+    policies = resources_of_type(cfn, "AWS::S3::BucketPolicy").values()
+    (policy,) = [p for p in policies if p["Properties"]["Bucket"] == {"Ref": "ReportsBucket"}]
     (deny,) = policy["Properties"]["PolicyDocument"]["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 

@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ FULFILLMENT_WRITES = (
     "conversation_messages",
     "processed_messages",
     "translation_cache",
+    "pseudonym_keys",
 )
 DYNAMODB_READ_ACTIONS = re.compile(
     r"^dynamodb:(Get|BatchGet|Query|Scan|Describe|ConditionCheck|List|PartiQLSelect)", re.IGNORECASE
@@ -466,13 +468,19 @@ def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
 # ------------------------------------------------------------------------------------------------ permissions
 
 
-def test_webhook_may_only_enqueue_and_read_the_secret(cfn: dict[str, Any]) -> None:
+def test_webhook_may_only_enqueue_read_the_secret_and_stream_delivery_events(cfn: dict[str, Any]) -> None:
     granted = {}
     for statement in role_statements(cfn, "WebhookFunction"):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
             granted[action] = set(refs(statement["Resource"]))
-    assert granted == {"sqs:SendMessage*": {"InboundQueue"}, "secretsmanager:GetSecretValue": {"MetaSecret"}}
+    assert granted == {
+        "sqs:SendMessage*": {"InboundQueue"},
+        "secretsmanager:GetSecretValue": {"MetaSecret"},
+        # Delivery statuses: onto the events stream, under pseudonym keys it may read and never write.
+        "firehose:PutRecordBatch": {"EventsStream"},
+        "dynamodb:BatchGetItem": {"PseudonymKeysTable"},
+    }
 
 
 def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> None:
@@ -481,6 +489,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     reads: dict[str, set[str]] = {}
     secret_read = False
     published: set[str] = set()
+    streamed: set[str] = set()
     for statement in role_statements(cfn, "FulfillmentFunction"):
         targets = set(refs(statement["Resource"]))
         assert "*" not in json.dumps(statement["Resource"]).replace("/*", ""), statement
@@ -494,11 +503,14 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
                 secret_read = True
             elif action == "sns:Publish":
                 published |= targets
+            elif action == "firehose:PutRecordBatch":
+                streamed |= targets
             else:
                 pytest.fail(f"unexpected action {action}")
     assert secret_read
-    # Handoff notifications, and nowhere else.
+    # Handoff notifications, and nowhere else; analytics records onto their two streams, and nowhere else.
     assert published == {"HandoffTopic"}
+    assert streamed == {"EventsStream", "UnrecognisedStream"}
     assert set(reads) == set(MODELS)
     assert set(writes) == set(FULFILLMENT_WRITES)
     for name in FULFILLMENT_WRITES:
@@ -618,3 +630,71 @@ def test_fulfillment_gets_the_handoff_settings_and_the_code_accepts_their_defaul
     # The webhook neither publishes nor needs them: its permissions stay enqueue-and-read-the-secret.
     webhook = cfn["Resources"]["WebhookFunction"]["Properties"]["Environment"]["Variables"]
     assert "HANDOFF_TOPIC_ARN" not in webhook
+
+
+# ---------------------------------------------------------------------------------------------- analytics events
+
+
+def _partition_of(prefix: str, day: datetime) -> str:
+    """A Firehose prefix with its !{timestamp:…} expressions evaluated for `day`, as Firehose does on arrival."""
+    java_to_strftime = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H"}
+    return re.sub(r"!\{timestamp:(\w+)\}", lambda m: day.strftime(java_to_strftime[m.group(1)]), prefix)
+
+
+@pytest.mark.parametrize(("stream", "kind"), [("EventsStream", "events"), ("UnrecognisedStream", "unrecognised")])
+def test_firehose_delivers_to_the_day_partitions_the_report_reads(cfn: dict[str, Any], stream: str, kind: str) -> None:
+    from parley.analytics.reading import day_prefixes
+
+    properties = cfn["Resources"][stream]["Properties"]
+    assert properties["DeliveryStreamType"] == "DirectPut"
+    assert properties["DeliveryStreamEncryptionConfigurationInput"]["KeyType"] == "AWS_OWNED_CMK"
+    destination = properties["ExtendedS3DestinationConfiguration"]
+    assert set(refs(destination["BucketARN"])) == {"EventsBucket"}
+    assert set(refs(destination["RoleARN"])) == {"EventsDeliveryRole"}
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    # The layout Firehose writes is the one the KPI report lists, day by day (objects end in .gz: gzip lines).
+    assert _partition_of(destination["Prefix"], day) == day_prefixes(kind, day, day + timedelta(days=1))[0]
+    assert destination["CompressionFormat"] == "GZIP"
+    # With !{timestamp} in the prefix Firehose requires an error prefix; failed records land apart from the events.
+    assert destination["ErrorOutputPrefix"].startswith(f"errors/{kind}/!{{firehose:error-output-type}}/")
+
+
+def test_the_events_bucket_is_private_encrypted_tls_only_and_expires_what_it_holds(cfn: dict[str, Any]) -> None:
+    resources = cfn["Resources"]
+    bucket = resources["EventsBucket"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    properties = bucket["Properties"]
+    assert all(is_true(v) for v in properties["PublicAccessBlockConfiguration"].values())
+    assert len(properties["PublicAccessBlockConfiguration"]) == 4
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    rules = {rule.get("Prefix"): rule for rule in properties["LifecycleConfiguration"]["Rules"]}
+    assert rules["events/"]["ExpirationInDays"] == {"Ref": "EventsRetentionDays"}
+    assert int(cfn["Parameters"]["EventsRetentionDays"]["Default"]) == 400
+    assert int(rules["unrecognised/"]["ExpirationInDays"]) == 30
+    assert int(rules["errors/"]["ExpirationInDays"]) == 30
+    policies = resources_of_type(cfn, "AWS::S3::BucketPolicy").values()
+    (policy,) = [p for p in policies if p["Properties"]["Bucket"] == {"Ref": "EventsBucket"}]
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": False}}
+
+
+def test_firehose_may_write_to_the_events_bucket_and_nothing_else(cfn: dict[str, Any]) -> None:
+    role = cfn["Resources"]["EventsDeliveryRole"]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "firehose.amazonaws.com"}
+    for policy in role["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert all(action.startswith("s3:") for action in statement["Action"])
+            assert set(refs(statement["Resource"])) == {"EventsBucket"}
+
+
+def test_the_functions_are_told_the_streams_and_the_code_reads_them(cfn: dict[str, Any]) -> None:
+    webhook = cfn["Resources"]["WebhookFunction"]["Properties"]["Environment"]["Variables"]
+    fulfillment = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]
+    assert webhook["EVENTS_STREAM_NAME"] == fulfillment["EVENTS_STREAM_NAME"] == {"Ref": "EventsStream"}
+    assert fulfillment["UNRECOGNISED_STREAM_NAME"] == {"Ref": "UnrecognisedStream"}
+    assert "UNRECOGNISED_STREAM_NAME" not in webhook  # the webhook never sees a customer's words
+    settings = load_settings({"EVENTS_STREAM_NAME": "parley-events", "UNRECOGNISED_STREAM_NAME": "parley-unrec"})
+    assert (settings.events_stream_name, settings.unrecognised_stream_name) == ("parley-events", "parley-unrec")
+    assert cfn["Outputs"]["EventsBucketName"]["Value"] == {"Ref": "EventsBucket"}

@@ -88,7 +88,7 @@ def test_not_found_paths_and_methods_do_not_reach_the_function(session):
 
 
 def test_the_local_stack_has_the_bucket_scheduled_reports_are_written_to(session):
-    from parley.local.stack import ensure_reports_bucket
+    from parley.local.stack import ensure_bucket
     from parley.wiring import aws_client
 
     s3 = aws_client("s3", session.stack.settings)
@@ -96,5 +96,5 @@ def test_the_local_stack_has_the_bucket_scheduled_reports_are_written_to(session
     s3.put_object(Bucket=bucket, Key="reports/daily/2025-03-09/kpis.json", Body=b"{}")
 
     # Starting again finds the bucket and keeps what is in it.
-    assert ensure_reports_bucket(session.stack.settings, s3, bucket) == bucket
+    assert ensure_bucket(session.stack.settings, s3, bucket, "REPORTS_BUCKET") == bucket
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1

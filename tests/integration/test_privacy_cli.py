@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from parley.analytics.pseudonyms import Pseudonyms
 from parley.cli import main
 from parley.data.dynamo import DynamoRecordWriter
 from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
+from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
 from parley.data.records import LoggedMessage, MessageDirection
 from parley.data.repositories import ConversationState
 from support.factories import customer, order
 
-EMILY = customer(customer_id="CUST-1001", name="Emily Carter", email="emily.carter@example.com", phone="14155550123")
+EMILY = customer(customer_id="CUST-1001", name="Emily Carter", email="emily.carter@example.com", phone="14155550123",
+                 messenger_psid="5512345678901234")  # fmt: skip
 BOB = customer(customer_id="CUST-1002", name="Bob Stone", email="bob@example.com", phone="14155550456")
 AT = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -58,3 +61,21 @@ def test_erase_removes_the_conversations_and_keeps_the_orders(aws, tmp_path, cap
 def test_an_unknown_customer_is_a_clear_error(aws, capsys) -> None:
     assert main(["privacy", "erase", "CUST-9999", "--yes"]) == 1
     assert "no customer CUST-9999" in capsys.readouterr().err
+
+
+def test_erase_deletes_the_customers_analytics_keys_so_their_events_can_no_longer_be_linked(aws, capsys) -> None:
+    seed()
+    pseudonyms = Pseudonyms(DynamoPseudonymKeys())
+    # Events of Emily on both channels (the Messenger conversation's log has expired already), and of Bob.
+    on_whatsapp = pseudonyms.names("whatsapp#14155550123", "CUST-1001")
+    on_messenger = pseudonyms.names("messenger#5512345678901234", "CUST-1001")
+    bob = pseudonyms.names("whatsapp#14155550456", "CUST-1002")
+
+    assert main(["privacy", "erase", "CUST-1001", "--yes"]) == 0
+
+    fresh = Pseudonyms(DynamoPseudonymKeys())  # another environment, nothing cached
+    assert fresh.names("whatsapp#14155550456", "CUST-1002") == bob
+    assert fresh.names("whatsapp#14155550123", "CUST-1001").customer != on_whatsapp.customer
+    assert fresh.names("whatsapp#14155550123").conversation != on_whatsapp.conversation
+    assert fresh.names("messenger#5512345678901234").conversation != on_messenger.conversation
+    assert "analytics keys" in capsys.readouterr().out

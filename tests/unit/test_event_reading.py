@@ -61,7 +61,8 @@ def test_a_directory_is_read_for_the_period_only_skipping_and_counting_malformed
         ("reply_sent", "first"),
         ("message_received", "last"),
     ]
-    assert (stats.objects, stats.skipped) == (2, 4)
+    # The period's two objects, the next day's one (late arrivals) and the last of the day before (early ones).
+    assert (stats.objects, stats.skipped) == (4, 4)
 
 
 def test_records_of_other_hours_in_a_partition_are_left_out(bucket_dir) -> None:
@@ -114,7 +115,7 @@ def test_a_directory_without_the_layout_is_a_clear_error(tmp_path) -> None:
         check_source(tmp_path)
 
 
-def test_s3_is_read_for_the_period_days_only() -> None:
+def test_s3_is_read_for_the_period_days_and_the_days_on_either_side_for_late_and_early_arrivals() -> None:
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket="parley-events")
@@ -122,7 +123,8 @@ def test_s3_is_read_for_the_period_days_only() -> None:
         body = "\n".join(json.dumps(event("message_received", i, f"c{i}")) for i in range(3)) + "\n{broken\n"
         client.put_object(Bucket="parley-events", Key=f"{day}/part-1.gz", Body=gzip.compress(body.encode()))
         client.put_object(Bucket="parley-events", Key=f"{day}/part-2", Body=json.dumps(event("reply_sent", 9)).encode())
-        client.put_object(Bucket="parley-events", Key="events/year=2026/month=03/day=03/x", Body=b"not read\n")
+        client.put_object(Bucket="parley-events", Key="events/year=2026/month=03/day=03/x", Body=b"not a record\n")
+        client.put_object(Bucket="parley-events", Key="events/year=2026/month=03/day=05/x", Body=b"not read\n")
         source = S3Source(client, "parley-events")
         stats = ReadStats()
 
@@ -130,6 +132,41 @@ def test_s3_is_read_for_the_period_days_only() -> None:
         records = list(read_events(source, *period(), stats))
 
         assert [r["conversation"] for r in records] == ["c0", "c1", "c2", "c1"]
-        assert (stats.objects, stats.skipped) == (2, 1)
+        assert (stats.objects, stats.skipped) == (3, 2)
         with pytest.raises(SourceError, match="does not exist"):
             check_source(S3Source(client, "no-such-bucket"))
+
+
+def test_an_event_that_arrived_after_midnight_is_counted_in_its_own_day(tmp_path) -> None:
+    # Firehose files objects under the arrival day of their oldest record: 23:59:59's reply arrived at 00:00:01.
+    write_partition(tmp_path, "events", DAY0, "part-1.gz", [event("message_received", 23 * 60 + 59.9, "late")])
+    write_partition(tmp_path, "events", DAY0 + timedelta(days=1), "part-1.gz", [
+        event("reply_sent", 23 * 60 + 59.99, "late"),
+        event("message_received", 1, "next", day=1),
+    ])  # fmt: skip
+
+    today = [(r["type"], r["conversation"]) for r in read_events(tmp_path, *period())]
+    tomorrow = [(r["type"], r["conversation"]) for r in read_events(tmp_path, *period(first=1))]
+
+    assert today == [("message_received", "late"), ("reply_sent", "late")]
+    assert tomorrow == [("message_received", "next")]
+
+
+def test_the_first_minutes_of_a_day_filed_under_the_day_before_are_counted_in_their_day(tmp_path) -> None:
+    previous = DAY0 - timedelta(days=1)
+    write_partition(tmp_path, "events", previous, "part-1.gz", [event("message_received", 600, "old", day=-1)])
+    write_partition(tmp_path, "events", previous, "part-2.gz", [event("message_received", 1400, "evening", day=-1)])
+    # The last object of the day before began at 23:58 and went on past midnight.
+    write_partition(tmp_path, "events", previous, "part-3.gz", [
+        event("message_received", 23 * 60 + 58, "eve", day=-1),
+        event("message_received", 0.5, "early"),
+        event("reply_sent", 0.6, "early"),
+    ])  # fmt: skip
+    write_partition(tmp_path, "events", DAY0, "part-1.gz", [event("message_received", 30, "later")])
+    stats = ReadStats()
+
+    records = [(r["type"], r["conversation"]) for r in read_events(tmp_path, *period(), stats)]
+
+    assert records == [("message_received", "early"), ("reply_sent", "early"), ("message_received", "later")]
+    # Of the day before, only its last objects were opened: back to the first holding nothing of the period.
+    assert stats.objects == 3

@@ -1,4 +1,5 @@
-"""Processing one queued message: acknowledge, answer, and record what could not be delivered."""
+"""Processing one queued message: acknowledge, answer, and record what happened as analytics events (what could not
+be delivered, ratings, how long the customer waited), never the customer's words or numbers."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ import pytest
 from parley.channels.model import Channel, InboundMessage, MessageKind
 from parley.channels.replies import Reply
 from parley.dialogue.service import Turn
-from parley.events import EventType, InMemoryEventSink
 from parley.fulfillment import MessageProcessor
 from parley.graph import GraphApiError
 from parley.nlu.intents import Intent
 from support.factories import inbound
+from support.recording import Recording
 
 
 class RecordingSender:
@@ -42,12 +43,12 @@ class FixedService:
         return Turn(self.reply, "en", Intent.ORDER_STATUS, 0.9, True)
 
 
-def processor(reply: Reply | None, sender: RecordingSender, events: InMemoryEventSink) -> MessageProcessor:
-    return MessageProcessor(FixedService(reply), {Channel.WHATSAPP: sender}, events)  # type: ignore[arg-type]
+def processor(reply: Reply | None, sender: RecordingSender, events: Recording) -> MessageProcessor:
+    return MessageProcessor(FixedService(reply), {Channel.WHATSAPP: sender}, events.recorder)  # type: ignore[arg-type]
 
 
 def test_a_message_is_acknowledged_then_answered():
-    sender, events = RecordingSender(), InMemoryEventSink()
+    sender, events = RecordingSender(), Recording()
     message = inbound("where is my order")
 
     summary = processor(Reply("Your order has shipped."), sender, events).process(message)
@@ -57,36 +58,50 @@ def test_a_message_is_acknowledged_then_answered():
     assert summary["outcome"] == "sent"
 
 
-def test_a_reaction_is_neither_acknowledged_nor_answered():
-    sender, events = RecordingSender(), InMemoryEventSink()
+def test_a_reaction_is_neither_acknowledged_nor_answered_nor_counted_as_a_message():
+    sender, events = RecordingSender(), Recording()
 
     summary = processor(None, sender, events).process(inbound("", kind=MessageKind.REACTION))
 
     assert sender.acknowledged == [] and sender.sent == []
     assert summary["outcome"] == "no_reply"
+    assert "message_received" not in events.types() and "reply_sent" not in events.types()
+
+
+def test_the_reply_is_recorded_with_how_long_the_customer_waited_since_the_webhook_received_the_message():
+    moments = iter([1_772_409_601.2, 1_772_409_601.9])  # answered, then sent
+    sender, events = RecordingSender(), Recording(clock=lambda: next(moments))
+    message = inbound("where is my order", received_at_ms=1_772_409_600_500)
+
+    processor(Reply("Your order has shipped."), sender, events).process(message)
+
+    [received] = events.of("message_received")
+    [sent] = events.of("reply_sent")
+    assert (received.at_ms, sent.at_ms, sent.latency_ms) == (1_772_409_600_500, 1_772_409_601_900, 1400)
+    assert received.message == sent.message != ""  # the KPI engine pairs them by the message's pseudonym
 
 
 def test_a_permanent_send_failure_is_recorded_as_an_event_without_personal_data():
     error = GraphApiError(400, 131047, "Re-engagement message", retryable=False)
-    sender, events = RecordingSender(error), InMemoryEventSink()
+    sender, events = RecordingSender(error), Recording()
     message = inbound("where is my order", sender="14155550123")
 
     summary = processor(Reply("hi"), sender, events).process(message)
 
     assert summary["outcome"] == "send_failed"
-    [event] = events.events
-    assert event.type is EventType.SEND_FAILED
+    [event] = events.of("send_error")
     assert event.status == "window_closed"
-    recorded = json.dumps(event.to_dict())
+    assert events.of("reply_sent") == []
+    recorded = json.dumps([e.to_dict() for e in events.events])
     assert "14155550123" not in recorded and message.message_id not in recorded
 
 
 def test_a_transient_send_failure_is_raised_so_the_message_is_retried():
-    sender, events = RecordingSender(GraphApiError(503, None, "busy", retryable=True)), InMemoryEventSink()
+    sender, events = RecordingSender(GraphApiError(503, None, "busy", retryable=True)), Recording()
 
     with pytest.raises(GraphApiError):
         processor(Reply("hi"), sender, events).process(inbound("where is my order"))
-    assert events.events == []
+    assert events.events == []  # counted when the retry is answered, once
 
 
 class RatingService(FixedService):
@@ -98,17 +113,15 @@ class RatingService(FixedService):
         return Turn(self.reply, "en", Intent.OUT_OF_SCOPE, 0.5, True, rating=self.rating, commented=self.commented)
 
 
-@pytest.mark.parametrize(
-    ("commented", "kind"), [(False, EventType.RATING_SUBMITTED), (True, EventType.RATING_COMMENTED)]
-)
+@pytest.mark.parametrize(("commented", "kind"), [(False, "rating_submitted"), (True, "rating_commented")])
 def test_a_rating_is_recorded_as_an_event_without_the_customers_words(commented, kind):
-    sender, events = RecordingSender(), InMemoryEventSink()
+    sender, events = RecordingSender(), Recording()
     message = inbound("the courier was rude, otherwise fine")
     service = RatingService(2, commented)
 
-    MessageProcessor(service, {Channel.WHATSAPP: sender}, events).process(message)  # type: ignore[arg-type]
+    MessageProcessor(service, {Channel.WHATSAPP: sender}, events.recorder).process(message)  # type: ignore[arg-type]
 
-    [event] = events.events
-    assert event.type is kind and event.rating == 2 and event.commented is commented
-    recorded = json.dumps(event.to_dict())
+    [event] = events.of(kind)
+    assert event.rating == 2
+    recorded = json.dumps([e.to_dict() for e in events.events])
     assert "courier" not in recorded and message.sender_id not in recorded

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parley.agents.commands import AgentAction, AgentCommand, CommandSource, ConversationRef
 from parley.agents.notify import HandoffNotifier, NotificationError
@@ -25,6 +25,9 @@ from parley.data.repositories import ConversationRepository, ConversationState, 
 from parley.graph import GraphApiError
 from parley.i18n import Catalogs
 from parley.observability import logger
+
+if TYPE_CHECKING:
+    from parley.analytics.recording import EventRecorder
 
 # Slot naming the hand-back under way: if its notice failed to send, the retry says it again.
 RELEASED_BY = "released_by"
@@ -49,6 +52,7 @@ class AgentDesk:
         notifier: HandoffNotifier | None = None,
         message_log: MessageLog | None = None,
         clock: Callable[[], datetime] = utc_now,
+        recorder: EventRecorder | None = None,
     ) -> None:
         self._conversations = conversations
         self._senders = senders
@@ -58,6 +62,7 @@ class AgentDesk:
         self._notifier = notifier
         self._log = message_log
         self._clock = clock
+        self._recorder = recorder
 
     def handle(self, command: AgentCommand) -> dict[str, Any]:
         ref = command.conversation
@@ -71,6 +76,8 @@ class AgentDesk:
             outcome = self._reply(command, ref, state)
         else:
             outcome = self._release(command, ref, state)
+        if state is not None:
+            self._record(command, ref, state, outcome)
         summary = {"outcome": outcome, "action": command.action.value, "channel": ref.channel.value}
         logger.info("agent command", extra={**summary, "source": command.source.value, "sender": ref.sender_hash})
         return summary
@@ -173,6 +180,17 @@ class AgentDesk:
             logger.warning("thread not taken back from the inbox", extra={"sender": to.sender_hash, "code": exc.code})
 
     # ------------------------------------------------------------------------------------------------ helpers
+
+    def _record(self, command: AgentCommand, ref: ConversationRef, state: ConversationState, outcome: str) -> None:
+        """Analytics: a person's message that went out, or the end of the handoff (once the command is done, so a
+        retried command is counted once)."""
+        if self._recorder is None:
+            return
+        language = state.language or self._catalogs.default_language
+        if outcome in {"sent", "sent_untranslated", "template_only"}:
+            self._recorder.agent_reply(ref.key, state.customer_id, language)
+        elif outcome in {"released", "released_quietly"}:
+            self._recorder.handoff_ended(ref.key, state.customer_id, language, command.source.value)
 
     def _addressee(self, command: AgentCommand, ref: ConversationRef, state: ConversationState) -> InboundMessage:
         """The customer as a sender addresses them: their id, and when they last wrote (the messaging window)."""

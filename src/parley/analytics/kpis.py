@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from parley.analytics.schema import EventType
 from parley.analytics.tally import DAY_MS, HOUR_MS, OUTCOMES, Tally
 
 # Published list prices per million characters (USD): Google Cloud Translation, DeepL API Pro, Azure Translator.
@@ -246,7 +247,7 @@ def compute_kpis(
     for record in unrecognised:
         tally.feed_unrecognised(record)
     counts = tally.counts
-    requested = counts["events.rating_requested"]
+    requested = counts[f"events.{EventType.RATING_REQUESTED.value}"]
     step = timedelta(milliseconds=bucket_ms)
     start_utc = start.astimezone(UTC)
     return Kpis(
@@ -266,7 +267,7 @@ def compute_kpis(
         first_response_p50_ms=tally.response_ms.percentile(50),
         first_response_p95_ms=tally.response_ms.percentile(95),
         csat_distribution=dict(tally.ratings),
-        csat_comments=counts["events.rating_commented"],
+        csat_comments=counts[f"events.{EventType.RATING_COMMENTED.value}"],
         rating_asks=requested or counts["flows_completed"],
         rating_asks_counted=requested > 0,
         languages=tally.languages.counts(),

@@ -4,6 +4,11 @@ Layout (UTC days): <root>/events/year=YYYY/month=MM/day=DD/<objects>, and the sa
 are JSON lines, gzip-compressed when their name ends in .gz. Only the partitions of days the period touches are
 listed, objects are read in name order (Firehose names them by time) and streamed in chunks, so no object is
 ever held whole in memory. A line that is not a record is skipped, counted and warned about, never fatal.
+
+Firehose files an object under the day its oldest record arrived, not the day each event happened: an event of
+23:59:59 emitted a moment later lands in the next day's folder, and the first minutes of a day can sit in the
+previous day's last object. So the day after the period is read too, and the previous day's last objects (back to
+the first one holding nothing of the period); every record is kept or left by its own at_ms.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ UNRECOGNISED = "unrecognised"
 _CHUNK = 1 << 20
 _MAX_LINE = 1 << 20  # a "line" longer than this is not a record: skipped without being held in memory
 _WARNINGS_PER_OBJECT = 5
+_DAY = timedelta(days=1)
 
 
 class SourceError(RuntimeError):
@@ -105,34 +111,54 @@ def _read(
 ) -> Iterator[dict[str, Any]]:
     stats = stats if stats is not None else ReadStats()
     start_ms, end_ms = round(start.timestamp() * 1000), round(end.timestamp() * 1000)
-    for name, opener in _objects(source, day_prefixes(kind, start, end)):
-        stats.objects += 1
-        warned = 0
-        try:
-            with opener() as stream:
-                reader = gzip.GzipFile(fileobj=stream) if name.endswith(".gz") else stream
-                for number, line in enumerate(_lines(reader.read), start=1):
-                    if not line.strip():
-                        continue
-                    stats.lines += 1
-                    record = _record(line)
-                    if record is None or not valid(record):
-                        stats.skipped += 1
-                        if warned < _WARNINGS_PER_OBJECT:
-                            # Where, never what: a malformed line may hold anything.
-                            logger.warning(
-                                "skipped a line that is not a record", extra={"object": name, "line": number}
-                            )
-                        warned += 1
-                        continue
-                    if start_ms <= record["at_ms"] < end_ms:
-                        yield record
-        except (OSError, EOFError, zlib.error) as exc:
-            # A truncated or corrupt gzip object: what came before the damage is counted, the rest cannot be read.
-            stats.unreadable += 1
-            logger.warning("stopped reading a damaged object", extra={"object": name, "error": type(exc).__name__})
-        if warned > _WARNINGS_PER_OBJECT:
-            logger.warning("skipped more lines that are not records", extra={"object": name, "skipped": warned})
+
+    def within(name: str, opener: Callable[[], IO[bytes]]) -> Iterator[dict[str, Any]]:
+        return (r for r in _records(name, opener, valid, stats) if start_ms <= r["at_ms"] < end_ms)
+
+    # The previous day's last objects, newest first until one holds nothing of the period; then in their order.
+    late: list[list[dict[str, Any]]] = []
+    previous = day_prefixes(kind, start - _DAY, start)[:1]  # the day before the one the period starts on
+    for name, opener in reversed(list(_objects(source, previous))):
+        records = list(within(name, opener))
+        if not records:
+            break
+        late.append(records)
+    for records in reversed(late):
+        yield from records
+    days = day_prefixes(kind, start, end)
+    following = day_prefixes(kind, end, end + _DAY)[-1:]  # the day after the last one the period touches
+    for name, opener in _objects(source, days + [p for p in following if p not in days]):
+        yield from within(name, opener)
+
+
+def _records(
+    name: str, opener: Callable[[], IO[bytes]], valid: Callable[[dict[str, Any]], bool], stats: ReadStats
+) -> Iterator[dict[str, Any]]:
+    """The valid records of one object, in order."""
+    stats.objects += 1
+    warned = 0
+    try:
+        with opener() as stream:
+            reader = gzip.GzipFile(fileobj=stream) if name.endswith(".gz") else stream
+            for number, line in enumerate(_lines(reader.read), start=1):
+                if not line.strip():
+                    continue
+                stats.lines += 1
+                record = _record(line)
+                if record is None or not valid(record):
+                    stats.skipped += 1
+                    if warned < _WARNINGS_PER_OBJECT:
+                        # Where, never what: a malformed line may hold anything.
+                        logger.warning("skipped a line that is not a record", extra={"object": name, "line": number})
+                    warned += 1
+                    continue
+                yield record
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated or corrupt gzip object: what came before the damage is counted, the rest cannot be read.
+        stats.unreadable += 1
+        logger.warning("stopped reading a damaged object", extra={"object": name, "error": type(exc).__name__})
+    if warned > _WARNINGS_PER_OBJECT:
+        logger.warning("skipped more lines that are not records", extra={"object": name, "skipped": warned})
 
 
 def _objects(source: Source, prefixes: list[str]) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from parley.analytics.schema import EventType, FlowReason
 from parley.analytics.scrubbing import normalise
 from parley.analytics.sketches import CappedCounter, DistinctCounter, KeyedDistinct, Quantiles, TopTexts
 
@@ -20,11 +21,16 @@ HOUR_MS = 3_600_000
 OUTCOMES = ("success", "failed", "switched", "dropped")
 # Flow endings an event may report; "switched" is the reason a flow_abandoned gives when the customer moved on to
 # another intent (the engine also works that out itself from the next intent_recognised).
-_ENDINGS = {"flow_completed": "success", "flow_failed": "failed", "flow_abandoned": "dropped"}
+_ENDINGS: dict[str, str] = {
+    EventType.FLOW_COMPLETED: "success",
+    EventType.FLOW_FAILED: "failed",
+    EventType.FLOW_ABANDONED: "dropped",
+}
 
 
-# Events only counted. rating_requested is not in schema v1; when a stream has it, it is the response rate's base.
-_TALLIED = frozenset({"rating_commented", "rating_requested"})
+# Events only counted. rating_requested is the response rate's base (a stream without it falls back on completed
+# flows, see kpis).
+_TALLIED = frozenset({EventType.RATING_COMMENTED, EventType.RATING_REQUESTED})
 
 
 @dataclass
@@ -72,19 +78,19 @@ class Tally:
         self.volume_in = [0] * buckets
         self.volume_out = [0] * buckets
         self._handlers = {
-            "message_received": self._message_received,
-            "reply_sent": self._reply_sent,
-            "intent_recognised": self._intent_recognised,
-            "fallback": self._fallback,
-            "flow_completed": self._flow_ended,
-            "flow_failed": self._flow_ended,
-            "flow_abandoned": self._flow_ended,
-            "handoff_started": self._handoff_started,
-            "handoff_ended": self._handoff_ended,
-            "rating_submitted": self._rating_submitted,
-            "translation_used": self._translation_used,
-            "delivery_status": self._delivery_status,
-            "send_error": self._send_error,
+            EventType.MESSAGE_RECEIVED: self._message_received,
+            EventType.REPLY_SENT: self._reply_sent,
+            EventType.INTENT_RECOGNISED: self._intent_recognised,
+            EventType.FALLBACK: self._fallback,
+            EventType.FLOW_COMPLETED: self._flow_ended,
+            EventType.FLOW_FAILED: self._flow_ended,
+            EventType.FLOW_ABANDONED: self._flow_ended,
+            EventType.HANDOFF_STARTED: self._handoff_started,
+            EventType.HANDOFF_ENDED: self._handoff_ended,
+            EventType.RATING_SUBMITTED: self._rating_submitted,
+            EventType.TRANSLATION_USED: self._translation_used,
+            EventType.DELIVERY_STATUS: self._delivery_status,
+            EventType.SEND_ERROR: self._send_error,
         }
 
     def feed(self, event: dict[str, Any]) -> None:
@@ -201,7 +207,7 @@ class Tally:
         if kind == "dropped" and switched is not None and switched[0] in {flow, ""}:
             del self._switched[conversation]  # already counted as switched when the new intent came
             return
-        if kind == "dropped" and _text(event, "reason") == "switched":
+        if kind == "dropped" and _text(event, "reason") == FlowReason.SWITCHED:
             kind = "switched"
         intent = _text(event, "intent") or (open_flow.intent if open_flow else "") or self._flow_intents.get(flow, flow)
         self.outcome(intent, kind)

@@ -135,11 +135,11 @@ def _messenger_event(item: dict[str, Any], page_id: str, found: Found, standby: 
         watermark = as_int(body.get("watermark"))
         mids = [as_str(m) for m in body.get("mids", ()) if as_str(m)] if isinstance(body.get("mids"), list) else []
         for mid in mids or [""]:
-            found.event(EventType.DELIVERY_STATUS, seconds, user, mid, status="delivered", watermark_ms=watermark)
+            found.delivery(seconds, user, mid, "delivered", watermark_ms=watermark)
         return
     if what == "read":
         watermark = as_int(body.get("watermark"))
-        found.event(EventType.DELIVERY_STATUS, seconds, user, status="read", watermark_ms=watermark)
+        found.delivery(seconds, user, "", "read", watermark_ms=watermark)
         return
     if what == "message" and body.get("is_echo"):
         return  # our own sends (and the Page's) coming back: nothing to answer, nothing to count

@@ -219,6 +219,7 @@ class InboundMessage:
     shared_contacts: int = 0  # how many contact cards were shared; their names and numbers are not kept
     unsupported_type: str = ""  # what the platform says could not be shown (poll_update, template…)
     received_at: int = 0  # seconds since the epoch when our webhook took it; 0 when unknown
+    received_at_ms: int = 0  # the same in milliseconds: a reply's latency is measured from it
 
     @property
     def conversation_key(self) -> str:

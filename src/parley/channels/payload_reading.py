@@ -28,10 +28,23 @@ class ThreadReturn:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A delivery status of one of our messages, with the raw ids the webhook needs to pseudonymise it for analytics.
+    Held in memory only: never logged or queued (the ChannelEvent of the same status is the loggable one)."""
+
+    conversation_key: str  # "whatsapp#<wa_id>" or "messenger#<psid>": the customer's conversation
+    message_id: str  # our message's platform id ("" for a Messenger read, which names none)
+    status: str  # sent, delivered, read, failed
+    occurred_at: int  # seconds
+    error_code: int = 0
+
+
+@dataclass(frozen=True)
 class ParsedPayload:
     messages: tuple[InboundMessage, ...] = ()  # customer messages to answer, in payload order
-    events: tuple[ChannelEvent, ...] = ()  # everything else, for analytics
+    events: tuple[ChannelEvent, ...] = ()  # everything else, for the log
     thread_returns: tuple[ThreadReturn, ...] = ()  # conversations a person handed back to the assistant
+    deliveries: tuple[Delivery, ...] = ()  # delivery statuses, for analytics
 
 
 # Words from Meta's vocabulary (status names, types, field names) are kept; anything else becomes "unknown",
@@ -120,6 +133,7 @@ class Found:
         self.messages: list[InboundMessage] = []
         self.events: list[ChannelEvent] = []
         self.thread_returns: list[ThreadReturn] = []
+        self.deliveries: list[Delivery] = []
 
     def event(self, type_: EventType, occurred_at: int, user: str = "", message_id: str = "", **extra: Any) -> None:
         self.events.append(
@@ -133,9 +147,28 @@ class Found:
             )
         )
 
+    def delivery(
+        self,
+        occurred_at: int,
+        user: str,
+        message_id: str,
+        status: str,
+        errors: tuple[PlatformError, ...] = (),
+        **extra: Any,
+    ) -> None:
+        """A status of a message we sent: a channel event for the log, and a Delivery for analytics."""
+        self.event(EventType.DELIVERY_STATUS, occurred_at, user, message_id, status=status, errors=errors, **extra)
+        if user:
+            self.deliveries.append(
+                Delivery(
+                    f"{self.channel}#{user}", message_id, status, occurred_at or self.received_at,
+                    errors[0].code if errors else 0,
+                )
+            )  # fmt: skip
+
     def unhandled(self, what: Any, occurred_at: int = 0, user: str = "") -> None:
         self.event(EventType.UNHANDLED, occurred_at, user, detail=as_word(what) or "unknown")
 
     def result(self) -> ParsedPayload:
         stamped = tuple(replace(m, received_at=self.received_at) for m in self.messages)
-        return ParsedPayload(stamped, tuple(self.events), tuple(self.thread_returns))
+        return ParsedPayload(stamped, tuple(self.events), tuple(self.thread_returns), tuple(self.deliveries))

@@ -196,8 +196,7 @@ def _wa_messages(value: dict[str, Any], found: Found) -> None:
 
 def _wa_statuses(value: dict[str, Any], found: Found) -> None:
     for status in dicts(value.get("statuses")):
-        found.event(
-            EventType.DELIVERY_STATUS,
+        found.delivery(
             as_int(status.get("timestamp")),
             as_str(status.get("recipient_id")),
             as_str(status.get("id")),

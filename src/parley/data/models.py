@@ -297,6 +297,23 @@ class TranslationCacheModel(Model):
     expires_at = NumberAttribute(null=True)
 
 
+class PseudonymKeyModel(Model):
+    """One analytics subject's HMAC key (parley.analytics.pseudonyms), keyed by a SHA-256 of the subject: no phone
+    number, PSID or customer id in the table. Erasing a customer deletes their items. No point-in-time recovery on
+    purpose: a restore would bring erased keys back, and with them the link to the customer's past events."""
+
+    class Meta(_Meta):
+        pass
+
+    logical_id: ClassVar[str] = "PseudonymKeysTable"
+    point_in_time_recovery: ClassVar[bool] = False
+    ttl_attribute: ClassVar[str | None] = None
+
+    subject = UnicodeAttribute(hash_key=True)
+    hmac_key = UnicodeAttribute()  # hex
+    created_at = NumberAttribute(null=True)
+
+
 # Settings.tables field name → model.
 MODELS: dict[str, type[Model]] = {
     "customers": CustomerModel,
@@ -309,4 +326,5 @@ MODELS: dict[str, type[Model]] = {
     "conversation_messages": ConversationMessageModel,
     "processed_messages": ProcessedMessageModel,
     "translation_cache": TranslationCacheModel,
+    "pseudonym_keys": PseudonymKeyModel,
 }

@@ -7,7 +7,7 @@ from parley.data.repositories import MessageLog
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import Ask, FlowStep, customer_of
 from parley.nlu.intents import Intent
-from parley.privacy import erase
+from parley.privacy import Forgets, erase
 
 FLOW = "delete_data"
 CONFIRM = "confirm"
@@ -18,8 +18,9 @@ class Erasure:
     intents = frozenset({Intent.DELETE_DATA})
     needs_customer = True
 
-    def __init__(self, log: MessageLog) -> None:
+    def __init__(self, log: MessageLog, pseudonyms: Forgets | None = None) -> None:
         self._log = log
+        self._pseudonyms = pseudonyms
 
     @staticmethod
     def start(ask: Ask) -> FlowStep:
@@ -31,5 +32,6 @@ class Erasure:
             return FlowStep(ask.catalog.render("flow.stopped"))
         if ask.answer is not Answer.YES:
             return None
-        erase(self._log, customer_of(ask).customer_id, ask.conversation_id)
+        customer = customer_of(ask)
+        erase(self._log, customer.customer_id, ask.conversation_id, pseudonyms=self._pseudonyms, customer=customer)
         return FlowStep(ask.catalog.render("privacy.erased"), erased=True)

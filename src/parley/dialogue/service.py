@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from parley.analytics.redaction import redact
 from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, Channel, InboundMessage, MessageKind
 from parley.channels.replies import Choice, Reply
 from parley.data.records import Customer
@@ -26,6 +27,7 @@ from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
 from parley.dialogue.erasure import Erasure
 from parley.dialogue.flow import Ask, Flow, FlowStep
+from parley.dialogue.flow_report import SETTLED, FlowReport, FlowReporter, Moves
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.orders import order_status
@@ -37,6 +39,7 @@ from parley.dialogue.satisfaction import ASK_EVERY_SECONDS, Satisfaction
 from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
 from parley.dialogue.subscriptions import Subscriptions
 from parley.dialogue.tech_support import TechSupport
+from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
@@ -47,6 +50,7 @@ from parley.nlu.entities import OrderIdFinder
 from parley.nlu.extraction import find_email
 from parley.nlu.intents import Intent, LinearIntents
 from parley.office_hours import OfficeHours, after_hours_notice
+from parley.privacy import Forgets
 from parley.support.guides import Guides, load_guides
 
 # Requests the service answers itself; every other intent is a flow's.
@@ -75,26 +79,6 @@ _UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind
 SILENT_KINDS = frozenset({MessageKind.REACTION, MessageKind.SYSTEM, MessageKind.REFERRAL})
 
 
-@dataclass(frozen=True)
-class Turn:
-    """What one message led to: the reply (None: nothing to say), and what analytics and logs may know
-    about it (no content)."""
-
-    reply: Reply | None
-    language: str
-    intent: Intent
-    confidence: float
-    known_customer: bool
-    translation: TranslationUse = TranslationUse.NOT_NEEDED
-    # A person is taking the conversation over as of this message (Messenger hands the thread to the Page Inbox).
-    handoff: str | None = None
-    # A satisfaction rating given with this message (1-5), and whether a comment on it was.
-    rating: int | None = None
-    commented: bool = False
-    # A person has the conversation: the bot stayed silent, and the message is for them.
-    with_person: bool = False
-
-
 class ConversationService:
     def __init__(
         self,
@@ -116,6 +100,7 @@ class ConversationService:
         subscriptions: SubscriptionRepository | None = None,
         products: ProductCatalog | None = None,
         office_hours: OfficeHours | None = None,
+        pseudonyms: Forgets | None = None,
     ) -> None:
         self._customers = customers
         self._orders = orders
@@ -139,7 +124,7 @@ class ConversationService:
         if returns is not None:
             flows.append(Returns(orders, returns, return_window_days))
         if message_log is not None:
-            flows.append(Erasure(message_log))
+            flows.append(Erasure(message_log, pseudonyms))
         if invoices is not None:
             flows.append(Billing(invoices, billing_links or BillingLinks()))
         if products is not None:
@@ -149,6 +134,7 @@ class ConversationService:
             flows.append(Subscriptions(subscriptions, products))
         self._flows: dict[str, Flow] = {flow.name: flow for flow in flows}
         self._starts: dict[Intent, Flow] = {intent: flow for flow in flows for intent in flow.intents}
+        self._flow_report = FlowReporter({intent.value: flow.name for intent, flow in self._starts.items()})
 
     def respond(self, message: InboundMessage) -> Turn:
         state = self._conversations.get(message.conversation_key)
@@ -184,9 +170,8 @@ class ConversationService:
                 state, language=language, updated_at=now, customer=customer, customer_read_at=recognised.read_at
             )
             self._save(kept, message, None, language, with_person=True)
-            return Turn(
-                None, language, intent, confidence, customer is not None, understood.translation, with_person=True
-            )
+            return Turn(None, language, intent, confidence, customer is not None, understood.translation,
+                        with_person=True, customer_id=customer.customer_id if customer else "")  # fmt: skip
 
         parts: list[str] = []
         choices: tuple[Choice, ...] = ()
@@ -198,6 +183,8 @@ class ConversationService:
         if answer is Answer.ABORT and state.flow == SATISFACTION_FLOW:
             answer = None  # a rating question needs no "never mind": "cancel ORD-1" after it is a new request
         flow_step: FlowStep | None = None
+        resumed: FlowStep | None = None  # a step of the flow under way
+        started: FlowStep | None = None  # …or of a flow this message starts
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         # A flow under way ends with this message unless its next step continues it below; a reaction to its
         # question, or a handoff being told again, leaves everything as it was.
@@ -264,7 +251,7 @@ class ConversationService:
             text, last_order_id, choices = order_status(self._orders, ask)
             parts.append(text)
         elif starting and (customer or not starting.needs_customer):
-            flow_step = starting.start(replace(ask, step=None, slots={}))
+            flow_step = started = starting.start(replace(ask, step=None, slots={}))
         elif intent is Intent.CHANGE_LANGUAGE and requested:
             parts.append(catalog.render("language.switched"))
         elif intent is Intent.CHANGE_LANGUAGE:
@@ -307,10 +294,28 @@ class ConversationService:
             flow, step, slots = None, None, {HANDOFF_MESSAGE: message.message_id, HANDOFF_REASON: handoff}
             if self._office_hours is not None and (closed := after_hours_notice(self._office_hours, catalog, today)):
                 parts.append(closed)
+        report, settled = FlowReport(), False
+        if not keep:
+            gate = proof if proof is not None and proof.customer is None else None
+            moves = Moves(
+                request=not (resumed or (answering and proof) or answer is Answer.ABORT or message.kind in _UNREADABLE)
+                and bool(message.text.strip() or message.kind in PAYLOAD_KINDS),
+                never_mind=answer is Answer.ABORT, declined=answer is Answer.NO, resumed=resumed, started=started,
+                gated=gate.step if gate else None, proven=bool(proof and proof.customer), handoff=handoff,
+                locked=bool(gate and gate.step and gate.step.flow is None),
+            )  # fmt: skip
+            before = self._flow_report.flow(state.flow, state.slots)
+            intent_flow = self._starts[intent].name if intent in self._starts else ""
+            after = self._flow_report.flow(flow, slots)
+            report, settled = self._flow_report.report(before, SETTLED in state.slots, after, moves, intent_flow)
+        if settled:
+            slots[SETTLED] = "1"
+        customer_id = customer.customer_id if customer else ""
 
         if flow_step is not None and flow_step.erased:
             # Erased at the customer's request: nothing of this conversation is written back.
-            return Turn(Reply("\n\n".join(parts)), language, intent, confidence, True, understood.translation)
+            return Turn(Reply("\n\n".join(parts)), language, intent, confidence, True, understood.translation,
+                        customer_id=customer_id, flows=report)  # fmt: skip
         reply = Reply("\n\n".join(parts), choices=choices, link=link, menu_label=menu_label) if parts else None
         translation = understood.translation
         if reply is not None and foreign:
@@ -351,6 +356,13 @@ class ConversationService:
             handoff=handoff,
             rating=flow_step.rating if flow_step else None,
             commented=flow_step.commented if flow_step else False,
+            customer_id=customer_id,
+            flows=report,
+            # Not understood: its words with anything identifying removed, for the report's top unrecognised.
+            unrecognised=redact(message.text, ((customer.name or "") if customer else "", message.profile_name))
+            if misunderstood or handoff == "misunderstood"
+            else None,
+            rating_requested=rating_asked_at != state.rating_asked_at,
         )
 
     def _save(self, state: ConversationState, message: InboundMessage, reply: Reply | None, language: str,

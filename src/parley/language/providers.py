@@ -150,6 +150,7 @@ class DeepTranslatorAdapter:
             raise TranslationError("translation deadline passed")
         key = self._key()
         self.stats.add("provider_calls")
+        self.stats.add("characters", len(text))
         future: concurrent.futures.Future[str] = concurrent.futures.Future()
 
         def work() -> None:

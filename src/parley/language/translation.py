@@ -55,6 +55,7 @@ class TranslationStats:
     """Counts for analytics: calls that reached the provider, cache hits and misses, failures, fallbacks."""
 
     provider_calls: int = 0
+    characters: int = 0  # sent to the provider (what it bills), retries included
     retries: int = 0
     failures: int = 0
     rejected: int = 0

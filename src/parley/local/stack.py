@@ -17,6 +17,8 @@ from parley.local.lambda_runtime import invoke, load_handler_module
 from parley.local.sqs_poller import SqsPoller
 
 QUEUE_NAME = "parley-inbound.fifo"
+# Conversation events and unrecognised messages, in the layout Firehose gives them on AWS (see ensure_bucket).
+EVENTS_BUCKET = "parley-events-local"
 DLQ_NAME = "parley-inbound-dlq.fifo"
 TOPIC_NAME = "parley-handoff"
 REPORTS_BUCKET = "parley-reports"
@@ -47,6 +49,8 @@ def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
     env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     env.pop("AWS_PROFILE", None)
     env.setdefault("POWERTOOLS_SERVICE_NAME", "parley")
+    # No CloudWatch here: the handlers' metrics would only be JSON blobs in the terminal.
+    env.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
 def start_moto() -> tuple[Any, str]:
@@ -83,10 +87,14 @@ def ensure_topic(settings: Settings, sns: Any) -> str:
     return str(sns.create_topic(Name=TOPIC_NAME)["TopicArn"])
 
 
-def ensure_reports_bucket(settings: Settings, s3: Any, name: str = REPORTS_BUCKET) -> str:
-    """The bucket scheduled reports are written to, as the template makes it; local only. Returns its name."""
+def ensure_bucket(settings: Settings, s3: Any, name: str, setting: str) -> str:
+    """A bucket the template makes (the events or the reports bucket); local only. Returns its name.
+
+    The events bucket has no Firehose streams in front of it here: moto's Firehose delivers to S3 but ignores the
+    prefix's !{timestamp:…} expressions, so the functions write the same day partitions straight to the bucket
+    (analytics.sinks.S3PartitionSink), where `parley report` reads them."""
     if not settings.is_local_endpoint:
-        raise StackError("the reports bucket is created by the SAM template on AWS; set REPORTS_BUCKET instead")
+        raise StackError(f"buckets are created by the SAM template on AWS; set {setting} instead")
     existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
     if name not in existing:
         s3.create_bucket(Bucket=name)
@@ -94,8 +102,8 @@ def ensure_reports_bucket(settings: Settings, s3: Any, name: str = REPORTS_BUCKE
 
 
 def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
-    """Create the tables, queue, handoff topic and reports bucket on the local endpoint named by env and record the
-    queue URL, topic ARN and bucket name in env."""
+    """Create the tables, queue, handoff topic, events and reports buckets on the local endpoint named by env and
+    record the queue URL, topic ARN and bucket names in env."""
     from parley.wiring import aws_client
 
     settings = load_settings(env)
@@ -104,9 +112,9 @@ def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
         env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
     if not env.get("HANDOFF_TOPIC_ARN"):
         env["HANDOFF_TOPIC_ARN"] = ensure_topic(settings, aws_client("sns", settings))
-    env["REPORTS_BUCKET"] = ensure_reports_bucket(
-        settings, aws_client("s3", settings), env.get("REPORTS_BUCKET") or REPORTS_BUCKET
-    )
+    s3 = aws_client("s3", settings)
+    env["EVENTS_BUCKET"] = ensure_bucket(settings, s3, env.get("EVENTS_BUCKET") or EVENTS_BUCKET, "EVENTS_BUCKET")
+    env["REPORTS_BUCKET"] = ensure_bucket(settings, s3, env.get("REPORTS_BUCKET") or REPORTS_BUCKET, "REPORTS_BUCKET")
     return load_settings(env)
 
 
