@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from support.analytics import FIELDS
+
 # A PNG signature and header: enough to be recognised as one, and the bytes must arrive unchanged.
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
 
@@ -21,30 +23,7 @@ def at_ms(when: datetime) -> int:
 
 def event(kind: str, when: datetime, conversation: str, **fields: Any) -> dict[str, Any]:
     """One event record of schema version 1, with the contract's defaults for what is not given."""
-    record: dict[str, Any] = {
-        "v": 1,
-        "type": kind,
-        "at_ms": at_ms(when),
-        "channel": "whatsapp",
-        "conversation": conversation,
-        "customer": "",
-        "message": "",
-        "language": "",
-        "intent": "",
-        "confidence": 0.0,
-        "flow": "",
-        "reason": "",
-        "rating": 0,
-        "latency_ms": 0,
-        "status": "",
-        "provider_calls": 0,
-        "cache_hits": 0,
-        "characters": 0,
-        "known_customer": False,
-        "translated": False,
-    }
-    record.update(fields)
-    return record
+    return {**FIELDS, "type": kind, "at_ms": at_ms(when), "conversation": conversation, **fields}
 
 
 def write_partitioned(s3: Any, bucket: str, records: Iterable[dict[str, Any]], root: str = "events") -> list[str]:
