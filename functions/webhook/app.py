@@ -10,17 +10,14 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from parley.agents.api import ApiResponse
 from parley.channels.model import Channel
-from parley.config import CredentialsUnavailableError, load_settings
+from parley.config import CredentialsUnavailableError
 from parley.ingress import Outcome
 from parley.observability import logger, metrics
 from parley.queue import QueueError
-from parley.wiring import build_agent_api, build_ingress, secret_fetcher
+from parley.wiring import build_webhook
 
 app = APIGatewayHttpResolver()
-settings = load_settings()
-fetch_secret = secret_fetcher(settings)  # one cached reader of the app secret for both
-ingress = build_ingress(settings, fetch_secret)
-agents = build_agent_api(settings, fetch_secret)
+ingress, agents = build_webhook()
 
 
 def _respond(channel: str, outcome: Outcome) -> Response:

@@ -154,40 +154,33 @@ def translation_pivot(
     )
 
 
-def build_ingress(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> WebhookIngress:
+def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, AgentApi]:
+    """Meta's webhook and the agents' endpoint, sharing one SQS client and one cached reader of the app secret: a
+    boto3 client costs tens of milliseconds of the webhook's cold start."""
+    from parley.agents.api import AgentApi
     from parley.agents.commands import SqsAgentCommandQueue
     from parley.analytics.pseudonyms import DynamoKeyReader, Pseudonyms
 
     settings = settings or load_settings()
+    fetch_secret = secret_fetcher(settings)
     sqs = aws_client("sqs", settings)
-    queue = SqsInboundQueue(sqs, settings.inbound_queue_url)
+    commands = SqsAgentCommandQueue(sqs, settings.inbound_queue_url)
     # Channel events go to the log; delivery statuses also become analytics events, under the pseudonyms
     # fulfillment made (read with plain boto3, never created here). A Messenger thread the Page Inbox passes back
     # becomes a hand-back command on the same queue.
     keys = DynamoKeyReader(LazyClient("dynamodb", settings), settings.tables.pseudonym_keys)
-    return WebhookIngress(
+    ingress = WebhookIngress(
         credentials_provider(settings, fetch_secret),
-        queue,
+        SqsInboundQueue(sqs, settings.inbound_queue_url),
         events=LoggingEventSink(),
-        commands=SqsAgentCommandQueue(sqs, settings.inbound_queue_url),
+        commands=commands,
         analytics=analytics_sinks(settings)[0],
         pseudonyms=Pseudonyms(keys, create=False),
     )
-
-
-def build_agent_api(settings: Settings | None = None, fetch_secret: Callable[[str], str] | None = None) -> AgentApi:
-    """The agent endpoint: bearer token from AGENT_API_TOKEN (environment, else the app secret), commands queued
-    on the inbound queue."""
-    from parley.agents.api import AgentApi
-    from parley.agents.commands import SqsAgentCommandQueue
-
-    settings = settings or load_settings()
+    # The agents' bearer token: AGENT_API_TOKEN from the environment, else the app secret.
     env = dict(os.environ)
-    fetch_secret = fetch_secret or secret_fetcher(settings)
-    return AgentApi(
-        lambda: load_agent_token(settings, env, fetch_secret),
-        SqsAgentCommandQueue(aws_client("sqs", settings), settings.inbound_queue_url),
-    )
+    agents = AgentApi(lambda: load_agent_token(settings, env, fetch_secret), commands)
+    return ingress, agents
 
 
 @dataclass(frozen=True)
