@@ -52,7 +52,11 @@ def aws() -> Iterator[Settings]:
     from moto import mock_aws
 
     from parley.data.tables import bind_models, create_tables
+    from parley.local.atomic_moto import serialise_dynamodb
 
+    # Tests deliver one message from two threads at once: moto must apply a conditional write as atomically as
+    # DynamoDB does, or both deliveries would claim the message.
+    serialise_dynamodb()
     with mock_aws():
         import boto3
 

@@ -78,6 +78,9 @@ class RecordingGraphApi(BackgroundHttpServer):
         self.failures: list[tuple[int, dict[str, Any]]] = []
         self.ack_failures: list[tuple[int, dict[str, Any]]] = []
         self.delay_seconds = 0.0  # a slow Graph API, to make concurrent work overlap
+        # While held, replies wait at the door (read receipts do not): a test can catch a send in flight.
+        self._held: threading.Event | None = None
+        self.replies_waiting = 0
         self._changed = threading.Condition()
         outer = self
 
@@ -103,10 +106,38 @@ class RecordingGraphApi(BackgroundHttpServer):
 
         super().__init__(Handler, host, port, "graph-standin")
 
+    def hold_replies(self) -> None:
+        """From now on replies wait until release_replies (at most a minute), so a send can be caught in flight."""
+        self._held = threading.Event()
+
+    def release_replies(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.set()
+
+    def wait_for_waiting_reply(self, timeout: float = 20.0) -> bool:
+        """Block until a held reply is waiting at the door; False when none came within the timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self.replies_waiting:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+            return True
+
     def _answer(self, path: str, authorization: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
         request = SentRequest(path, authorization, body, time.monotonic())
+        held = self._held
+        if held is not None and request.is_reply:
+            with self._changed:
+                self.replies_waiting += 1
+                self._changed.notify_all()
+            held.wait(60)
+            with self._changed:
+                self.replies_waiting -= 1
         with self._changed:
             canned = self.failures if request.is_reply else self.ack_failures
             if canned:

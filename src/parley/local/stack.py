@@ -56,6 +56,10 @@ def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
 def start_moto() -> tuple[Any, str]:
     from moto.server import ThreadedMotoServer
 
+    from parley.local.atomic_moto import serialise_dynamodb
+
+    # The server answers each request on a thread of its own: its DynamoDB must be as atomic as the real one.
+    serialise_dynamodb()
     # moto's server logs every request through werkzeug; the stack's own logs are what matter here.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
