@@ -51,8 +51,9 @@ browser:
 
 test: lint typecheck browser unit sam-build
 
+# The benchmarks run Parley against the tests' in-memory fakes (tests/fakes.py), which never ship.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	PYTHONPATH=tests $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .venv-sam .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -110,11 +110,11 @@ def fulfillment_memory(fulfillment: str, model: Path) -> None:
 
 
 def webhook_request(requests: int = 2000) -> None:
+    from fakes import InMemoryInboundQueue
     from parley.channels.signature import sign
     from parley.local.gateway import http_api_event
     from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
     from parley.local.payloads import whatsapp_text
-    from parley.queue import InMemoryInboundQueue
 
     # INFO logs would print a line per request here; the figure is the webhook's own work.
     with environment(WEBHOOK_ENV | {"POWERTOOLS_LOG_LEVEL": "WARNING"}):

@@ -18,7 +18,7 @@ from typing import Any
 from unittest import mock
 
 from parley.channels.model import Channel, InboundMessage
-from parley.data.records import Customer, Order, OrderStatus, Product
+from parley.domain.records import Customer, Order, OrderStatus, Product
 
 ENV = {
     "AWS_ACCESS_KEY_ID": "bench",
@@ -170,10 +170,7 @@ class RecordingGraph:
 def cpu_per_turn() -> None:
     """CPU time of MessageProcessor.process for order questions of 240 customers in 12 languages, warm; the
     repositories are in memory and the Graph API is answered in-process, so no AWS or HTTP time is counted."""
-    from parley.channels.senders import build_senders
-    from parley.config import load_settings
-    from parley.data.importer import DataKind, parse_file
-    from parley.data.in_memory import (
+    from fakes import (
         InMemoryConversations,
         InMemoryCustomers,
         InMemoryInvoices,
@@ -183,6 +180,9 @@ def cpu_per_turn() -> None:
         InMemoryReturns,
         InMemorySubscriptions,
     )
+    from parley.channels.senders import build_senders
+    from parley.config import load_settings
+    from parley.data.importer import DataKind, parse_file
     from parley.dialogue.billing import BillingLinks
     from parley.dialogue.interpreting import Interpreter
     from parley.dialogue.service import ConversationService

@@ -62,8 +62,8 @@ def _import(args: argparse.Namespace) -> int:
     from parley.data.dynamo import DynamoRecordWriter
     from parley.data.importer import DataKind
     from parley.data.importing import import_file
-    from parley.data.repositories import StorageError
     from parley.data.tables import bind_models, create_missing_tables
+    from parley.domain.ports import StorageError
     from parley.wiring import aws_client
 
     path = Path(args.file)

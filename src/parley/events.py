@@ -78,11 +78,3 @@ class LoggingEventSink:
 
         for event in events:
             logger.info("channel event", extra={"event": event.to_dict()})
-
-
-class InMemoryEventSink:
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-
-    def emit(self, events: Sequence[Record]) -> None:
-        self.events.extend(events)

@@ -12,8 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Protocol
 
-from parley.data.records import Customer
-from parley.data.repositories import (
+from parley.domain.ports import (
     CustomerRepository,
     InvoiceRepository,
     MessageLog,
@@ -21,6 +20,7 @@ from parley.data.repositories import (
     ReturnRepository,
     SubscriptionRepository,
 )
+from parley.domain.records import Customer
 
 
 class Forgets(Protocol):

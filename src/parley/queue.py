@@ -57,11 +57,3 @@ class SqsInboundQueue:
             if response.get("Failed"):
                 codes = sorted({f.get("Code", "?") for f in response["Failed"]})
                 raise QueueError(f"inbound queue refused {len(response['Failed'])} message(s): {codes}")
-
-
-class InMemoryInboundQueue:
-    def __init__(self) -> None:
-        self.messages: list[InboundMessage] = []
-
-    def put(self, messages: Sequence[InboundMessage]) -> None:
-        self.messages.extend(messages)

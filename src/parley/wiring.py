@@ -135,9 +135,9 @@ def translation_pivot(
     """The translation pivot for languages without a catalog; None when TRANSLATION_PROVIDER is "none".
 
     Nothing here reaches the provider or Secrets Manager: the key is read when a first translation needs it."""
+    from parley.data.dynamo_translation_cache import DynamoTranslationCache
     from parley.language.protect import Protector
     from parley.language.providers import build_translation_pivot
-    from parley.language.translation import DynamoTranslationCache
 
     if settings.translation_provider == "none":
         return None

@@ -18,7 +18,7 @@ from parley.agents.commands import AgentAction, AgentCommand
 from parley.channels.model import InboundMessage
 from parley.data.dynamo import DynamoRecordWriter
 from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
-from parley.data.records import MessageDirection
+from parley.domain.records import MessageDirection
 from parley.i18n import load_catalogs
 from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
 from support.events import http_api_event

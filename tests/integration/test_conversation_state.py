@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from parley.data.dynamo_conversations import DynamoConversations
-from parley.data.records import Customer
-from parley.data.repositories import ConversationState
+from parley.domain.conversation import ConversationState
+from parley.domain.records import Customer
 
 
 def test_a_flow_under_way_is_remembered_between_messages(aws) -> None:

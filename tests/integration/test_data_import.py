@@ -23,8 +23,8 @@ from parley.data.dynamo import DynamoCustomers, DynamoOrders, DynamoRecordWriter
 from parley.data.importer import COLUMNS, DataKind, parse_file
 from parley.data.importing import import_directory, import_file
 from parley.data.models import CustomerModel, InvoiceModel, OrderModel, ProductModel, SubscriptionModel
-from parley.data.records import Order, OrderItem, OrderStatus
-from parley.data.repositories import StorageError
+from parley.domain.ports import StorageError
+from parley.domain.records import Order, OrderItem, OrderStatus
 from parley.nlu.entities import OrderIdFinder
 from support.factories import customer, order
 

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryMessageLog
 from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
-from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
 from parley.data.models import ConversationMessageModel, ConversationModel
-from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationRepository, ConversationState, MessageLog
+from parley.domain.conversation import ConversationState
+from parley.domain.ports import ConversationRepository, MessageLog
+from parley.domain.records import LoggedMessage, MessageDirection
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from fakes import InMemoryInvoices, InMemoryOrders, InMemoryReturns, InMemorySubscriptions
 from parley.data.dynamo import DynamoInvoices, DynamoOrders, DynamoRecordWriter, DynamoReturns, DynamoSubscriptions
-from parley.data.in_memory import InMemoryInvoices, InMemoryOrders, InMemoryReturns, InMemorySubscriptions
 from parley.data.models import OrderModel
-from parley.data.records import (
+from parley.domain.ports import InvoiceRepository, OrderRepository, ReturnRepository, SubscriptionRepository
+from parley.domain.records import (
     Invoice,
     InvoiceStatus,
     Order,
@@ -24,15 +25,7 @@ from parley.data.records import (
     Subscription,
     SubscriptionStatus,
 )
-from parley.data.repositories import (
-    CancelOutcome,
-    ChangeOutcome,
-    InvoiceRepository,
-    OrderRepository,
-    ReturnOutcome,
-    ReturnRepository,
-    SubscriptionRepository,
-)
+from parley.domain.rules import CANCEL, PAUSE, RESUME, CancelOutcome, ChangeOutcome, ReturnOutcome
 from support.factories import customer, order
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -375,10 +368,10 @@ def test_a_customer_sees_only_their_subscriptions(store: StoreFactory) -> None:
 def test_pause_then_resume(store: StoreFactory) -> None:
     subscriptions = store(plans()).subscriptions
 
-    paused = subscriptions.pause("SUB-1", EMILY.customer_id)
-    paused_again = subscriptions.pause("SUB-1", EMILY.customer_id)
-    resumed = subscriptions.resume("SUB-1", EMILY.customer_id)
-    resumed_again = subscriptions.resume("SUB-1", EMILY.customer_id)
+    paused = subscriptions.change_status("SUB-1", EMILY.customer_id, PAUSE)
+    paused_again = subscriptions.change_status("SUB-1", EMILY.customer_id, PAUSE)
+    resumed = subscriptions.change_status("SUB-1", EMILY.customer_id, RESUME)
+    resumed_again = subscriptions.change_status("SUB-1", EMILY.customer_id, RESUME)
 
     assert paused.outcome is ChangeOutcome.CHANGED
     assert paused.subscription is not None and paused.subscription.status is SubscriptionStatus.PAUSED
@@ -391,20 +384,20 @@ def test_pause_then_resume(store: StoreFactory) -> None:
 def test_a_cancelled_subscription_cannot_be_paused_resumed_or_changed(store: StoreFactory) -> None:
     subscriptions = store(plans()).subscriptions
 
-    assert subscriptions.pause("SUB-2", EMILY.customer_id).outcome is ChangeOutcome.NOT_ALLOWED
-    assert subscriptions.resume("SUB-2", EMILY.customer_id).outcome is ChangeOutcome.NOT_ALLOWED
+    assert subscriptions.change_status("SUB-2", EMILY.customer_id, PAUSE).outcome is ChangeOutcome.NOT_ALLOWED
+    assert subscriptions.change_status("SUB-2", EMILY.customer_id, RESUME).outcome is ChangeOutcome.NOT_ALLOWED
     assert subscriptions.change_plan("SUB-2", EMILY.customer_id, "Sock Club Yearly").outcome is (
         ChangeOutcome.NOT_ALLOWED
     )
-    assert subscriptions.cancel("SUB-2", EMILY.customer_id).outcome is ChangeOutcome.ALREADY
+    assert subscriptions.change_status("SUB-2", EMILY.customer_id, CANCEL).outcome is ChangeOutcome.ALREADY
     assert subscriptions.get("SUB-2", EMILY.customer_id) == plans()[1]
 
 
 def test_cancel_applies_once(store: StoreFactory) -> None:
     subscriptions = store(plans()).subscriptions
 
-    assert subscriptions.cancel("SUB-1", EMILY.customer_id).outcome is ChangeOutcome.CHANGED
-    assert subscriptions.cancel("SUB-1", EMILY.customer_id).outcome is ChangeOutcome.ALREADY
+    assert subscriptions.change_status("SUB-1", EMILY.customer_id, CANCEL).outcome is ChangeOutcome.CHANGED
+    assert subscriptions.change_status("SUB-1", EMILY.customer_id, CANCEL).outcome is ChangeOutcome.ALREADY
     assert subscriptions.get("SUB-1", EMILY.customer_id).status is SubscriptionStatus.CANCELLED  # type: ignore[union-attr]
 
 
@@ -424,9 +417,9 @@ def test_someone_elses_subscription_cannot_be_changed_and_reads_as_missing(store
     subscriptions = store(plans()).subscriptions
 
     for change in (
-        lambda sid: subscriptions.pause(sid, EMILY.customer_id),
-        lambda sid: subscriptions.resume(sid, EMILY.customer_id),
-        lambda sid: subscriptions.cancel(sid, EMILY.customer_id),
+        lambda sid: subscriptions.change_status(sid, EMILY.customer_id, PAUSE),
+        lambda sid: subscriptions.change_status(sid, EMILY.customer_id, RESUME),
+        lambda sid: subscriptions.change_status(sid, EMILY.customer_id, CANCEL),
         lambda sid: subscriptions.change_plan(sid, EMILY.customer_id, "Free"),
     ):
         theirs, missing = change("SUB-3"), change("SUB-NOSUCH")
@@ -440,7 +433,7 @@ def test_someone_elses_subscription_cannot_be_changed_and_reads_as_missing(store
 
 def test_the_catalog_is_read_once_and_again_after_its_ttl(aws) -> None:
     from parley.data.dynamo import DynamoProducts
-    from parley.data.records import Product
+    from parley.domain.records import Product
 
     writer = DynamoRecordWriter()
     writer.replace_all([Product(sku="SKU-SOCKS", name="Merino Hiking Socks", attributes=(("color", "grey"),))])

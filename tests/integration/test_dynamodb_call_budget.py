@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from parley.data.dynamo_conversations import DynamoMessageLog
-from parley.data.records import MessageDirection
+from parley.domain.records import MessageDirection
 from parley.local.aws_calls import IDEMPOTENCY, PARLEY, DynamoCallCounter
 from support.factories import inbound
 from support.fulfillment import EMILY, invoke

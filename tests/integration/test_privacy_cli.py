@@ -11,8 +11,8 @@ from parley.cli import main
 from parley.data.dynamo import DynamoRecordWriter
 from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
 from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
-from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationState
+from parley.domain.conversation import ConversationState
+from parley.domain.records import LoggedMessage, MessageDirection
 from support.factories import customer, order
 
 EMILY = customer(customer_id="CUST-1001", name="Emily Carter", email="emily.carter@example.com", phone="14155550123",

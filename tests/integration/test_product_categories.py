@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from fakes import InMemoryProducts
 from parley.data.dynamo import DynamoProducts, DynamoRecordWriter
-from parley.data.in_memory import InMemoryProducts
-from parley.data.records import Product
-from parley.data.repositories import ProductCatalog
+from parley.domain.ports import ProductCatalog
+from parley.domain.records import Product
 
 CATALOG = (
     Product("SKU-SOCKS", "Merino Hiking Socks", price=Decimal("5.45"), currency="USD",

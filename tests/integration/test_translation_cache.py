@@ -6,13 +6,9 @@ import boto3
 import pytest
 
 from parley.config import Settings
+from parley.data.dynamo_translation_cache import DynamoTranslationCache
 from parley.data.models import TranslationCacheModel
-from parley.language.translation import (
-    CachingTranslator,
-    DynamoTranslationCache,
-    TranslationCacheError,
-    cache_key,
-)
+from parley.language.translation import CachingTranslator, TranslationCacheError, cache_key
 
 NOW = 1_700_000_000
 

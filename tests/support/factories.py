@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from parley.channels.model import Channel, InboundMessage
-from parley.data.records import Customer, Order, OrderItem, OrderStatus, Product
+from parley.domain.records import Customer, Order, OrderItem, OrderStatus, Product
 
 _ids = itertools.count(1)
 

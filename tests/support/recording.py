@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from parley.analytics.pseudonyms import InMemoryKeyStore, Pseudonyms
+from fakes import InMemoryEventSink, InMemoryKeyStore
+from parley.analytics.pseudonyms import Pseudonyms
 from parley.analytics.recording import EventRecorder
-from parley.events import InMemoryEventSink
 
 
 class Recording:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.office_hours import parse_office_hours
 from support.dialogue import catalogs, conversation_service

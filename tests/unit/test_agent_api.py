@@ -7,15 +7,9 @@ import json
 
 import pytest
 
+from fakes import InMemoryAgentCommandQueue
 from parley.agents.api import MAX_AGENT_TEXT, AgentApi
-from parley.agents.commands import (
-    AgentAction,
-    AgentCommand,
-    CommandSource,
-    InMemoryAgentCommandQueue,
-    is_command,
-    parse_conversation_id,
-)
+from parley.agents.commands import AgentAction, AgentCommand, CommandSource, is_command, parse_conversation_id
 from parley.channels.model import Channel
 from parley.config import ConfigError, load_agent_token, load_settings
 from parley.queue import message_group_id

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryMessageLog, InMemoryPublisher
 from parley.agents.commands import AgentAction, AgentCommand, CommandSource
 from parley.agents.desk import AgentDesk
-from parley.agents.notify import HandoffNotifier, InMemoryPublisher
+from parley.agents.notify import HandoffNotifier
 from parley.agents.translating import AgentTranslator
-from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
-from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationState, StorageError
+from parley.domain.conversation import ConversationState
+from parley.domain.ports import StorageError
+from parley.domain.records import LoggedMessage, MessageDirection
 from parley.graph import GraphApiError
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders
 from support.dialogue import catalogs

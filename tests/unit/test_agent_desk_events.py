@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from fakes import InMemoryConversations, InMemoryMessageLog
 from parley.agents.commands import AgentAction, AgentCommand, CommandSource
 from parley.agents.desk import AgentDesk
 from parley.agents.translating import AgentTranslator
-from parley.data.in_memory import InMemoryConversations, InMemoryMessageLog
-from parley.data.repositories import ConversationState
+from parley.domain.conversation import ConversationState
 from parley.language.translation import TranslationStats
 from support.agents import RecordingGraph, ScriptedTranslator, real_senders
 from support.dialogue import catalogs

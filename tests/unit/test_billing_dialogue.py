@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, InMemoryOrders
-from parley.data.records import Customer, Invoice, InvoiceStatus, OrderStatus
 from parley.dialogue.billing import BillingLinks
 from parley.dialogue.service import ConversationService
+from parley.domain.records import Customer, Invoice, InvoiceStatus, OrderStatus
 from parley.language.protect import Protector
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph

@@ -7,7 +7,7 @@ import pytest
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN, ConfigError, load_settings
 from parley.data.importer import DataKind, parse_rows
-from parley.data.records import Invoice
+from parley.domain.records import Invoice
 from parley.nlu.entities import OrderIdFinder
 
 HEADER = "invoice_id,customer_id,issued_at,due_at,amount,currency,status,url,payment_failure_reason"

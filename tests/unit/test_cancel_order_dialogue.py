@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.data.records import OrderStatus
 from parley.dialogue.service import ConversationService
+from parley.domain.records import OrderStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph
 from support.factories import customer, inbound, order

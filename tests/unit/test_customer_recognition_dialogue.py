@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import Channel
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.data.records import Customer
 from parley.dialogue.recognition import CUSTOMER_RECHECK_SECONDS
 from parley.dialogue.service import ConversationService
+from parley.domain.records import Customer
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 

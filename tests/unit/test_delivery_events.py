@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-from parley.analytics.pseudonyms import InMemoryKeyStore, Pseudonyms
+from fakes import InMemoryEventSink, InMemoryInboundQueue, InMemoryKeyStore
+from parley.analytics.pseudonyms import Pseudonyms
 from parley.channels.model import Channel
 from parley.channels.signature import sign
 from parley.config import MetaCredentials
-from parley.events import InMemoryEventSink
 from parley.ingress import WebhookIngress
-from parley.queue import InMemoryInboundQueue
 from support.events import APP_SECRET, VERIFY_TOKEN, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN)

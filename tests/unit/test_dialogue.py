@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.data.records import OrderStatus
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.service import ConversationService
+from parley.domain.records import OrderStatus
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.channels.model import Channel
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
-from parley.data.records import LoggedMessage, MessageDirection
 from parley.dialogue.service import ConversationService
+from parley.domain.records import LoggedMessage, MessageDirection
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order

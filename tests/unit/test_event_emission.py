@@ -10,17 +10,11 @@ from typing import Any
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders, InMemoryProducts
 from parley.analytics.kpis import compute_kpis
 from parley.channels.model import Channel, InboundMessage, MessageKind
 from parley.channels.replies import Reply
-from parley.data.in_memory import (
-    InMemoryConversations,
-    InMemoryCustomers,
-    InMemoryMessageLog,
-    InMemoryOrders,
-    InMemoryProducts,
-)
-from parley.data.records import OrderStatus
+from parley.domain.records import OrderStatus
 from parley.fulfillment import MessageProcessor
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order, product

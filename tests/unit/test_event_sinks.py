@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from fakes import InMemoryEventSink
 from parley.analytics.metrics import record_metrics
 from parley.analytics.schema import Event, EventChannel, EventType
 from parley.analytics.sinks import (
@@ -21,7 +22,6 @@ from parley.analytics.sinks import (
     batches,
     pack,
 )
-from parley.events import InMemoryEventSink
 from parley.observability import metrics
 
 CONVERSATION = "0123456789abcdef"

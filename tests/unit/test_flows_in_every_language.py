@@ -8,14 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from parley.data.in_memory import (
-    InMemoryConversations,
-    InMemoryCustomers,
-    InMemoryMessageLog,
-    InMemoryOrders,
-    InMemoryReturns,
-)
-from parley.data.records import LoggedMessage, MessageDirection, OrderStatus
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders, InMemoryReturns
+from parley.domain.records import LoggedMessage, MessageDirection, OrderStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.answers import Answer, read_answer
 from parley.dialogue.service import ConversationService
 from support.dialogue import catalogs, conversation_service

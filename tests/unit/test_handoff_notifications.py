@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from parley.agents.notify import HandoffNotifier, InMemoryPublisher, NotificationError
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders, InMemoryPublisher
+from parley.agents.notify import HandoffNotifier, NotificationError
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import Channel, MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
-from parley.data.records import LoggedMessage, MessageDirection
+from parley.domain.records import LoggedMessage, MessageDirection
 from parley.fulfillment import MessageProcessor
 from parley.observability import logger
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders

@@ -12,7 +12,7 @@ import pytest
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.importer import COLUMNS, DataKind, ParsedFile, RowError, parse_file, parse_rows
-from parley.data.records import Customer, Order, OrderItem, OrderStatus, Product, Subscription
+from parley.domain.records import Customer, Order, OrderItem, OrderStatus, Product, Subscription
 from parley.nlu.entities import OrderIdFinder
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

@@ -2,12 +2,13 @@ import json
 
 import pytest
 
+from fakes import InMemoryEventSink, InMemoryInboundQueue
 from parley.channels.model import Channel
 from parley.channels.signature import sign
 from parley.config import MetaCredentials
-from parley.events import EventSinkError, EventType, InMemoryEventSink
+from parley.events import EventSinkError, EventType
 from parley.ingress import WebhookIngress
-from parley.queue import InMemoryInboundQueue, QueueError
+from parley.queue import QueueError
 from support.events import APP_SECRET, VERIFY_TOKEN, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN)

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.channels.model import Channel, MessageKind, Reaction
 from parley.config import DEFAULT_ORDER_ID_PATTERN
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
-from parley.data.records import MessageDirection, OrderStatus
 from parley.dialogue.interpreting import Interpreter
 from parley.dialogue.service import ConversationService
+from parley.domain.records import MessageDirection, OrderStatus
 from parley.language.protect import Protector
 from parley.language.translation import TranslationPivot
 from parley.nlu.entities import OrderIdFinder

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.reading import LANGUAGE_PAYLOAD

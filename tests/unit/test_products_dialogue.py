@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProducts
 from parley.channels.model import MessageKind, ReferredProduct
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProducts
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.service import ConversationService
 from parley.language.protect import Protector

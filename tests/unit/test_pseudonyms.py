@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from parley.analytics.pseudonyms import InMemoryKeyStore, KeyStoreError, Pseudonyms, subject_id
+from fakes import InMemoryKeyStore
+from parley.analytics.pseudonyms import KeyStoreError, Pseudonyms, subject_id
 
 EMILY_WA = "whatsapp#14155550123"
 EMILY_MS = "messenger#5512345678901234"

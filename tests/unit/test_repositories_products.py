@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from parley.data.in_memory import InMemoryProducts
-from parley.data.records import Product
+from fakes import InMemoryProducts
+from parley.domain.records import Product
 
 
 def product(sku: str, name: str, stock: int | None = 5, **attributes: str) -> Product:

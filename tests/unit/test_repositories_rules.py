@@ -8,8 +8,8 @@ import pytest
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.data.importer import COLUMNS, DataKind, parse_rows
-from parley.data.records import Invoice, Order, OrderStatus
-from parley.data.repositories import ReturnOutcome, new_return_id, return_deadline, return_refusal
+from parley.domain.records import Invoice, Order, OrderStatus
+from parley.domain.rules import ReturnOutcome, new_return_id, return_deadline, return_refusal
 from parley.nlu.entities import OrderIdFinder
 from support.factories import customer, order
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
-from parley.data.records import OrderStatus, ReturnStatus
 from parley.dialogue.service import ConversationService
+from parley.domain.records import OrderStatus, ReturnStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph
 from support.factories import customer, inbound, order

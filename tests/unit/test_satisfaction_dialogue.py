@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.data.records import OrderStatus
 from parley.dialogue.satisfaction import typed_rating
 from parley.dialogue.service import ConversationService
+from parley.domain.records import OrderStatus
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 

@@ -9,16 +9,11 @@ from typing import Any
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProducts, InMemorySubscriptions
 from parley.channels.model import MessageKind
-from parley.data.in_memory import (
-    InMemoryConversations,
-    InMemoryCustomers,
-    InMemoryOrders,
-    InMemoryProducts,
-    InMemorySubscriptions,
-)
-from parley.data.records import Product, Subscription, SubscriptionStatus
 from parley.dialogue.service import ConversationService
+from parley.domain.records import Product, Subscription, SubscriptionStatus
+from parley.domain.rules import CANCEL, PAUSE
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph
 from support.factories import customer, inbound, order
@@ -213,7 +208,9 @@ def test_a_cancel_states_the_renewal_that_will_not_happen_and_a_second_cancel_is
 def test_a_yes_after_someone_else_cancelled_it_is_explained_not_repeated(service, subscriptions) -> None:
     say(service, "hi")
     say(service, "please cancel my subscription")
-    subscriptions.cancel("SUB-E1", EMILY.customer_id)  # cancelled meanwhile (the shop's staff, another device)
+    subscriptions.change_status(
+        "SUB-E1", EMILY.customer_id, CANCEL
+    )  # cancelled meanwhile (the shop's staff, another device)
 
     answered = say(service, "yes")
 
@@ -243,7 +240,7 @@ def test_pausing_a_paused_subscription_is_explained(service, subscriptions) -> N
 
 
 def test_a_paused_subscription_is_resumed_from_the_buttons_after_a_yes(service, subscriptions) -> None:
-    subscriptions.pause("SUB-E1", EMILY.customer_id)
+    subscriptions.change_status("SUB-E1", EMILY.customer_id, PAUSE)
     say(service, "hi")
     shown = say(service, "show me my subscription")
     assert shown.reply.text.startswith(EN.render("subscription.paused", plan="Sock Club Monthly"))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.nlu.intents import Intent
 from parley.support.guides import load_guides

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from parley.agents.commands import AgentAction, CommandSource, InMemoryAgentCommandQueue
+from fakes import InMemoryAgentCommandQueue, InMemoryEventSink, InMemoryInboundQueue
+from parley.agents.commands import AgentAction, CommandSource
 from parley.channels.model import Channel
 from parley.channels.signature import sign
 from parley.config import MetaCredentials
-from parley.events import EventType, InMemoryEventSink
+from parley.events import EventType
 from parley.ingress import WebhookIngress
-from parley.queue import InMemoryInboundQueue
 from support.events import APP_SECRET, load, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET)

@@ -14,6 +14,7 @@ import pytest
 import requests
 from deep_translator import exceptions as dt
 
+from fakes import InMemoryTranslationCache
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.language.protect import Protector, TokenLostError
 from parley.language.providers import (
@@ -27,7 +28,6 @@ from parley.language.translation import (
     CircuitBreaker,
     CircuitOpenError,
     CircuitState,
-    InMemoryTranslationCache,
     PivotResult,
     Provider,
     TranslationCacheError,

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from parley.data.in_memory import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.data.records import OrderStatus
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.service import ConversationService
 from parley.dialogue.verification import LOCK_SECONDS, MAX_FAILURES
+from parley.domain.records import OrderStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order

@@ -7,12 +7,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fakes import InMemoryEventSink, InMemoryInboundQueue
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.signature import sign
 from parley.config import MetaCredentials
-from parley.events import ChannelEvent, InMemoryEventSink
+from parley.events import ChannelEvent
 from parley.ingress import WebhookIngress
-from parley.queue import InMemoryInboundQueue
 from support.events import EVENTS, load, raw
 
 SECRET = "property-secret"

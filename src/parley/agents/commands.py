@@ -152,11 +152,3 @@ class SqsAgentCommandQueue:
                 )
             except Exception as exc:  # botocore's errors share no narrower public base
                 raise QueueError("inbound queue unavailable") from exc
-
-
-class InMemoryAgentCommandQueue:
-    def __init__(self) -> None:
-        self.commands: list[AgentCommand] = []
-
-    def put_commands(self, commands: Sequence[AgentCommand]) -> None:
-        self.commands.extend(commands)

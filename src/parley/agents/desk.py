@@ -20,8 +20,9 @@ from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Reply
 from parley.channels.senders import Sender, TakesBack
 from parley.channels.window import MessagingWindow, last_customer_message_at, messaging_window, utc_now
-from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationRepository, ConversationState, MessageLog, StorageError
+from parley.domain.conversation import ConversationState
+from parley.domain.ports import ConversationRepository, MessageLog, StorageError
+from parley.domain.records import LoggedMessage, MessageDirection
 from parley.graph import GraphApiError
 from parley.i18n import Catalogs
 from parley.observability import logger

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from parley.agents.commands import AgentCommand, ConversationRef
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import MEDIA_KINDS, InboundMessage
-from parley.data.records import LoggedMessage, MessageDirection
-from parley.data.repositories import ConversationRepository, MessageLog
+from parley.domain.ports import ConversationRepository, MessageLog
+from parley.domain.records import LoggedMessage, MessageDirection
 from parley.observability import logger
 
 # A line of the transcript is cut here: agents read the rest in their inbox, and SNS takes 256 KB at most.
@@ -77,18 +77,6 @@ def sns_subject(subject: str) -> str:
     """What SNS takes as a subject: printable ASCII on one line, under 100 characters."""
     ascii_only = "".join(c if " " <= c <= "~" else "?" for c in " ".join(subject.split()))
     return ascii_only[:99] or "Parley"
-
-
-class InMemoryPublisher:
-    def __init__(self) -> None:
-        self.published: list[tuple[str, str, dict[str, Any]]] = []
-
-    def publish(self, subject: str, text: str, document: dict[str, Any]) -> None:
-        self.published.append((subject, text, document))
-
-    @property
-    def documents(self) -> list[dict[str, Any]]:
-        return [document for _, _, document in self.published]
 
 
 @dataclass(frozen=True)

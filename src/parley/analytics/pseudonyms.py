@@ -66,33 +66,6 @@ class KeyStore(Protocol):
         ...
 
 
-class InMemoryKeyStore:
-    """The fake behind unit tests; `calls` counts what a real table would be asked."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, bytes] = {}
-        self.calls = 0
-        self.failing = False
-
-    def get_many(self, ids: Sequence[str]) -> dict[str, bytes]:
-        self._call()
-        return {i: self.keys[i] for i in ids if i in self.keys}
-
-    def create(self, id_: str, key: bytes) -> bytes:
-        self._call()
-        return self.keys.setdefault(id_, key)
-
-    def delete(self, ids: Sequence[str]) -> None:
-        self._call()
-        for i in ids:
-            self.keys.pop(i, None)
-
-    def _call(self) -> None:
-        self.calls += 1
-        if self.failing:
-            raise KeyStoreError("the key table is unavailable")
-
-
 @dataclass(frozen=True)
 class Names:
     """The pseudonyms of one conversation (and its customer): "" where no key could be had."""

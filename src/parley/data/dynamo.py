@@ -37,7 +37,8 @@ from parley.data.models import (
     SubscriptionModel,
 )
 from parley.data.product_search import ProductIndex
-from parley.data.records import (
+from parley.domain.ports import StorageError
+from parley.domain.records import (
     Customer,
     Invoice,
     Order,
@@ -48,7 +49,7 @@ from parley.data.records import (
     ReturnStatus,
     Subscription,
 )
-from parley.data.repositories import (
+from parley.domain.rules import (
     CANCELLABLE,
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
@@ -59,21 +60,19 @@ from parley.data.repositories import (
     ChangeOutcome,
     ReturnOutcome,
     ReturnResult,
-    StorageError,
     SubscriptionChange,
     SubscriptionTransition,
-    SubscriptionTransitions,
     cancel_outcome,
     new_return_id,
     plan_change_outcome,
-    return_refusal,
+    plan_return,
     transition_outcome,
 )
 
 
 class DynamoCustomers:
-    def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
-        index = CustomerModel.by_phone if channel is Channel.WHATSAPP else CustomerModel.by_psid
+    def by_channel_id(self, channel: str, sender_id: str) -> Customer | None:
+        index = CustomerModel.by_phone if channel == Channel.WHATSAPP else CustomerModel.by_psid
         try:
             for item in index.query(sender_id, limit=1):
                 return customer_from(item)
@@ -155,28 +154,15 @@ class DynamoReturns:
         for _ in range(ATTEMPTS):
             order_item = self._order_item(order_id)
             order = order_from(order_item) if order_item is not None else None
-            previous: str | None = None
-            if order_item is not None and order is not None and order.customer_id == customer_id:
-                previous = order_item.open_return_id
-                if previous is not None:
-                    under_way = self._return(previous)
-                    if under_way is not None and under_way.status.is_open:
-                        return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way, order)
-            refusal, deadline = return_refusal(order, customer_id, now, window_days)
-            if refusal is not None:
-                return ReturnResult(refusal, None, order if refusal is not ReturnOutcome.NOT_FOUND else None, deadline)
-            assert order is not None
-            created = Return(
-                return_id=self._new_id(),
-                order_id=order_id,
-                customer_id=customer_id,
-                created_at=now,
-                status=ReturnStatus.REQUESTED,
-                refund_amount=order.total,
-                currency=order.currency,
-            )
-            if self._write(created, previous):
-                return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
+            # The order names its open return: read it only for this customer's order.
+            mine = order is not None and order.customer_id == customer_id
+            previous = order_item.open_return_id if order_item is not None and mine else None
+            under_way = self._return(previous) if previous is not None else None
+            result = plan_return(order, customer_id, under_way, now, window_days, self._new_id())
+            if result.outcome is not ReturnOutcome.STARTED or result.request is None:
+                return result
+            if self._write(result.request, previous):
+                return result
         raise StorageError("starting a return kept conflicting with other writes")
 
     @staticmethod
@@ -266,7 +252,7 @@ class DynamoInvoices:
         return found if found.customer_id == customer_id else None
 
 
-class DynamoSubscriptions(SubscriptionTransitions):
+class DynamoSubscriptions:
     def for_customer(self, customer_id: str) -> list[Subscription]:
         try:
             items = SubscriptionModel.by_customer.query(customer_id)
@@ -302,7 +288,7 @@ class DynamoSubscriptions(SubscriptionTransitions):
                 return SubscriptionChange(ChangeOutcome.CHANGED, changed)
         raise StorageError("plan change kept conflicting with other writes")
 
-    def _transition(
+    def change_status(
         self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
     ) -> SubscriptionChange:
         condition = (SubscriptionModel.customer_id == customer_id) & SubscriptionModel.status.is_in(

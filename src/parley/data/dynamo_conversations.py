@@ -20,12 +20,14 @@ from parley.data.models import (
     ConversationMessageModel,
     ConversationModel,
 )
-from parley.data.records import (
+from parley.domain.conversation import DEFAULT_MESSAGE_LOG_DAYS, ConversationState
+from parley.domain.ports import StorageError
+from parley.domain.records import (
     Customer,
     LoggedMessage,
     MessageDirection,
+    message_as_dict,
 )
-from parley.data.repositories import DEFAULT_MESSAGE_LOG_DAYS, ConversationState, StorageError, message_as_dict
 
 
 class DynamoConversations:

@@ -17,7 +17,7 @@ from parley.data.models import (
     ReturnModel,
     SubscriptionModel,
 )
-from parley.data.records import (
+from parley.domain.records import (
     Customer,
     Invoice,
     InvoiceStatus,

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from parley.data.records import (
+from parley.domain.records import (
     Customer,
     Invoice,
     InvoiceStatus,

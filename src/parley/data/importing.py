@@ -8,7 +8,7 @@ from pathlib import Path
 
 from parley.config import Settings
 from parley.data.importer import DataKind, ParsedFile, RowError, parse_file
-from parley.data.repositories import RecordWriter, StorageError
+from parley.domain.ports import RecordWriter, StorageError
 from parley.nlu.entities import OrderIdFinder
 
 

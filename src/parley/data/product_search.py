@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from parley.data.records import (
+from parley.domain.records import (
     Product,
 )
 

@@ -16,9 +16,10 @@ from babel.numbers import format_decimal
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice, Link
-from parley.data.records import Customer, Invoice, InvoiceStatus
-from parley.data.repositories import OPEN_INVOICE, InvoiceRepository
 from parley.dialogue.flow import Ask, FlowStep, customer_of
+from parley.domain.ports import InvoiceRepository
+from parley.domain.records import Customer, Invoice, InvoiceStatus
+from parley.domain.rules import OPEN_INVOICE
 from parley.i18n import UNSPACED_LANGUAGES, Catalog
 from parley.nlu.entities import find_invoice_id
 from parley.nlu.intents import Intent, fold

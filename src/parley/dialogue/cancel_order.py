@@ -4,11 +4,12 @@ shipping cannot happen whatever arrives in between."""
 from __future__ import annotations
 
 from parley.channels.replies import Choice
-from parley.data.records import Customer, Order, OrderStatus
-from parley.data.repositories import CANCELLABLE, CancelOutcome, OrderRepository, cancel_outcome
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
 from parley.dialogue.orders import describe_status
+from parley.domain.ports import OrderRepository
+from parley.domain.records import Customer, Order, OrderStatus
+from parley.domain.rules import CANCELLABLE, CancelOutcome, cancel_outcome
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
 

@@ -3,9 +3,9 @@ message log). Orders and invoices are business records the shop must keep; they 
 
 from __future__ import annotations
 
-from parley.data.repositories import MessageLog
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import Ask, FlowStep, customer_of
+from parley.domain.ports import MessageLog
 from parley.nlu.intents import Intent
 from parley.privacy import Forgets, erase
 

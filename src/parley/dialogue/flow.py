@@ -13,8 +13,8 @@ from typing import Protocol
 
 from parley.channels.model import InboundMessage
 from parley.channels.replies import Choice, Link
-from parley.data.records import Customer, Order
 from parley.dialogue.answers import Answer
+from parley.domain.records import Customer, Order
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from parley.channels.replies import Choice
-from parley.data.records import Order, OrderStatus
-from parley.data.repositories import OrderRepository
 from parley.dialogue.flow import ORDER_PAYLOAD, Ask, customer_of
+from parley.domain.ports import OrderRepository
+from parley.domain.records import Order, OrderStatus
 from parley.i18n import Catalog
 
 

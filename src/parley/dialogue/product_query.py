@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from parley.data.product_search import CATEGORY, PAIRS_WITH, fold
-from parley.data.records import Product
+from parley.domain.records import Product
 from parley.i18n import Catalog
 
 ATTRIBUTE_WORDS = "attribute_words"

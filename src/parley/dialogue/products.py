@@ -12,8 +12,6 @@ from decimal import Decimal
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
 from parley.data.product_search import fold
-from parley.data.records import Product
-from parley.data.repositories import ProductCatalog
 from parley.dialogue.flow import Ask, FlowStep
 from parley.dialogue.product_query import (
     ATTRIBUTE_WORDS,
@@ -26,6 +24,8 @@ from parley.dialogue.product_query import (
     merged,
     shown_attributes,
 )
+from parley.domain.ports import ProductCatalog
+from parley.domain.records import Product
 from parley.i18n import Catalog
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.intents import Intent

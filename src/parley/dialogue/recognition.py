@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parley.channels.model import Channel, InboundMessage
-from parley.data.records import Customer
-from parley.data.repositories import ConversationState, CustomerRepository
+from parley.domain.conversation import ConversationState
+from parley.domain.ports import CustomerRepository
+from parley.domain.records import Customer
 
 # The longest a change to a customer's record (name, language, a number or PSID unlinked) goes unseen by a
 # conversation under way: after this, the record is read again.

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from parley.channels.model import PAYLOAD_KINDS
-from parley.data.records import Customer, OrderStatus, Return, ReturnStatus
-from parley.data.repositories import OrderRepository, ReturnOutcome, ReturnRepository
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
+from parley.domain.ports import OrderRepository, ReturnRepository
+from parley.domain.records import Customer, OrderStatus, Return, ReturnStatus
+from parley.domain.rules import ReturnOutcome
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
 

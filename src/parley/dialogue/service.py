@@ -9,19 +9,6 @@ from datetime import UTC, datetime
 from parley.analytics.redaction import redact
 from parley.channels.model import MEDIA_KINDS, PAYLOAD_KINDS, Channel, InboundMessage, MessageKind
 from parley.channels.replies import Choice, Reply
-from parley.data.records import Customer
-from parley.data.repositories import (
-    DEFAULT_RETURN_WINDOW_DAYS,
-    ConversationRepository,
-    ConversationState,
-    CustomerRepository,
-    InvoiceRepository,
-    MessageLog,
-    OrderRepository,
-    ProductCatalog,
-    ReturnRepository,
-    SubscriptionRepository,
-)
 from parley.dialogue.answers import Answer, frustrated, read_answer
 from parley.dialogue.billing import Billing, BillingLinks
 from parley.dialogue.cancel_order import CancelOrder
@@ -43,6 +30,19 @@ from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import PROTECTED, Check, Verification
+from parley.domain.conversation import ConversationState
+from parley.domain.ports import (
+    ConversationRepository,
+    CustomerRepository,
+    InvoiceRepository,
+    MessageLog,
+    OrderRepository,
+    ProductCatalog,
+    ReturnRepository,
+    SubscriptionRepository,
+)
+from parley.domain.records import Customer
+from parley.domain.rules import DEFAULT_RETURN_WINDOW_DAYS
 from parley.i18n import Catalog, Catalogs
 from parley.language.names import language_of_number, own_name
 from parley.language.translation import PIVOT_LANGUAGE

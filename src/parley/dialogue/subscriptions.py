@@ -15,20 +15,19 @@ from enum import StrEnum
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
-from parley.data.records import Product, Subscription, SubscriptionStatus
-from parley.data.repositories import (
+from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.flow import Ask, FlowStep, customer_of
+from parley.domain.ports import ProductCatalog, SubscriptionRepository
+from parley.domain.records import Product, Subscription, SubscriptionStatus
+from parley.domain.rules import (
     CANCEL,
     PAUSE,
     PLAN_CHANGE_FROM,
     RESUME,
     ChangeOutcome,
-    ProductCatalog,
     SubscriptionChange,
-    SubscriptionRepository,
     transition_outcome,
 )
-from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import Ask, FlowStep, customer_of
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent, fold
 
@@ -365,12 +364,8 @@ class Subscriptions:
             result = self._subscriptions.change_plan(subscription_id, customer_id, new_plan=plan, new_price=price)
             if result.outcome is ChangeOutcome.ALREADY and result.subscription:
                 return FlowStep(catalog.render("subscription.already_plan", plan=result.subscription.plan))
-        elif action is Action.PAUSE:
-            result = self._subscriptions.pause(subscription_id, customer_id)
-        elif action is Action.RESUME:
-            result = self._subscriptions.resume(subscription_id, customer_id)
         else:
-            result = self._subscriptions.cancel(subscription_id, customer_id)
+            result = self._subscriptions.change_status(subscription_id, customer_id, _TRANSITIONS[action])
         changed = result.subscription
         if result.outcome is not ChangeOutcome.CHANGED or changed is None:
             # Changed by someone else between the question and the yes: the write did not happen.

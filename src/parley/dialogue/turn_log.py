@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from parley.channels.model import InboundMessage, MessageKind
 from parley.channels.replies import Reply
-from parley.data.records import LoggedMessage, MessageDirection
+from parley.domain.records import LoggedMessage, MessageDirection
 
 # Parley's reply to message X is logged as X + this suffix: it sorts right after the message it answers.
 REPLY_SUFFIX = ":out"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from parley.data.records import Customer
-from parley.data.repositories import CustomerRepository, OrderRepository
 from parley.dialogue.flow import FlowStep
+from parley.domain.ports import CustomerRepository, OrderRepository
+from parley.domain.records import Customer
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
 

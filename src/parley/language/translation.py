@@ -165,63 +165,6 @@ def cache_key(provider: str, source: str, target: str, text: str) -> str:
     return f"{provider}:{source}:{target}:{digest}"
 
 
-class InMemoryTranslationCache:
-    """TranslationCache in a dict, for tests and the local stack."""
-
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self.items: dict[str, tuple[str, str, int]] = {}
-
-    def get(self, key: str) -> str | None:
-        item = self.items.get(key)
-        if item is None or item[2] <= self._clock():
-            return None
-        return item[0]
-
-    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
-        self.items[key] = (translated, provider, expires_at)
-
-
-class DynamoTranslationCache:
-    """TranslationCache in the TranslationCacheTable (TranslationCacheModel); items expire by TTL."""
-
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-
-    def get(self, key: str) -> str | None:
-        from pynamodb.exceptions import DoesNotExist, PynamoDBException
-
-        from parley.data.models import TranslationCacheModel
-
-        try:
-            item = TranslationCacheModel.get(key)
-        except DoesNotExist:
-            return None
-        except PynamoDBException as exc:
-            raise TranslationCacheError("translation cache read failed") from exc
-        # DynamoDB deletes expired items within days, not at once.
-        if item.expires_at is not None and item.expires_at <= self._clock():
-            return None
-        return str(item.translated)
-
-    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
-        from pynamodb.exceptions import PynamoDBException
-
-        from parley.data.models import TranslationCacheModel
-
-        item = TranslationCacheModel(
-            key,
-            translated=translated,
-            provider=provider,
-            created_at=int(self._clock()),
-            expires_at=expires_at,
-        )
-        try:
-            item.save()
-        except PynamoDBException as exc:
-            raise TranslationCacheError("translation cache write failed") from exc
-
-
 class CachingTranslator:
     """Translator that answers repeated texts from a cache; a broken cache only costs a provider call."""
 

@@ -1,17 +1,22 @@
-"""In-memory repositories with the same rules as the DynamoDB ones: for tests, the local chat and benchmarks."""
+"""In-memory fakes of Parley's ports, with the same rules as the real adapters: for tests and benchmarks only
+(they never ship in the Lambda layer)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from parley.channels.model import Channel
+from parley.agents.commands import AgentCommand
+from parley.analytics.pseudonyms import KeyStoreError
+from parley.channels.model import Channel, InboundMessage
 from parley.data.product_search import ProductIndex
-from parley.data.records import (
+from parley.domain.conversation import ConversationState
+from parley.domain.records import (
     Customer,
     Invoice,
     LoggedMessage,
@@ -19,28 +24,26 @@ from parley.data.records import (
     OrderStatus,
     Product,
     Return,
-    ReturnStatus,
     Subscription,
+    message_as_dict,
 )
-from parley.data.repositories import (
+from parley.domain.rules import (
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
     CancelOutcome,
     CancelResult,
     ChangeOutcome,
-    ConversationState,
     ReturnOutcome,
     ReturnResult,
     SubscriptionChange,
     SubscriptionTransition,
-    SubscriptionTransitions,
     cancel_outcome,
-    message_as_dict,
     new_return_id,
     plan_change_outcome,
-    return_refusal,
+    plan_return,
     transition_outcome,
 )
+from parley.events import Record
 
 
 class InMemoryCustomers:
@@ -49,7 +52,7 @@ class InMemoryCustomers:
 
     def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
         for customer in self.items.values():
-            linked = customer.phone if channel is Channel.WHATSAPP else customer.messenger_psid
+            linked = customer.phone if channel == Channel.WHATSAPP else customer.messenger_psid
             if linked and linked == sender_id:
                 return customer
         return None
@@ -95,29 +98,14 @@ class InMemoryReturns:
     ) -> ReturnResult:
         with self.orders.lock:
             order = self.orders.items.get(order_id)
-            if order is not None and order.customer_id == customer_id:
-                under_way = [r for r in self.items.values() if r.order_id == order_id and r.status.is_open]
-                if under_way:
-                    return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way[0], order)
-            refusal, deadline = return_refusal(order, customer_id, now, window_days)
-            if refusal is not None:
-                shown = order if refusal is not ReturnOutcome.NOT_FOUND else None
-                return ReturnResult(refusal, None, shown, deadline)
-            assert order is not None
+            under_way = next((r for r in self.items.values() if r.order_id == order_id and r.status.is_open), None)
             return_id = self._new_id()
             while return_id in self.items:
                 return_id = self._new_id()
-            created = Return(
-                return_id=return_id,
-                order_id=order_id,
-                customer_id=customer_id,
-                created_at=now,
-                status=ReturnStatus.REQUESTED,
-                refund_amount=order.total,
-                currency=order.currency,
-            )
-            self.items[return_id] = created
-            return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
+            result = plan_return(order, customer_id, under_way, now, window_days, return_id)
+            if result.outcome is ReturnOutcome.STARTED and result.request is not None:
+                self.items[return_id] = result.request
+            return result
 
     def returns_for_customer(self, customer_id: str) -> list[Return]:
         mine = [r for r in self.items.values() if r.customer_id == customer_id]
@@ -144,7 +132,7 @@ class InMemoryInvoices:
         return found if found is not None and found.customer_id == customer_id else None
 
 
-class InMemorySubscriptions(SubscriptionTransitions):
+class InMemorySubscriptions:
     def __init__(self, subscriptions: Sequence[Subscription] = ()) -> None:
         self.items = {s.subscription_id: s for s in subscriptions}
         self._lock = threading.Lock()
@@ -170,7 +158,7 @@ class InMemorySubscriptions(SubscriptionTransitions):
             self.items[subscription_id] = changed
             return SubscriptionChange(ChangeOutcome.CHANGED, changed)
 
-    def _transition(
+    def change_status(
         self, subscription_id: str, customer_id: str, transition: SubscriptionTransition
     ) -> SubscriptionChange:
         with self._lock:
@@ -251,3 +239,83 @@ class InMemoryMessageLog:
 
 def _key(message: LoggedMessage) -> tuple[datetime, str]:
     return message.at, message.message_id
+
+
+class InMemoryAgentCommandQueue:
+    def __init__(self) -> None:
+        self.commands: list[AgentCommand] = []
+
+    def put_commands(self, commands: Sequence[AgentCommand]) -> None:
+        self.commands.extend(commands)
+
+
+class InMemoryPublisher:
+    def __init__(self) -> None:
+        self.published: list[tuple[str, str, dict[str, Any]]] = []
+
+    def publish(self, subject: str, text: str, document: dict[str, Any]) -> None:
+        self.published.append((subject, text, document))
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        return [document for _, _, document in self.published]
+
+
+class InMemoryKeyStore:
+    """The fake behind unit tests; `calls` counts what a real table would be asked."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+        self.calls = 0
+        self.failing = False
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, bytes]:
+        self._call()
+        return {i: self.keys[i] for i in ids if i in self.keys}
+
+    def create(self, id_: str, key: bytes) -> bytes:
+        self._call()
+        return self.keys.setdefault(id_, key)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        self._call()
+        for i in ids:
+            self.keys.pop(i, None)
+
+    def _call(self) -> None:
+        self.calls += 1
+        if self.failing:
+            raise KeyStoreError("the key table is unavailable")
+
+
+class InMemoryEventSink:
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def emit(self, events: Sequence[Record]) -> None:
+        self.events.extend(events)
+
+
+class InMemoryTranslationCache:
+    """TranslationCache in a dict."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self.items: dict[str, tuple[str, str, int]] = {}
+
+    def get(self, key: str) -> str | None:
+        item = self.items.get(key)
+        if item is None or item[2] <= self._clock():
+            return None
+        return item[0]
+
+    def put(self, key: str, translated: str, provider: str, expires_at: int) -> None:
+        self.items[key] = (translated, provider, expires_at)
+
+
+class InMemoryInboundQueue:
+    def __init__(self) -> None:
+        self.messages: list[InboundMessage] = []
+
+    def put(self, messages: Sequence[InboundMessage]) -> None:
+        self.messages.extend(messages)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class OrderStatus(StrEnum):
@@ -154,3 +155,14 @@ class LoggedMessage:
 
 
 Record = Customer | Order | Invoice | Subscription | Product
+
+
+def message_as_dict(message: LoggedMessage) -> dict[str, Any]:
+    return {
+        "conversation_id": message.conversation_id,
+        "message_id": message.message_id,
+        "direction": message.direction.value,
+        "text": message.text,
+        "language": message.language,
+        "at": message.at.astimezone(UTC).isoformat() if message.at.tzinfo else message.at.isoformat(),
+    }

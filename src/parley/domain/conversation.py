@@ -1,0 +1,39 @@
+"""A conversation's small memory between messages (never a transcript)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parley.domain.records import Customer
+
+DEFAULT_MESSAGE_LOG_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """Small per-conversation memory: never a transcript."""
+
+    conversation_id: str
+    customer_id: str | None = None
+    language: str | None = None
+    last_order_id: str | None = None
+    updated_at: int = 0
+    # The flow under way ("cancel_order", "verify"…), its step ("which_order", "confirm"…) and what it has
+    # gathered so far (a few short strings: ids, a plan, a step number).
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    # Messages in a row Parley did not understand (two hand the conversation to a person).
+    misunderstood: int = 0
+    # While set (when a person took over), the bot does not answer this conversation.
+    handoff_at: int | None = None
+    # An unknown sender who proved who they are (order number + the email on it), and failed attempts.
+    verified_customer_id: str | None = None
+    verify_failures: int = 0
+    verify_locked_until: int | None = None
+    # When a satisfaction rating was last asked for (not asked again for a while).
+    rating_asked_at: int | None = None
+    # The customer as last read from the customers table, and when (epoch seconds): reused for a few minutes, so
+    # most messages cost no customer lookup (dialogue.recognition).
+    customer: Customer | None = None
+    customer_read_at: int | None = None

@@ -1,0 +1,201 @@
+"""The business's rules, pure: what can be cancelled, returned, paused, resumed or changed, and what each attempt
+came to. Every store applies them (the DynamoDB adapters, the tests' in-memory fakes), so all behave the same."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from parley.domain.records import (
+    InvoiceStatus,
+    Order,
+    OrderStatus,
+    Return,
+    ReturnStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+
+DEFAULT_RETURN_WINDOW_DAYS = 30
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+class CancelOutcome(StrEnum):
+    CANCELLED = "cancelled"
+    ALREADY_CANCELLED = "already_cancelled"
+    TOO_LATE = "too_late"  # a carrier has it (or it arrived): offer a return instead
+    NOT_FOUND = "not_found"  # no such order, or not this customer's: the two are indistinguishable
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    outcome: CancelOutcome
+    # The order as it stands after the attempt; None when not found.
+    order: Order | None = None
+
+    @property
+    def status(self) -> OrderStatus | None:
+        return self.order.status if self.order else None
+
+
+class ReturnOutcome(StrEnum):
+    STARTED = "started"
+    NOT_DELIVERED = "not_delivered"
+    WINDOW_PASSED = "window_passed"
+    ALREADY_OPEN = "already_open"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    outcome: ReturnOutcome
+    # The new return (started) or the one already under way (already_open).
+    request: Return | None = None
+    order: Order | None = None
+    # Last moment a return can be started, when the delivery date is known.
+    deadline: datetime | None = None
+
+
+class ChangeOutcome(StrEnum):
+    CHANGED = "changed"
+    ALREADY = "already"  # it already was so (paused, active, cancelled, on that plan): nothing was written
+    NOT_ALLOWED = "not_allowed"  # not from its current status (a cancelled subscription cannot be paused)
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class SubscriptionChange:
+    outcome: ChangeOutcome
+    # The subscription as it stands after the attempt; None when not found.
+    subscription: Subscription | None = None
+
+
+# ------------------------------------------------------------------------------------------------ rules
+# Pure rules every store applies (DynamoDB and the tests' in-memory fakes), so all behave the same.
+
+CANCELLABLE = frozenset({OrderStatus.PLACED, OrderStatus.PROCESSING})
+OPEN_INVOICE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE})
+OPEN_RETURN = frozenset(s for s in ReturnStatus if s.is_open)
+# Capital letters and digits that cannot be misread for one another when read out or typed (no 0/O, 1/I/L).
+_RETURN_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_return_id() -> str:
+    return "RET-" + "".join(secrets.choice(_RETURN_ID_ALPHABET) for _ in range(6))
+
+
+def cancel_outcome(order: Order | None, customer_id: str) -> CancelOutcome | None:
+    """Why an order cannot be cancelled by this customer, or None when it can."""
+    if order is None or order.customer_id != customer_id:
+        return CancelOutcome.NOT_FOUND
+    if order.status is OrderStatus.CANCELLED:
+        return CancelOutcome.ALREADY_CANCELLED
+    if order.status not in CANCELLABLE:
+        return CancelOutcome.TOO_LATE
+    return None
+
+
+def return_deadline(order: Order, window_days: int) -> datetime | None:
+    """The end of the return window: window_days after delivery.
+
+    Without a delivered_at the expected delivery date stands in (end of that day, UTC); with neither the
+    window is unknown and a return may be started, for staff to review like any other."""
+    if order.delivered_at is not None:
+        delivered = order.delivered_at if order.delivered_at.tzinfo else order.delivered_at.replace(tzinfo=UTC)
+    elif order.estimated_delivery is not None:
+        delivered = datetime.combine(order.estimated_delivery, time.max, tzinfo=UTC)
+    else:
+        return None
+    return delivered + timedelta(days=window_days)
+
+
+def return_refusal(
+    order: Order | None, customer_id: str, now: datetime, window_days: int
+) -> tuple[ReturnOutcome | None, datetime | None]:
+    """Why this customer cannot start a return of the order (or None), and the window's end when known.
+
+    An open return is checked by the caller: it needs the returns store."""
+    if order is None or order.customer_id != customer_id:
+        return ReturnOutcome.NOT_FOUND, None
+    if order.status is not OrderStatus.DELIVERED:
+        return ReturnOutcome.NOT_DELIVERED, None
+    deadline = return_deadline(order, window_days)
+    moment = now if now.tzinfo else now.replace(tzinfo=UTC)
+    if deadline is not None and moment > deadline:
+        return ReturnOutcome.WINDOW_PASSED, deadline
+    return None, deadline
+
+
+@dataclass(frozen=True)
+class SubscriptionTransition:
+    """A change of status: from which statuses it applies, and the status it leads to."""
+
+    allowed_from: frozenset[SubscriptionStatus]
+    to: SubscriptionStatus
+
+
+PAUSE = SubscriptionTransition(frozenset({SubscriptionStatus.ACTIVE}), SubscriptionStatus.PAUSED)
+RESUME = SubscriptionTransition(frozenset({SubscriptionStatus.PAUSED}), SubscriptionStatus.ACTIVE)
+CANCEL = SubscriptionTransition(
+    frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED}), SubscriptionStatus.CANCELLED
+)
+# A plan changes on a live subscription (a paused one stays paused); a cancelled one is a new sign-up.
+PLAN_CHANGE_FROM = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED})
+
+
+def transition_outcome(
+    subscription: Subscription | None, customer_id: str, transition: SubscriptionTransition
+) -> ChangeOutcome | None:
+    """Why the transition does not apply (or None when it does)."""
+    if subscription is None or subscription.customer_id != customer_id:
+        return ChangeOutcome.NOT_FOUND
+    if subscription.status is transition.to:
+        return ChangeOutcome.ALREADY
+    if subscription.status not in transition.allowed_from:
+        return ChangeOutcome.NOT_ALLOWED
+    return None
+
+
+def plan_change_outcome(
+    subscription: Subscription | None, customer_id: str, new_plan: str, new_price: Decimal | None
+) -> ChangeOutcome | None:
+    if subscription is None or subscription.customer_id != customer_id:
+        return ChangeOutcome.NOT_FOUND
+    if subscription.status not in PLAN_CHANGE_FROM:
+        return ChangeOutcome.NOT_ALLOWED
+    if subscription.plan == new_plan and (new_price is None or subscription.price == new_price):
+        return ChangeOutcome.ALREADY
+    return None
+
+
+def plan_return(
+    order: Order | None,
+    customer_id: str,
+    under_way: Return | None,
+    now: datetime,
+    window_days: int,
+    return_id: str,
+) -> ReturnResult:
+    """What starting a return of the order comes to, before anything is written: the new return (STARTED, with
+    `return_id`) for the store to write, or why not. `under_way`: the order's open return, if the store knows one."""
+    if order is not None and order.customer_id == customer_id and under_way is not None and under_way.status.is_open:
+        return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way, order)
+    refusal, deadline = return_refusal(order, customer_id, now, window_days)
+    if refusal is not None:
+        return ReturnResult(refusal, None, order if refusal is not ReturnOutcome.NOT_FOUND else None, deadline)
+    assert order is not None
+    created = Return(
+        return_id=return_id,
+        order_id=order.order_id,
+        customer_id=customer_id,
+        created_at=now,
+        status=ReturnStatus.REQUESTED,
+        refund_amount=order.total,
+        currency=order.currency,
+    )
+    return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
