@@ -198,7 +198,9 @@ _ALWAYS = (
 @dataclass(frozen=True)
 class InboundMessage:
     channel: Channel
-    sender_id: str  # WhatsApp wa_id (digits) or Messenger PSID
+    # Who wrote, as the channel addresses them: WhatsApp's wa_id (digits), or the business-scoped user id when Meta
+    # withholds the number (a customer with a username); Messenger's PSID.
+    sender_id: str
     message_id: str  # the platform's id: wamid.… or m_…; the unit of exactly-once
     timestamp: int  # seconds since the epoch, as the platform stamped it
     kind: MessageKind = MessageKind.TEXT
@@ -220,16 +222,20 @@ class InboundMessage:
     unsupported_type: str = ""  # what the platform says could not be shown (poll_update, template…)
     received_at: int = 0  # seconds since the epoch when our webhook took it; 0 when unknown
     received_at_ms: int = 0  # the same in milliseconds: a reply's latency is measured from it
+    # WhatsApp's business-scoped user id (BSUID, e.g. "US.13491208655302741918"), sent with every message since
+    # April 2026 whether or not the number is; "" when the payload has none.
+    user_id: str = ""
 
     @property
     def conversation_key(self) -> str:
-        """One conversation per channel and user; also the FIFO group, so one user's messages stay in order."""
-        return f"{self.channel}#{self.sender_id}"
+        """One conversation per channel and user; also the FIFO group, so one user's messages stay in order. Keyed
+        by the business-scoped user id when there is one: it stays the same whether or not Meta shows the number."""
+        return f"{self.channel}#{self.user_id or self.sender_id}"
 
     @property
     def sender_hash(self) -> str:
         """What logs may say about the sender: a short one-way hash, never the number itself."""
-        return user_hash(self.channel, self.sender_id)
+        return user_hash(self.channel, self.user_id or self.sender_id)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {name: getattr(self, name) for name in _ALWAYS}
