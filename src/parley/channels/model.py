@@ -34,6 +34,7 @@ class MessageKind(StrEnum):
     ORDER = "order"
     SYSTEM = "system"  # WhatsApp: the customer changed number or identity
     REFERRAL = "referral"  # Messenger: the customer came back through an m.me link, ad or chat plugin
+    FORM = "form"  # WhatsApp: the answers to a WhatsApp Flow (nfm_reply); text = its fields, one "name: value" a line
     UNSUPPORTED = "unsupported"  # a type the platform (or Parley) cannot show; see errors / unsupported_type
 
 
