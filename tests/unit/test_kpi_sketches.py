@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
 
 from parley.analytics.sketches import CappedCounter, DistinctCounter, KeyedDistinct, Quantiles, TopTexts
@@ -28,6 +30,31 @@ def test_past_the_limit_the_estimate_stays_within_two_percent_in_a_fixed_size() 
     assert not counter.exact
     assert abs(counter.count() - 120_000) / 120_000 < 0.02
     assert sys.getsizeof(counter._registers) == size_then  # twice the values, the same memory
+
+
+_COUNT_IN_A_FRESH_PROCESS = """
+from parley.analytics.sketches import DistinctCounter
+counter = DistinctCounter(exact_limit=100)
+for i in range(20_000):
+    counter.add(f"conversation-{i}")
+print(counter.count())
+"""
+
+
+def test_the_same_events_give_the_same_estimate_in_every_process() -> None:
+    # Each run of a report is a new process, with its own string-hash seed: the estimate must not depend on it.
+    counts = {
+        subprocess.run(
+            [sys.executable, "-c", _COUNT_IN_A_FRESH_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+
+    assert len(counts) == 1 and abs(int(counts.pop()) - 20_000) / 20_000 < 0.02
 
 
 def test_percentiles_are_nearest_rank_while_exact_and_within_two_percent_after() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from array import array
 from collections import Counter
 
-_MASK64 = (1 << 64) - 1
 _HLL_BITS = 14  # 16,384 one-byte registers: about 0.8 % standard error, 16 KB whatever the volume
 _HLL_REGISTERS = 1 << _HLL_BITS
 _HLL_REST_BITS = 64 - _HLL_BITS
@@ -16,8 +16,8 @@ class DistinctCounter:
     """How many different values were seen: exact (a set of 64-bit hashes) up to `exact_limit` values, then a
     HyperLogLog estimate, so counting millions of conversations costs 16 KB instead of a set of millions.
 
-    Values are hashed with Python's per-process string hash: the counts are only ever compared within one run,
-    and the pseudonyms are HMACs already, so nothing needs a stable hash across processes."""
+    Values are hashed with a fixed-key BLAKE2b, the same in every process: Python's own `hash()` of a string is
+    randomised per process, which would make the same report's estimate differ from run to run."""
 
     __slots__ = ("_exact", "_limit", "_registers")
 
@@ -27,7 +27,7 @@ class DistinctCounter:
         self._registers: bytearray | None = None
 
     def add(self, value: str) -> None:
-        hashed = hash(value) & _MASK64
+        hashed = stable_hash(value)
         if self._exact is not None:
             self._exact.add(hashed)
             if len(self._exact) > self._limit:
@@ -63,6 +63,11 @@ class DistinctCounter:
         rest = hashed & ((1 << _HLL_REST_BITS) - 1)
         rank = _HLL_REST_BITS - rest.bit_length() + 1
         self._registers[index] = max(self._registers[index], rank)
+
+
+def stable_hash(value: str) -> int:
+    """A 64-bit hash of `value`, identical across processes and machines."""
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 def _hll_alpha() -> float:
