@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from parley.config import ConfigError, load_settings
+from parley.config import ConfigError, load_local_settings, load_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -27,8 +26,9 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  WhatsApp webhook:  {stack.url}/webhook/whatsapp")
     print(f"  Messenger webhook: {stack.url}/webhook/messenger")
     print(f"  Agent endpoint:    {stack.url}/agent/conversations/<id>/messages|release (parley agent --help)")
-    print(f"  AWS endpoint:      {os.environ['AWS_ENDPOINT_URL']}")
-    print(f"  Replies go to:     {os.environ.get('GRAPH_API_URL') or 'https://graph.facebook.com'}", flush=True)
+    settings = stack.settings or load_settings()
+    print(f"  AWS endpoint:      {settings.aws_endpoint_url}")
+    print(f"  Replies go to:     {settings.graph_api_url}", flush=True)
     feed = _agent_feed()
     try:
         while True:
@@ -163,7 +163,7 @@ def _privacy_erase(args: argparse.Namespace) -> int:
 def _agent(args: argparse.Namespace) -> int:
     from parley.agents.client import AgentClientError, send_command
 
-    token = args.token or os.environ.get("AGENT_API_TOKEN", "")
+    token = args.token or load_local_settings().agent_token
     if not token:
         print("parley agent: no token: set AGENT_API_TOKEN or pass --token", file=sys.stderr)
         return 2
@@ -195,14 +195,14 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
     end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)  # --to is included
-    report = load_report_settings()
+    report, settings = load_report_settings(), load_settings()
     source: Path | S3Source
     if args.events:
         source = Path(args.events)
-    elif report.events_bucket:
+    elif settings.events_bucket:
         from parley.wiring import aws_client
 
-        source = S3Source(aws_client("s3", load_settings()), report.events_bucket)
+        source = S3Source(aws_client("s3", settings), settings.events_bucket)
     else:
         print("parley report: no events to read: pass --events DIR or set EVENTS_BUCKET", file=sys.stderr)
         return 2
@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     release = agent.add_parser("release", help="hand the conversation back to the assistant")
     release.add_argument("conversation_id")
     for command in (reply, release):
-        command.add_argument("--url", default=os.environ.get("PARLEY_URL") or "http://127.0.0.1:8080",
+        command.add_argument("--url", default=load_local_settings().url,
                              help="the webhook API (default: PARLEY_URL, else the local `parley serve`)")  # fmt: skip
         command.add_argument("--token", help="bearer token (default: AGENT_API_TOKEN)")
         command.add_argument("--request-id", help="repeat a request safely: the same id is carried out once")

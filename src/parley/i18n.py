@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -36,10 +35,7 @@ class CatalogError(RuntimeError):
 
 
 def locales_dir() -> Path:
-    """PARLEY_LOCALES_DIR in Lambda (the layer puts them there); the repository's locales/ when developing."""
-    configured = os.environ.get("PARLEY_LOCALES_DIR")
-    if configured:
-        return Path(configured)
+    """The repository's locales/, when no directory is configured (in Lambda PARLEY_LOCALES_DIR names the layer's)."""
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "locales"
         if candidate.is_dir():

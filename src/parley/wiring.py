@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ if TYPE_CHECKING:  # the webhook imports this module and must not load the langu
     from parley.language.translation import TranslationPivot
     from parley.nlu.entities import OrderIdFinder
     from parley.nlu.intents import LinearIntents
+    from parley.support.guides import Guides
 
 # botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
 _AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
@@ -117,14 +117,12 @@ def secret_fetcher(settings: Settings) -> Callable[[str], str] | None:
 def credentials_provider(
     settings: Settings, fetch_secret: Callable[[str], str] | None = None
 ) -> Callable[[], MetaCredentials]:
-    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up.
-
-    The environment is read once, here, as at a Lambda cold start."""
-    env = dict(os.environ)
+    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up; those set in the
+    environment were read with the settings, at start-up."""
     fetch_secret = fetch_secret or secret_fetcher(settings)
 
     def provide() -> MetaCredentials:
-        return load_meta_credentials(settings, env, fetch_secret=fetch_secret)
+        return load_meta_credentials(settings, fetch_secret=fetch_secret)
 
     return provide
 
@@ -141,11 +139,10 @@ def translation_pivot(
 
     if settings.translation_provider == "none":
         return None
-    env = dict(os.environ)
     fetch_secret = fetch_secret or secret_fetcher(settings)
     return build_translation_pivot(
         settings.translation_provider,
-        lambda: load_translation_key(settings, env, fetch_secret),
+        lambda: load_translation_key(settings, fetch_secret=fetch_secret),
         DynamoTranslationCache(),
         Protector(order_ids),
         deadline_seconds=settings.translation_deadline_seconds,
@@ -178,8 +175,7 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
         pseudonyms=Pseudonyms(keys, create=False),
     )
     # The agents' bearer token: AGENT_API_TOKEN from the environment, else the app secret.
-    env = dict(os.environ)
-    agents = AgentApi(lambda: load_agent_token(settings, env, fetch_secret), commands)
+    agents = AgentApi(lambda: load_agent_token(settings, fetch_secret=fetch_secret), commands)
     return ingress, agents
 
 
@@ -201,7 +197,9 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
     from parley.nlu.artifact import load_or_train
     from parley.nlu.entities import OrderIdFinder
 
-    catalogs = load_catalogs(default_language=settings.default_language)
+    catalogs = load_catalogs(
+        Path(settings.locales_dir) if settings.locales_dir else None, default_language=settings.default_language
+    )
     detector, lexicon = LangdetectDetector(catalogs.languages), catalogs.lexicon()
     return UnderstandingParts(
         catalogs=catalogs,
@@ -215,6 +213,13 @@ def understanding_parts(settings: Settings) -> UnderstandingParts:
         ),
         order_ids=OrderIdFinder(settings.order_id_pattern),
     )
+
+
+def configured_guides(settings: Settings) -> Guides:
+    """The troubleshooting guides: PARLEY_GUIDES_DIR's (the layer's, in Lambda), else the repository's."""
+    from parley.support.guides import load_guides
+
+    return load_guides(Path(settings.guides_dir) if settings.guides_dir else None)
 
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
@@ -302,6 +307,7 @@ class FulfillmentRuntime:
             subscriptions=DynamoSubscriptions(),
             products=DynamoProducts(),
             interpreter=Interpreter(catalogs.languages, catalogs.apologies(), pivot),
+            guides=configured_guides(settings),
             office_hours=settings.office_hours,
             pseudonyms=pseudonyms,
         )
@@ -391,7 +397,6 @@ def report_job(settings: Settings | None = None) -> ReportJob:
     from functools import partial
 
     from parley.analytics.job import ReportJob, StoredEvents
-    from parley.analytics.job_settings import load_job_settings
     from parley.analytics.kpis import compute_kpis
     from parley.analytics.mail import SesReportMailer
     from parley.analytics.reading import S3Source, read_events, read_unrecognised
@@ -400,8 +405,7 @@ def report_job(settings: Settings | None = None) -> ReportJob:
     from parley.config import load_report_settings
 
     settings = settings or load_settings()
-    job = load_job_settings()
-    report = load_report_settings()
+    report = load_report_settings(scheduled=True)
 
     def client(service: str) -> Any:
         return boto3.session.Session().client(
@@ -413,10 +417,10 @@ def report_job(settings: Settings | None = None) -> ReportJob:
 
     s3 = client("s3")
     return ReportJob(
-        job,
-        StoredEvents(S3Source(s3, job.events_bucket), read_events, read_unrecognised),
+        report,
+        StoredEvents(S3Source(s3, settings.events_bucket), read_events, read_unrecognised),
         partial(compute_kpis, price_per_million=report.price_per_million),
         partial(render_report, locale=report.locale),
-        S3ReportStore(s3, job.reports_bucket),
-        SesReportMailer(client("sesv2")) if job.recipients else None,
+        S3ReportStore(s3, report.reports_bucket),
+        SesReportMailer(client("sesv2")) if report.recipients else None,
     )

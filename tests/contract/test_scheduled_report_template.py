@@ -14,10 +14,9 @@ import pytest
 from test_template import FUNCTIONS, load_template, refs, resources_of_type, sam_transform
 
 from parley.analytics.job import requested_period
-from parley.analytics.job_settings import load_job_settings
 from parley.analytics.report_period import PeriodKind
 from parley.analytics.store import report_prefix
-from parley.config import ConfigError
+from parley.config import ConfigError, load_report_settings
 
 SCHEDULES = {"DailyReportSchedule": PeriodKind.DAILY, "WeeklyReportSchedule": PeriodKind.WEEKLY}
 PARLEY_METRICS = {
@@ -90,13 +89,17 @@ def test_the_analytics_function_gets_the_report_settings_and_the_code_accepts_th
         "REPORT_SENDER": parameters["ReportSender"]["Default"],
         "REPORT_RECIPIENTS": parameters["ReportRecipients"]["Default"],
     }
-    settings = load_job_settings(defaults)
+    settings = load_scheduled(defaults)
     assert str(settings.timezone) == "UTC" and settings.recipients == () and settings.sender == ""
     assert parameters["DailyReportCron"]["Default"] == "cron(0 6 * * ? *)"
     assert parameters["WeeklyReportCron"]["Default"] == "cron(0 6 ? * MON *)"
     assert int(parameters["ReportsRetentionDays"]["Default"]) == 400
     assert int(parameters["FirstResponseP95ThresholdMs"]["Default"]) == 10000
     assert parameters["AlarmEmail"]["Default"] == ""
+
+
+def load_scheduled(env: dict[str, str]):
+    return load_report_settings(env, scheduled=True)
 
 
 @pytest.mark.parametrize(
@@ -114,10 +117,10 @@ def test_the_deploy_time_recipient_pattern_agrees_with_the_code(cfn, recipients,
     assert bool(re.fullmatch(pattern, recipients)) is accepted
     env = {"EVENTS_BUCKET": "e", "REPORTS_BUCKET": "r", "REPORT_SENDER": "reports@example.com"}
     if accepted:
-        assert load_job_settings(env | {"REPORT_RECIPIENTS": recipients}).recipients
+        assert load_scheduled(env | {"REPORT_RECIPIENTS": recipients}).recipients
     else:
         with pytest.raises(ConfigError):
-            load_job_settings(env | {"REPORT_RECIPIENTS": recipients})
+            load_scheduled(env | {"REPORT_RECIPIENTS": recipients})
 
 
 def test_the_analytics_function_reads_events_writes_reports_and_mails_only_from_the_sender(cfn):

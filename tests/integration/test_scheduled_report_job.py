@@ -16,9 +16,9 @@ import pytest
 from moto import mock_aws
 
 from parley.analytics.job import ReportJob
-from parley.analytics.job_settings import JobSettings
 from parley.analytics.mail import ReportMailError, SesReportMailer
 from parley.analytics.store import S3ReportStore
+from parley.config import ReportSettings
 from parley.observability import logger
 from support.scheduled_report import PNG, InMemoryEvents, PageRenderer, counted_kpis, event
 
@@ -73,7 +73,7 @@ def job(
     recipients: tuple[str, ...] = RECIPIENTS,
     sender: str = SENDER,
 ) -> ReportJob:
-    settings = JobSettings("parley-events", "parley-reports", MADRID, sender, recipients)
+    settings = ReportSettings(reports_bucket="parley-reports", timezone=MADRID, sender=sender, recipients=recipients)
     return ReportJob(
         settings,
         source or InMemoryEvents(),

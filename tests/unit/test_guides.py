@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from parley.config import load_settings
 from parley.support.guides import Guide, GuideError, Guides, guides_dir, load_guide, load_guides
+from parley.wiring import configured_guides
 
 # A customer's message per guide per native language, as they would write it: informal, accents often missing.
 MESSAGES = {
@@ -218,11 +220,12 @@ def test_the_six_guides_ship(guides: Guides) -> None:
     assert len(guides) == 6
 
 
-def test_the_directory_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PARLEY_GUIDES_DIR", str(tmp_path))
-    assert guides_dir() == tmp_path
-    monkeypatch.delenv("PARLEY_GUIDES_DIR")
+def test_the_directory_comes_from_the_settings(tmp_path: Path) -> None:
+    # PARLEY_GUIDES_DIR names the layer's guides in Lambda: the runtime reads them from there, not from the code.
+    with pytest.raises(GuideError, match=str(tmp_path)):
+        configured_guides(load_settings({"PARLEY_GUIDES_DIR": str(tmp_path)}))
     assert guides_dir() == Path(__file__).resolve().parents[2] / "guides"
+    assert len(configured_guides(load_settings({}))) == 6
 
 
 def test_a_directory_without_guides_is_an_error(tmp_path: Path) -> None:

@@ -1,16 +1,17 @@
-"""The report's settings: the events bucket, the locale numbers are written for, the translation price."""
+"""The report's settings: the locale numbers are written for, the translation price; the events bucket is the
+settings' one."""
 
 from __future__ import annotations
 
 import pytest
 
-from parley.config import ConfigError, load_report_settings
+from parley.config import ConfigError, load_report_settings, load_settings
 
 
 def test_defaults_are_english_and_googles_list_price() -> None:
     settings = load_report_settings({})
 
-    assert (settings.events_bucket, settings.locale, settings.price_per_million) == ("", "en", 20.0)
+    assert (load_settings({}).events_bucket, settings.locale, settings.price_per_million) == ("", "en", 20.0)
 
 
 def test_the_price_follows_the_provider_unless_one_is_set() -> None:
@@ -33,5 +34,6 @@ def test_bad_settings_fail_with_a_clear_message(env, message) -> None:
 
 
 def test_a_regional_locale_is_accepted_in_either_spelling() -> None:
-    assert load_report_settings({"REPORT_LOCALE": "pt-BR", "EVENTS_BUCKET": " b "}).events_bucket == "b"
+    assert load_report_settings({"REPORT_LOCALE": "pt-BR"}).locale == "pt-BR"
+    assert load_settings({"EVENTS_BUCKET": " b "}).events_bucket == "b"
     assert load_report_settings({"REPORT_LOCALE": "pt_BR"}).locale == "pt_BR"

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from parley.analytics.job_settings import MAX_RECIPIENTS, load_job_settings, parse_recipients
 from parley.analytics.mail import ReportFiles, report_email
-from parley.config import ConfigError
+from parley.config import MAX_RECIPIENTS, ConfigError, load_report_settings, load_settings, parse_recipients
 
 # Enough of a PNG for a mail client to recognise it; the bytes must arrive unchanged.
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
@@ -147,13 +146,19 @@ def test_more_recipients_than_ses_takes_are_refused():
 
 def test_report_settings_are_read_and_checked_up_front():
     env = {"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"}
-    plain = load_job_settings(env)
-    assert (plain.events_bucket, plain.reports_bucket, plain.recipients, plain.sender) == ("events", "reports", (), "")
+    plain = load_report_settings(env, scheduled=True)
+    assert (load_settings(env).events_bucket, plain.reports_bucket, plain.recipients, plain.sender) == (
+        "events",
+        "reports",
+        (),
+        "",
+    )
     assert str(plain.timezone) == "UTC"
 
-    mailed = load_job_settings(
+    mailed = load_report_settings(
         env
-        | {"REPORT_TIMEZONE": "Europe/Madrid", "REPORT_SENDER": "reports@example.com", "REPORT_RECIPIENTS": "a@b.io"}
+        | {"REPORT_TIMEZONE": "Europe/Madrid", "REPORT_SENDER": "reports@example.com", "REPORT_RECIPIENTS": "a@b.io"},
+        scheduled=True,
     )
     assert str(mailed.timezone) == "Europe/Madrid"
     assert (mailed.sender, mailed.recipients) == ("reports@example.com", ("a@b.io",))
@@ -171,4 +176,4 @@ def test_report_settings_are_read_and_checked_up_front():
 )
 def test_report_settings_fail_fast_with_a_clear_message(env, complaint):
     with pytest.raises(ConfigError, match=complaint):
-        load_job_settings({"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"} | env)
+        load_report_settings({"EVENTS_BUCKET": "events", "REPORTS_BUCKET": "reports"} | env, scheduled=True)

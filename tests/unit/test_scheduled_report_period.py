@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from parley.analytics.job import requested_period
-from parley.analytics.report_period import PeriodError, PeriodKind, ReportPeriod, last_complete, report_timezone
+from parley.analytics.report_period import PeriodError, PeriodKind, ReportPeriod, last_complete
+from parley.config import ConfigError
+from parley.config.reports import report_timezone
 
 MADRID = ZoneInfo("Europe/Madrid")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -165,5 +167,5 @@ def test_a_request_naming_no_valid_period_is_refused_with_what_would_do(request_
 
 def test_an_unknown_time_zone_is_refused_by_name():
     assert report_timezone(" Europe/Madrid ") == MADRID
-    with pytest.raises(PeriodError, match="Mars/Olympus"):
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
         report_timezone("Mars/Olympus")

@@ -19,10 +19,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from parley.analytics.job_settings import JobSettings
 from parley.analytics.mail import ReportFiles, ReportMailError, report_email
 from parley.analytics.report_period import PeriodError, PeriodKind, ReportPeriod, last_complete, named
 from parley.analytics.store import report_prefix
+from parley.config import ReportSettings
 from parley.observability import logger
 
 REQUEST_KEYS = frozenset({"period", "scheduled_time", "from", "to"})
@@ -147,7 +147,7 @@ def requested_period(request: Any, zone: Any, clock: Callable[[], datetime]) -> 
 class ReportJob:
     def __init__(
         self,
-        settings: JobSettings,
+        settings: ReportSettings,
         source: EventSource,
         compute_kpis: ComputeKpis,
         render_report: RenderReport,

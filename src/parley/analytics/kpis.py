@@ -43,10 +43,9 @@ from typing import Any
 
 from parley.analytics.schema import EventType
 from parley.analytics.tally import DAY_MS, HOUR_MS, OUTCOMES, Tally
+from parley.config.reports import DEFAULT_PRICE_PER_MILLION
 
 # Published list prices per million characters (USD): Google Cloud Translation, DeepL API Pro, Azure Translator.
-PRICE_PER_MILLION = {"google": 20.0, "deepl": 25.0, "microsoft": 10.0}
-DEFAULT_PRICE_PER_MILLION = PRICE_PER_MILLION["google"]
 TOP_UNRECOGNISED = 20
 
 Number = int | float | None

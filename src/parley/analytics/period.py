@@ -10,9 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from parley.analytics.kpis import DEFAULT_PRICE_PER_MILLION, Kpis, compute_kpis, previous_period
+from parley.analytics.kpis import Kpis, compute_kpis, previous_period
 from parley.analytics.reading import ReadStats, Source, check_source, read_events, read_unrecognised
 from parley.analytics.report import render_report
+from parley.config.reports import DEFAULT_PRICE_PER_MILLION
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class PeriodError(ValueError):
@@ -23,14 +22,6 @@ class PeriodKind(StrEnum):
 
 
 _LENGTH = {PeriodKind.DAILY: 1, PeriodKind.WEEKLY: 7}
-
-
-def report_timezone(name: str) -> ZoneInfo:
-    """An IANA time zone by name ("Europe/Madrid", "UTC"); PeriodError for one that does not exist."""
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise PeriodError(f"{name!r} is not an IANA time zone name like Europe/Madrid or UTC") from exc
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -11,9 +10,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from parley.config import load_local_settings
+
 
 def project_root() -> Path:
-    configured = os.environ.get("PARLEY_HOME")
+    configured = load_local_settings().home
     if configured:
         return Path(configured)
     for parent in Path(__file__).resolve().parents:

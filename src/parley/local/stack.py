@@ -7,10 +7,9 @@ import os
 import socket
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from parley.config import Settings, load_settings
+from parley.config import Settings, load_local_settings, load_meta_credentials, load_report_settings, load_settings
 from parley.data.tables import create_missing_tables
 from parley.local.gateway import ApiGatewayServer
 from parley.local.lambda_runtime import invoke, load_handler_module
@@ -40,9 +39,8 @@ def free_port() -> int:
 def use_local_aws_defaults(env: MutableMapping[str, str]) -> None:
     """moto accepts any credentials; set harmless ones so boto3 never looks for real ones. The intent model is
     kept in the user's cache between runs, as the layer keeps it in Lambda (retrained when the catalogs change)."""
-    if not env.get("PARLEY_INTENT_MODEL"):
-        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parley" / "intents.npz"
-        env["PARLEY_INTENT_MODEL"] = str(cache)
+    if not load_settings(env).intent_model_path:
+        env["PARLEY_INTENT_MODEL"] = str(load_local_settings(env).intent_model_cache)
         env.setdefault("PARLEY_INTENT_MODEL_SAVE", "1")
     env.setdefault("AWS_ACCESS_KEY_ID", "testing")
     env.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
@@ -112,13 +110,14 @@ def prepare_local_aws(env: MutableMapping[str, str]) -> Settings:
 
     settings = load_settings(env)
     create_missing_tables(settings, aws_client("dynamodb", settings))
-    if not env.get("INBOUND_QUEUE_URL"):
+    if not settings.inbound_queue_url:
         env["INBOUND_QUEUE_URL"] = ensure_queue(settings, aws_client("sqs", settings))
-    if not env.get("HANDOFF_TOPIC_ARN"):
+    if not settings.handoff_topic_arn:
         env["HANDOFF_TOPIC_ARN"] = ensure_topic(settings, aws_client("sns", settings))
     s3 = aws_client("s3", settings)
-    env["EVENTS_BUCKET"] = ensure_bucket(settings, s3, env.get("EVENTS_BUCKET") or EVENTS_BUCKET, "EVENTS_BUCKET")
-    env["REPORTS_BUCKET"] = ensure_bucket(settings, s3, env.get("REPORTS_BUCKET") or REPORTS_BUCKET, "REPORTS_BUCKET")
+    reports_bucket = load_report_settings(env).reports_bucket or REPORTS_BUCKET
+    env["EVENTS_BUCKET"] = ensure_bucket(settings, s3, settings.events_bucket or EVENTS_BUCKET, "EVENTS_BUCKET")
+    env["REPORTS_BUCKET"] = ensure_bucket(settings, s3, reports_bucket, "REPORTS_BUCKET")
     return load_settings(env)
 
 
@@ -134,13 +133,17 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         use_local_aws_defaults(self.env)
-        if not self.env.get("AWS_ENDPOINT_URL"):
+        if not load_settings(self.env).aws_endpoint_url:
             self.moto, self.env["AWS_ENDPOINT_URL"] = start_moto()
         settings = load_settings(self.env)
         if not settings.is_local_endpoint:
             raise StackError("AWS_ENDPOINT_URL must point at this machine (a moto server) for the local stack")
-        for name in ("META_APP_SECRET", "META_VERIFY_TOKEN"):
-            if not self.env.get(name):
+        credentials = load_meta_credentials(settings)
+        for name, value in (
+            ("META_APP_SECRET", credentials.app_secret),
+            ("META_VERIFY_TOKEN", credentials.verify_token),
+        ):
+            if not value:
                 raise StackError(f"{name} is not set: the webhook needs it to check Meta's requests")
         # The Graph API stand-in does not check tokens; real Graph does, and then these must be real.
         for name in ("WHATSAPP_ACCESS_TOKEN", "MESSENGER_PAGE_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"):

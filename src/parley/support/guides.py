@@ -7,7 +7,6 @@ customer's message, and what each step says. The file format is described in gui
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,10 +27,7 @@ class GuideError(RuntimeError):
 
 
 def guides_dir() -> Path:
-    """PARLEY_GUIDES_DIR in Lambda (the layer puts the guides there); the repository's guides/ when developing."""
-    configured = os.environ.get("PARLEY_GUIDES_DIR")
-    if configured:
-        return Path(configured)
+    """The repository's guides/, when no directory is configured (in Lambda PARLEY_GUIDES_DIR names the layer's)."""
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "guides"
         if candidate.is_dir() and any(candidate.glob("*.json")):

@@ -1,11 +1,12 @@
-"""Settings: read once from the environment (and, on AWS, the Meta secret) and checked up front."""
+"""Settings: read once from the environment, at start-up (a Lambda cold start), and checked up front.
+
+This package is the only reader of the environment in Parley: every other module is handed what it needs."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Formatter
 from urllib.parse import urlparse
@@ -38,6 +39,8 @@ PAYMENT_METHOD_URL_PLACEHOLDERS = frozenset({"customer_id", "language"})
 AGENT_TOKEN_NAME = "AGENT_API_TOKEN"  # noqa: S105 (the variable's name, not a token)
 MIN_AGENT_TOKEN_LENGTH = 16
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# Secrets that may be set in the environment (locally; on AWS the secret holds them).
+ENV_SECRET_NAMES = (*META_SECRET_KEYS, TRANSLATION_KEY_NAME, AGENT_TOKEN_NAME)
 
 
 class ConfigError(RuntimeError):
@@ -71,31 +74,6 @@ class Tables:
                 for name in defaults.__dataclass_fields__
             }
         )
-
-
-@dataclass(frozen=True)
-class MetaCredentials:
-    app_secret: str = ""
-    verify_token: str = ""
-    whatsapp_access_token: str = ""
-    whatsapp_phone_number_id: str = ""
-    messenger_page_access_token: str = ""
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, str]) -> MetaCredentials:
-        return cls(
-            app_secret=values.get("META_APP_SECRET", ""),
-            verify_token=values.get("META_VERIFY_TOKEN", ""),
-            whatsapp_access_token=values.get("WHATSAPP_ACCESS_TOKEN", ""),
-            whatsapp_phone_number_id=values.get("WHATSAPP_PHONE_NUMBER_ID", ""),
-            messenger_page_access_token=values.get("MESSENGER_PAGE_ACCESS_TOKEN", ""),
-        )
-
-    def require(self, *names: str) -> None:
-        missing = [n for n in names if not getattr(self, n)]
-        if missing:
-            env_names = ", ".join(n.upper() if n != "app_secret" else "META_APP_SECRET" for n in missing)
-            raise ConfigError(f"missing Meta credentials: {env_names}")
 
 
 @dataclass(frozen=True)
@@ -146,6 +124,13 @@ class Settings:
     events_stream_name: str = ""
     unrecognised_stream_name: str = ""
     events_bucket: str = ""
+    # Where the reply catalogs and troubleshooting guides are (PARLEY_LOCALES_DIR, PARLEY_GUIDES_DIR: the layer puts
+    # them there in Lambda); empty: the repository's locales/ and guides/.
+    locales_dir: str = ""
+    guides_dir: str = ""
+    # The secrets set in the environment itself (Meta's, the translation key, the agents' token), read with the rest
+    # at start-up; on AWS they come from the secret instead (see config.secrets). Never printed.
+    env_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def is_local_endpoint(self) -> bool:
@@ -206,7 +191,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
         return_window_days=_positive_int(env, "RETURN_WINDOW_DAYS", 30),
-        translation_provider=_translation_provider(env),
+        translation_provider=translation_provider(env),
         translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
         translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),
         translation_region=(env.get("TRANSLATION_REGION") or "").strip(),
@@ -218,6 +203,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         events_stream_name=(env.get("EVENTS_STREAM_NAME") or "").strip(),
         unrecognised_stream_name=(env.get("UNRECOGNISED_STREAM_NAME") or "").strip(),
         events_bucket=(env.get("EVENTS_BUCKET") or "").strip(),
+        locales_dir=(env.get("PARLEY_LOCALES_DIR") or "").strip(),
+        guides_dir=(env.get("PARLEY_GUIDES_DIR") or "").strip(),
+        env_secrets={name: env[name] for name in ENV_SECRET_NAMES if env.get(name)},
     )
 
 
@@ -258,7 +246,7 @@ def _office_hours(env: Mapping[str, str]) -> OfficeHours:
         raise ConfigError(str(exc)) from exc
 
 
-def _translation_provider(env: Mapping[str, str]) -> str:
+def translation_provider(env: Mapping[str, str]) -> str:
     provider = (env.get("TRANSLATION_PROVIDER") or "google").strip().lower()
     if provider not in TRANSLATION_PROVIDERS:
         raise ConfigError(f"TRANSLATION_PROVIDER must be one of {', '.join(TRANSLATION_PROVIDERS)}, got {provider!r}")
@@ -272,86 +260,3 @@ def _app_id(env: Mapping[str, str], name: str, default: str) -> str:
     if not raw.isdigit():
         raise ConfigError(f"{name} must be a numeric Meta app id, got {raw!r}")
     return raw
-
-
-def load_meta_credentials(
-    settings: Settings,
-    env: Mapping[str, str] | None = None,
-    fetch_secret: Callable[[str], str] | None = None,
-) -> MetaCredentials:
-    """Meta credentials from the environment, falling back to the JSON secret named by META_SECRET_NAME.
-
-    On AWS the secret holds them, so they never appear in the template or in samconfig; locally the
-    environment does. A variable set in the environment wins over the secret, which helps rotation drills.
-    """
-    env = os.environ if env is None else env
-    values = {k: v for k, v in _secret_values(settings, fetch_secret).items() if k in META_SECRET_KEYS}
-    values.update({k: env[k] for k in META_SECRET_KEYS if env.get(k)})
-    return MetaCredentials.from_mapping(values)
-
-
-def load_translation_key(
-    settings: Settings,
-    env: Mapping[str, str] | None = None,
-    fetch_secret: Callable[[str], str] | None = None,
-) -> str | None:
-    """The translation provider's API key: TRANSLATION_API_KEY from the environment, else from the secret."""
-    env = os.environ if env is None else env
-    return env.get(TRANSLATION_KEY_NAME) or _secret_values(settings, fetch_secret).get(TRANSLATION_KEY_NAME) or None
-
-
-def load_agent_token(
-    settings: Settings,
-    env: Mapping[str, str] | None = None,
-    fetch_secret: Callable[[str], str] | None = None,
-) -> str | None:
-    """The agent endpoint's bearer token: AGENT_API_TOKEN from the environment, else from the secret; None when
-    neither has one. Raises ConfigError for a token too short to be safe."""
-    env = os.environ if env is None else env
-    token = env.get(AGENT_TOKEN_NAME) or _secret_values(settings, fetch_secret).get(AGENT_TOKEN_NAME) or None
-    if token is not None and len(token) < MIN_AGENT_TOKEN_LENGTH:
-        raise ConfigError(f"{AGENT_TOKEN_NAME} must be at least {MIN_AGENT_TOKEN_LENGTH} characters long")
-    return token
-
-
-def _secret_values(settings: Settings, fetch_secret: Callable[[str], str] | None) -> dict[str, str]:
-    if not settings.meta_secret_name or fetch_secret is None:
-        return {}
-    raw = fetch_secret(settings.meta_secret_name)
-    try:
-        loaded = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object") from exc
-    if not isinstance(loaded, dict):
-        raise ConfigError(f"secret {settings.meta_secret_name} is not a JSON object")
-    return {str(k): str(v) for k, v in loaded.items() if v}
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """KPI reports: the bucket the events are in (EVENTS_BUCKET), the locale numbers and dates are written for
-    (REPORT_LOCALE), and the translation price per million characters (TRANSLATION_PRICE_PER_MILLION, USD; by
-    default the list price of TRANSLATION_PROVIDER)."""
-
-    events_bucket: str = ""
-    locale: str = "en"
-    price_per_million: float = 20.0
-
-
-def load_report_settings(env: Mapping[str, str] | None = None) -> ReportSettings:
-    from parley.analytics.kpis import PRICE_PER_MILLION
-    from parley.analytics.numbers import parse_locale
-
-    env = os.environ if env is None else env
-    locale = (env.get("REPORT_LOCALE") or "en").strip()
-    try:
-        parse_locale(locale)
-    except ValueError as exc:
-        raise ConfigError(f"REPORT_LOCALE must be a locale like en, de or pt_BR, got {locale!r}") from exc
-    # With translation switched off ("none") the period's calls came from an earlier provider: Google's price.
-    default_price = PRICE_PER_MILLION.get(_translation_provider(env), PRICE_PER_MILLION["google"])
-    return ReportSettings(
-        events_bucket=(env.get("EVENTS_BUCKET") or "").strip(),
-        locale=locale,
-        price_per_million=_float(env, "TRANSLATION_PRICE_PER_MILLION", default_price),
-    )
