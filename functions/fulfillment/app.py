@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
 
 from parley.fulfillment import record_handler
-from parley.observability import logger, metrics
+from parley.observability import logger, metrics, trace_handler
 from parley.wiring import fulfillment_runtime
 
 runtime = fulfillment_runtime()
@@ -17,6 +17,7 @@ processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 handle_record = record_handler(runtime.process, runtime.process_agent_command)
 
 
+@trace_handler
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from parley.channels.model import Channel, InboundMessage
+from parley.channels.model import Channel, InboundMessage, message_ref
 from parley.channels.senders import HandsOver, Sender
 from parley.dialogue.service import SILENT_KINDS, ConversationService
 from parley.graph import GraphApiError
-from parley.observability import logger
+from parley.observability import logger, message_keys
 
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand
@@ -59,13 +60,7 @@ class MessageProcessor:
                 raise
             outcome = "send_failed"
             logger.warning(
-                "reply not deliverable",
-                extra={
-                    "status": exc.status,
-                    "code": exc.code,
-                    "reason": exc.reason.value,
-                    "sender": message.sender_hash,
-                },
+                "reply not deliverable", extra={"status": exc.status, "code": exc.code, "reason": exc.reason.value}
             )
             send_error = exc.reason.value
         if self._recorder is not None:
@@ -83,7 +78,7 @@ class MessageProcessor:
         }
         logger.info(
             "message answered",
-            extra={"channel": message.channel.value, "sender": message.sender_hash, **summary},
+            extra={"channel": message.channel.value, **summary},
         )
         return summary
 
@@ -98,7 +93,7 @@ class MessageProcessor:
         except GraphApiError as exc:
             logger.warning(
                 "thread not handed to the inbox",
-                extra={"status": exc.status, "code": exc.code, "sender": message.sender_hash},
+                extra={"status": exc.status, "code": exc.code},
             )
 
 
@@ -115,7 +110,12 @@ def record_handler(
         if is_command(data):
             if command_once is None:
                 raise ValueError("an agent command, and no desk to carry it out")
-            return command_once(AgentCommand.from_body(data))
-        return process_once(InboundMessage.from_json(record.body))
+            command = AgentCommand.from_body(data)
+            request = hashlib.sha256(command.idempotency_key.encode()).hexdigest()[:24]
+            with message_keys(command.conversation.sender_hash, request):
+                return command_once(command)
+        message = InboundMessage.from_json(record.body)
+        with message_keys(message.sender_hash, message_ref(message.channel, message.message_id)):
+            return process_once(message)
 
     return handle

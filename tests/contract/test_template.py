@@ -356,6 +356,17 @@ def test_functions_are_arm64_python313_with_the_core_layer(cfn: dict[str, Any]) 
         assert [next(refs(layer_ref)) for layer_ref in properties["Layers"]] == [layer_id], name
 
 
+def test_every_function_is_traced_without_recording_responses_or_errors(cfn: dict[str, Any]) -> None:
+    for name, function in resources_of_type(cfn, "AWS::Lambda::Function").items():
+        properties = function["Properties"]
+        assert properties["TracingConfig"] == {"Mode": "Active"}, name
+        variables = properties["Environment"]["Variables"]
+        assert variables["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false", name
+        assert variables["POWERTOOLS_TRACER_CAPTURE_ERROR"] == "false", name
+        role = cfn["Resources"][f"{name}Role"]["Properties"]
+        assert any("AWSXrayWriteOnlyAccess" in json.dumps(arn) for arn in role["ManagedPolicyArns"]), name
+
+
 def test_function_code_and_layer_recipe(template: dict[str, Any]) -> None:
     resources = template["Resources"]
     assert resources["WebhookFunction"]["Properties"]["CodeUri"] == "../functions/webhook/"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+
+import pytest
 
 from parley.channels.model import Channel
 from support.factories import inbound
@@ -127,3 +130,54 @@ def test_a_messenger_customer_asking_for_a_person_is_told_and_the_thread_goes_to
     assert len(graph.replies) == 1
     # Not even "typing…": nothing is coming from the bot.
     assert graph.requests[-1].path.endswith("/pass_thread_control")
+
+
+class WrittenLines(logging.Handler):
+    """Each log line as CloudWatch receives it: formatted by Parley's JSON formatter when it is written, with the
+    keys appended at that moment."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[dict] = []
+        self._json = formatter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(self._json.format(record)))
+
+
+@pytest.fixture
+def written_logs():
+    """The logger at INFO for one test, as a deployment with LogLevel INFO has it, and what it writes; restored
+    after."""
+    from parley.observability import logger
+
+    before = logger.log_level
+    logger.setLevel("INFO")
+    handler = WrittenLines(logger.registered_formatter)
+    logger.addHandler(handler)
+    yield logger, handler.lines
+    logger.removeHandler(handler)
+    logger.setLevel(before)
+
+
+def test_every_log_line_of_a_message_names_its_conversation_and_message_by_hash_alone(fulfillment, graph, written_logs):
+    from parley.channels.model import message_ref
+
+    logger, lines = written_logs
+    emily = inbound("where is ORD-104233?", sender=EMILY.phone)
+    bob = inbound("hello there", sender=BOB.phone)
+
+    assert invoke(fulfillment, emily, bob) == []
+
+    answered = [line for line in lines if line.get("message") == "message answered"]
+    assert [(line["conversation"], line["message_ref"]) for line in answered] == [
+        (emily.sender_hash, message_ref(emily.channel, emily.message_id)),
+        (bob.sender_hash, message_ref(bob.channel, bob.message_id)),
+    ]
+    everything = "\n".join(json.dumps(line) for line in lines)
+    for private in (EMILY.phone, BOB.phone, emily.message_id, "ORD-104233", "where is"):
+        assert private not in everything
+    assert {line["conversation"] for line in lines if "conversation" in line} == {emily.sender_hash, bob.sender_hash}
+    # The keys are the message's while it is handled, and gone after it.
+    logger.info("after the batch")
+    assert "conversation" not in lines[-1] and "message_ref" not in lines[-1]

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from parley.config import ConfigError, CredentialsUnavailableError
 from parley.language.protect import Protector
 from parley.language.translation import (
     CachingTranslator,
@@ -165,7 +166,7 @@ class DeepTranslatorAdapter:
             result = future.result(timeout=budget)
         except concurrent.futures.TimeoutError as exc:
             raise TranslationError(f"{self.provider} gave no translation within {self._deadline:g} s") from exc
-        except Exception as exc:
+        except Exception as exc:  # deep-translator raises its own, requests' and its parsers' errors: no common base
             raise TranslationError(f"{self.provider} failed: {type(exc).__name__}") from exc
         if not isinstance(result, str) or not result.strip():
             raise TranslationError(f"{self.provider} returned no text")
@@ -176,7 +177,7 @@ class DeepTranslatorAdapter:
             return self._api_key
         try:
             key = self._api_key()
-        except Exception as exc:  # Secrets Manager or configuration: no translation now, an answer anyway
+        except (CredentialsUnavailableError, ConfigError) as exc:  # no translation now, an answer anyway
             raise TranslationError(f"no API key for {self.provider}: {type(exc).__name__}") from exc
         if self.provider is not Provider.GOOGLE and not key:
             raise TranslationError(f"no API key for {self.provider}")

@@ -7,6 +7,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from parley.observability import logger
+
 FEED_QUEUE = "parley-local-agent-feed"
 
 
@@ -51,7 +55,10 @@ class AgentFeed:
         batch = self._sqs.receive_message(QueueUrl=self._queue, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds)
         messages = batch.get("Messages", [])
         for message in messages:
-            self._show(describe(json.loads(json.loads(message["Body"])["Message"])))
+            try:
+                self._show(describe(json.loads(json.loads(message["Body"])["Message"])))
+            except (ValueError, KeyError, TypeError) as exc:
+                logger.warning("handoff notification not readable", extra={"error": type(exc).__name__})
             self._sqs.delete_message(QueueUrl=self._queue, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
 
@@ -59,5 +66,7 @@ class AgentFeed:
         while not self._stopping.is_set():
             try:
                 self.poll_once()
-            except Exception:  # the local server may be stopping; try again shortly
+            except (BotoCoreError, ClientError) as exc:
+                # The local endpoint may be stopping: say so, and try again shortly.
+                logger.warning("handoff notifications not polled", extra={"error": type(exc).__name__})
                 self._stopping.wait(0.5)

@@ -6,6 +6,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from parley.observability import logger
+
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
     return {
@@ -68,8 +72,11 @@ class SqsPoller:
             return 0
         try:
             result = self._invoke(sqs_event(messages, self._queue_arn, self._region)) or {}
-        except Exception:
+        except Exception as exc:  # as Lambda does: any error fails the invocation, and SQS delivers the batch again
             self.errors += 1
+            logger.warning(
+                "fulfillment invocation failed", extra={"records": len(messages), "error": type(exc).__name__}
+            )
             return len(messages)
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
@@ -84,6 +91,8 @@ class SqsPoller:
         while not self._stopping.is_set():
             try:
                 self.poll_once()
-            except Exception:
+            except (BotoCoreError, ClientError) as exc:
+                # The local endpoint is starting or stopping: say so, and try again shortly.
                 self.errors += 1
+                logger.warning("queue not polled", extra={"error": type(exc).__name__})
                 self._stopping.wait(0.5)
