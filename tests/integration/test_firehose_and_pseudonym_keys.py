@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 
 from parley.analytics.pseudonyms import DynamoKeyReader, Pseudonyms, subject_id
-from parley.analytics.schema import Event, EventChannel, EventType
+from parley.analytics.schema import Event, EventType
 from parley.analytics.sinks import FirehoseEventSink
 from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
 
@@ -37,9 +37,7 @@ def firehose_to(bucket: str) -> tuple[Any, Any]:
 
 def test_the_firehose_sink_delivers_every_event_to_s3_as_json_lines(aws) -> None:
     firehose, s3 = firehose_to(BUCKET)
-    events = [
-        Event(EventType.MESSAGE_RECEIVED, 1_772_409_600_000 + n, EventChannel.WHATSAPP, f"{n:016x}") for n in range(700)
-    ]
+    events = [Event(EventType.MESSAGE_RECEIVED, 1_772_409_600_000 + n, "whatsapp", f"{n:016x}") for n in range(700)]
 
     FirehoseEventSink(firehose, "parley-events").emit(events)
 
@@ -54,7 +52,7 @@ def test_moto_ignores_firehoses_partition_prefix_which_is_why_the_local_stack_wr
     firehose, s3 = firehose_to(BUCKET)
 
     FirehoseEventSink(firehose, "parley-events").emit(
-        [Event(EventType.MESSAGE_RECEIVED, 1_772_409_600_000, EventChannel.WHATSAPP, "0123456789abcdef")]
+        [Event(EventType.MESSAGE_RECEIVED, 1_772_409_600_000, "whatsapp", "0123456789abcdef")]
     )
 
     [key] = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]

@@ -63,7 +63,7 @@ def test_an_agents_reply_counts_as_a_message_sent_and_the_hand_back_ends_the_han
     assert recording.types() == ["reply_sent", "translation_used", "handoff_ended"]
     sent, translated, ended = recording.events
     assert (translated.provider_calls, translated.characters) == (1, len("Your parcel is on its way"))
-    assert sent.channel.value == ended.channel.value == "agent"
+    assert sent.channel == ended.channel == "agent"
     assert ended.reason == "page_inbox"
     names = recording.pseudonyms.names(LUCIA, "CUST-0007")
     assert (sent.conversation, sent.customer) == (names.conversation, names.customer)

@@ -71,7 +71,7 @@ def test_messenger_deliveries_and_reads_are_counted_per_message():
     receive(ingress, Channel.MESSENGER, "messenger_delivery.json")
     receive(ingress, Channel.MESSENGER, "messenger_read.json")
 
-    assert [(e.status, e.conversation, e.channel.value) for e in analytics.events] == [
+    assert [(e.status, e.conversation, e.channel) for e in analytics.events] == [
         ("delivered", mine.conversation, "messenger"),
         ("delivered", mine.conversation, "messenger"),
         ("read", mine.conversation, "messenger"),

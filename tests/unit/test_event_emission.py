@@ -115,7 +115,7 @@ def test_a_scripted_conversation_emits_each_event_once_in_order(shop) -> None:
     events = shop.recording.events
     assert len({e.conversation for e in events}) == 1 and events[0].conversation
     assert len({e.customer for e in events}) == 1 and events[0].customer
-    assert all(e.channel.value == "whatsapp" and e.language == "en" and e.known_customer for e in events)
+    assert all(e.channel == "whatsapp" and e.language == "en" and e.known_customer for e in events)
     replies = shop.recording.of("reply_sent")
     received = {e.message: e.at_ms for e in shop.recording.of("message_received")}
     assert all(r.message in received and r.latency_ms == r.at_ms - received[r.message] for r in replies)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from parley.analytics.schema import FIELD_NAMES, Event, EventChannel, EventType, SchemaError
+from parley.analytics.schema import FIELD_NAMES, Event, EventType, SchemaError
 from support.analytics import FIELDS
 
 CONVERSATION = "0123456789abcdef"
@@ -16,7 +16,7 @@ def reply(**changes) -> Event:
     values = {
         "type": EventType.REPLY_SENT,
         "at_ms": 1_772_409_600_000,
-        "channel": EventChannel.WHATSAPP,
+        "channel": "whatsapp",
         "conversation": CONVERSATION,
         "message": "fedcba9876543210",
         "latency_ms": 840,

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from fakes import InMemoryEventSink
 from parley.analytics.metrics import record_metrics
-from parley.analytics.schema import Event, EventChannel, EventType
+from parley.analytics.schema import Event, EventType
 from parley.analytics.sinks import (
     MAX_BATCH_BYTES,
     MAX_BATCH_RECORDS,
@@ -28,7 +28,7 @@ CONVERSATION = "0123456789abcdef"
 
 
 def event(n: int = 0, kind: EventType = EventType.MESSAGE_RECEIVED, **fields: Any) -> Event:
-    return Event(kind, 1_772_409_600_000 + n, EventChannel.WHATSAPP, CONVERSATION, **fields)
+    return Event(kind, 1_772_409_600_000 + n, "whatsapp", CONVERSATION, **fields)
 
 
 class FakeFirehose:

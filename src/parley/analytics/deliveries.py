@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parley.analytics.pseudonyms import KeyStoreError, Names, Pseudonyms
-from parley.analytics.schema import Event, EventChannel, EventType
+from parley.analytics.schema import Event, EventType
 from parley.channels.model import Channel
 from parley.channels.payload_reading import Delivery
 from parley.observability import logger
@@ -27,7 +27,7 @@ def _event(channel: Channel, delivery: Delivery, names: Names) -> Event:
     return Event(
         EventType.DELIVERY_STATUS,
         delivery.occurred_at * 1000,
-        EventChannel(channel.value),
+        channel.value,
         names.conversation,
         message=names.message(delivery.message_id),
         status=delivery.status,

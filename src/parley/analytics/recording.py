@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from parley.analytics.pseudonyms import KeyStoreError, Names, Pseudonyms
-from parley.analytics.schema import Event, EventChannel, EventType, SchemaError
+from parley.analytics.schema import AGENT_CHANNEL, Event, EventType, SchemaError
 from parley.analytics.sinks import note_lost
 from parley.channels.model import InboundMessage, MessageKind
 from parley.dialogue.flow_report import Outcome
@@ -115,7 +115,7 @@ class EventRecorder:
 
     def _agent(self, kind: EventType, names: Names, language: str, customer_id: str | None, **fields: Any) -> Event:
         return Event(
-            kind, self.now_ms(), EventChannel.AGENT, names.conversation, names.customer,
+            kind, self.now_ms(), AGENT_CHANNEL, names.conversation, names.customer,
             language=language, known_customer=bool(customer_id), **fields,
         )  # fmt: skip
 
@@ -153,7 +153,7 @@ def turn_events(
 ) -> list[Event]:
     """The events of one message's turn, in the order they happened (see the module)."""
     base: dict[str, Any] = {
-        "channel": EventChannel(message.channel.value),
+        "channel": message.channel.value,
         "conversation": names.conversation,
         "customer": names.customer,
         "language": turn.language,

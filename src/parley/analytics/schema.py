@@ -32,6 +32,8 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from parley.channels.model import Channel
+
 SCHEMA_VERSION = 1
 
 
@@ -53,10 +55,10 @@ class EventType(StrEnum):
     SEND_ERROR = "send_error"  # a reply the platform refused for good
 
 
-class EventChannel(StrEnum):
-    WHATSAPP = "whatsapp"
-    MESSENGER = "messenger"
-    AGENT = "agent"
+# Where an event happened: one of Parley's channels (channels.model.Channel), or something a person at the business
+# did. A new channel is a valid event channel as soon as it is one of Parley's.
+AGENT_CHANNEL = "agent"
+EVENT_CHANNELS = frozenset({*(channel.value for channel in Channel), AGENT_CHANNEL})
 
 
 class FlowReason(StrEnum):
@@ -88,7 +90,7 @@ class Event:
 
     type: EventType
     at_ms: int
-    channel: EventChannel
+    channel: str
     conversation: str
     customer: str = ""
     message: str = ""
@@ -110,8 +112,10 @@ class Event:
     def __post_init__(self) -> None:
         if self.v != SCHEMA_VERSION:
             raise SchemaError(f"schema version {self.v!r} is not {SCHEMA_VERSION}")
-        if not isinstance(self.type, EventType) or not isinstance(self.channel, EventChannel):
-            raise SchemaError("type and channel must be EventType and EventChannel members")
+        if not isinstance(self.type, EventType):
+            raise SchemaError("type must be an EventType member")
+        if not isinstance(self.channel, str) or self.channel not in EVENT_CHANNELS:
+            raise SchemaError(f"channel must be one of {', '.join(sorted(EVENT_CHANNELS))}")
         for name in _PSEUDONYMS:
             value = getattr(self, name)
             if not isinstance(value, str) or (value and not _PSEUDONYM.fullmatch(value)):
@@ -141,7 +145,7 @@ class Event:
             if f.name != "v":
                 data[f.name] = getattr(self, f.name)
         data["type"] = self.type.value
-        data["channel"] = self.channel.value
+        data["channel"] = str(self.channel)
         data["confidence"] = round(float(self.confidence), 4)
         return data
 
@@ -154,7 +158,6 @@ class Event:
         try:
             values = {f.name: data[f.name] for f in fields(cls)}
             values["type"] = EventType(data["type"])
-            values["channel"] = EventChannel(data["channel"])
         except KeyError as exc:
             raise SchemaError(f"missing field {exc.args[0]!r}") from exc
         except ValueError as exc:
