@@ -39,3 +39,8 @@ def message_keys(conversation: str, message: str) -> Iterator[None]:
         yield
     finally:
         logger.remove_keys(["conversation", "message_ref"])
+
+
+def quiet(level: str) -> None:
+    """Log at `level` from now on (the local conversation commands keep the functions' INFO lines out of the way)."""
+    logger.setLevel(level)

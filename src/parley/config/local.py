@@ -17,6 +17,8 @@ class LocalSettings:
     url: str = DEFAULT_LOCAL_URL  # PARLEY_URL: the local stack `parley agent` talks to
     agent_token: str = field(default="", repr=False)  # AGENT_API_TOKEN, for `parley agent`
     cache_dir: str = ""  # XDG_CACHE_HOME, else ~/.cache: the intent model is kept there between runs
+    # `parley demo` and `chat` show the conversation, not the functions' INFO logs, unless POWERTOOLS_LOG_LEVEL says.
+    conversation_log_level: str = "WARNING"
 
     @property
     def intent_model_cache(self) -> Path:
@@ -30,4 +32,5 @@ def load_local_settings(env: Mapping[str, str] | None = None) -> LocalSettings:
         url=(env.get("PARLEY_URL") or "").strip() or DEFAULT_LOCAL_URL,
         agent_token=env.get("AGENT_API_TOKEN") or "",
         cache_dir=(env.get("XDG_CACHE_HOME") or "").strip(),
+        conversation_log_level=(env.get("POWERTOOLS_LOG_LEVEL") or "").strip().upper() or "WARNING",
     )

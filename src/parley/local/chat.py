@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from parley.channels.model import Channel
+from parley.config import load_local_settings
 from parley.local.session import LocalSession
+from parley.observability import quiet
 
 
 def run(sender: str, messenger: bool = False) -> int:
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    # The functions' structured logs would drown the conversation; `parley serve` shows them.
+    quiet(load_local_settings().conversation_log_level)
     channel = Channel.MESSENGER if messenger else Channel.WHATSAPP
     session = LocalSession()
     print("Starting the local stack with the demo data…", flush=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import textwrap
 from dataclasses import dataclass, field
 
 from parley.channels.model import Channel
+from parley.config import load_local_settings
 from parley.local.session import LocalSession
+from parley.observability import quiet
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _print_reply(text: str) -> None:
 
 def run() -> int:
     # The functions' structured logs would drown the conversation; `parley serve` shows them.
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    quiet(load_local_settings().conversation_log_level)
     session = LocalSession()
     print("Starting the local stack (embedded AWS, webhook, queue, fulfillment, Graph API stand-in)…")
     session.start()
