@@ -13,10 +13,10 @@ from parley.agents.commands import AgentAction, AgentCommand, CommandSource
 from parley.agents.desk import AgentDesk
 from parley.agents.notify import HandoffNotifier
 from parley.agents.translating import AgentTranslator
+from parley.channels.meta import GraphApiError
 from parley.domain.conversation import ConversationState
 from parley.domain.ports import StorageError
 from parley.domain.records import LoggedMessage, MessageDirection
-from parley.graph import GraphApiError
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders
 from support.dialogue import catalogs
 

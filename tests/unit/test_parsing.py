@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.channels.messenger.parsing import read_messenger
 from parley.channels.model import (
     Attachment,
     CatalogOrder,
@@ -18,12 +19,23 @@ from parley.channels.model import (
     SystemChange,
     message_ref,
 )
-from parley.channels.parsing import PayloadError, parse_messenger, parse_whatsapp, read_messenger, read_whatsapp
+from parley.channels.payload_reading import PayloadError
+from parley.channels.whatsapp.parsing import read_whatsapp
 from parley.events import EventType
 from support.events import EVENTS, load
 
 RECEIVED_AT = 1_795_600_000
 ALL_FIXTURES = sorted(p.name for p in Path(EVENTS).glob("*.json"))
+
+
+def parse_whatsapp(payload: object) -> list[InboundMessage]:
+    """The customer messages of a WhatsApp payload alone (statuses are events)."""
+    return list(read_whatsapp(payload).messages)
+
+
+def parse_messenger(payload: object) -> list[InboundMessage]:
+    """The customer messages of a Messenger payload alone."""
+    return list(read_messenger(payload).messages)
 
 
 def read(name: str):
@@ -297,12 +309,12 @@ def test_an_unsupported_message_keeps_metas_error_code_and_title():
 def test_a_whatsapp_type_newer_than_parley_is_still_a_message_marked_unsupported():
     payload = load("whatsapp_text.json")
     message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
-    message["type"] = "request_welcome"
+    message["type"] = "hologram"
     del message["text"]
 
     [parsed] = parse_whatsapp(payload)
 
-    assert (parsed.kind, parsed.unsupported_type) == (MessageKind.UNSUPPORTED, "request_welcome")
+    assert (parsed.kind, parsed.unsupported_type) == (MessageKind.UNSUPPORTED, "hologram")
 
 
 def test_whatsapp_statuses_are_delivery_events_never_messages():
@@ -542,13 +554,13 @@ def test_every_entry_and_item_of_a_batched_messenger_payload_is_taken_and_echoes
 def test_a_messenger_event_kind_parley_does_not_handle_is_counted():
     payload = load("messenger_text.json")
     payload["entry"][0]["messaging"].append(
-        {"sender": {"id": "5512345678901234"}, "recipient": {"id": "110938475629384"}, "timestamp": 1, "optin": {}}
+        {"sender": {"id": "5512345678901234"}, "recipient": {"id": "110938475629384"}, "timestamp": 1, "game_play": {}}
     )
 
     parsed = read_messenger(payload, RECEIVED_AT)
 
     assert len(parsed.messages) == 1
-    assert [(e.type, e.detail) for e in parsed.events] == [(EventType.UNHANDLED, "optin")]
+    assert [(e.type, e.detail) for e in parsed.events] == [(EventType.UNHANDLED, "game_play")]
 
 
 def test_a_free_text_field_name_never_reaches_an_event():

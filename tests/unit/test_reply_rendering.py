@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from parley.channels.base import Sender
+from parley.channels.messenger.sender import MessengerSender
+from parley.channels.meta import GraphApiError, GraphRequest
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Choice, Link, Reply
-from parley.channels.senders import MessengerSender, Sender, WhatsAppSender
 from parley.channels.text import platform_length
+from parley.channels.whatsapp.sender import WhatsAppSender
 from parley.config import MetaCredentials
-from parley.graph import GraphApiError, GraphRequest
 from support.factories import inbound
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
