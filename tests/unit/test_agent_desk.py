@@ -279,3 +279,16 @@ def test_after_a_day_of_silence_the_hand_back_is_quiet(desk):
 
     assert desk.desk.handle(release())["outcome"] == "released_quietly"
     assert desk.graph.requests == [] and desk.state(LUCIA).handoff_at is None
+
+
+def test_a_reply_reaches_a_customer_known_only_by_their_whatsapp_username_id(desk):
+    key = "whatsapp#DE.27381947561029384756"
+    desk.with_person(key, "en")
+
+    summary = desk.desk.handle(reply("Your parcel left the warehouse today.", key=key))
+
+    assert summary["outcome"] == "sent"
+    [request] = desk.graph.requests
+    assert request.body["recipient"] == "DE.27381947561029384756"
+    assert "to" not in request.body
+    assert desk.graph.texts == ["Your parcel left the warehouse today."]  # written in the language it goes in
