@@ -47,6 +47,7 @@ from parley.channels.payload_reading import (
     as_word,
     dicts,
     errors_of,
+    synthetic_id,
 )
 from parley.events import EventType
 
@@ -230,7 +231,7 @@ class _Contact:
     name: str
 
 
-def _contacts(value: dict[str, Any]) -> tuple[dict[str, _Contact], list[_Contact]]:
+def _contacts(value: dict[str, Any]) -> dict[str, _Contact]:
     """The payload's contacts, findable by wa_id and by BSUID (either may be missing)."""
     found = [
         _Contact(
@@ -241,14 +242,14 @@ def _contacts(value: dict[str, Any]) -> tuple[dict[str, _Contact], list[_Contact
         )
         for c in dicts(value.get("contacts"))
     ]
-    by_id = {key: c for c in found for key in (c.wa_id, c.user_id) if key}
-    return by_id, found
+    return {key: c for c in found for key in (c.wa_id, c.user_id) if key}
 
 
-def _sender(msg: dict[str, Any], by_id: dict[str, _Contact], contacts: list[_Contact]) -> tuple[str, str, str]:
-    """The message's wa_id (may be ""), BSUID (may be "") and profile name."""
+def _sender(msg: dict[str, Any], by_id: dict[str, _Contact]) -> tuple[str, str, str]:
+    """The message's wa_id (may be ""), BSUID (may be "") and profile name. A message names its sender itself;
+    its contact adds the other id and the name (never a sender for a message that names none)."""
     phone, bsuid = as_str(msg.get("from")), as_str(msg.get("from_user_id"))
-    contact = by_id.get(phone) or by_id.get(bsuid) or (contacts[0] if len(contacts) == 1 else None)
+    contact = by_id.get(phone) or by_id.get(bsuid)
     if contact is None:
         return phone, bsuid, ""
     return phone or contact.wa_id, bsuid or contact.user_id, contact.name
@@ -256,10 +257,15 @@ def _sender(msg: dict[str, Any], by_id: dict[str, _Contact], contacts: list[_Con
 
 def _wa_messages(value: dict[str, Any], found: Found) -> None:
     recipient = as_str(as_obj(value.get("metadata")).get("phone_number_id"))
-    by_id, contacts = _contacts(value)
+    by_id = _contacts(value)
     for msg in dicts(value.get("messages")):
-        phone, bsuid, name = _sender(msg, by_id, contacts)
-        message_id, timestamp, type_ = as_str(msg.get("id")), as_int(msg.get("timestamp")), as_str(msg.get("type"))
+        phone, bsuid, name = _sender(msg, by_id)
+        timestamp, type_ = as_int(msg.get("timestamp")), as_str(msg.get("type"))
+        # Meta always sends a wamid; without one, an id derived from the message itself is the same on every
+        # redelivery, so the message is still answered once.
+        message_id = as_str(msg.get("id")) or synthetic_id(
+            MessageKind.TEXT, json.dumps(msg, sort_keys=True, default=str)
+        )
         if type_ == "system" and not (phone or bsuid):
             # A number or BSUID change names the old id in the change itself.
             bsuid = as_str(as_obj(msg.get("system")).get("previous_user_id"))
@@ -334,12 +340,15 @@ def read_whatsapp(payload: Any, received_at: int = 0) -> ParsedPayload:
             value = change.get("value")
             if not isinstance(value, dict):
                 continue
-            if change.get("field") == "calls":
+            field = change.get("field")
+            if field is None:  # Meta always names it; hand-written payloads (other projects' tests) may not
+                field = "calls" if "calls" in value else "messages" if {"messages", "statuses"} & set(value) else None
+            if field == "calls":
                 _wa_calls(value, found)
                 continue
-            if change.get("field") != "messages":
+            if field != "messages":
                 # Template status, account updates, SMB echoes, BSUID updates…: acknowledged and counted, not handled.
-                found.unhandled(change.get("field"))
+                found.unhandled(field)
                 continue
             _wa_messages(value, found)
             _wa_statuses(value, found)
