@@ -116,7 +116,7 @@ def fulfillment_memory(fulfillment: str, model: Path) -> None:
 
 def webhook_request(requests: int = 2000) -> None:
     from fakes import InMemoryInboundQueue
-    from parley.channels.signature import sign
+    from parley.channels.meta import sign
     from parley.local.gateway import http_api_event
     from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
     from parley.local.payloads import whatsapp_text

@@ -180,7 +180,7 @@ def cpu_per_turn() -> None:
         InMemoryReturns,
         InMemorySubscriptions,
     )
-    from parley.channels.senders import build_senders
+    from parley.channels.registry import build_senders
     from parley.config import load_settings
     from parley.data.importer import DataKind, parse_file
     from parley.dialogue.billing import BillingLinks

@@ -1,5 +1,5 @@
-"""Webhook Lambda: Meta's front door (verify, check the signature, enqueue, answer 200) and the agents' endpoint
-(check the token, validate, enqueue, answer 202); nothing slow here."""
+"""Webhook Lambda: every channel's front door at /webhook/<channel> (verify, check the signature, enqueue, answer 200)
+and the agents' endpoint (check the token, validate, enqueue, answer 202); nothing slow here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from parley.agents.api import ApiResponse
-from parley.channels.model import Channel
+from parley.channels.base import ChannelAdapter
+from parley.channels.registry import channel_named
 from parley.config import CredentialsUnavailableError
 from parley.ingress import Outcome
 from parley.observability import logger, metrics
@@ -20,55 +21,55 @@ app = APIGatewayHttpResolver()
 ingress, agents = build_webhook()
 
 
-def _respond(channel: str, outcome: Outcome) -> Response:
-    logger.info(
-        "webhook",
-        extra={"channel": channel, "result": outcome.reason, "enqueued": outcome.enqueued, "events": outcome.events},
-    )
-    r = outcome.response
-    return Response(status_code=r.status, content_type=r.content_type, body=r.body)
+def _channel(name: str) -> ChannelAdapter:
+    channel = channel_named(name)
+    if channel is None:
+        raise NotFoundError(f"no webhook for {name[:32]!r}")
+    logger.append_keys(channel=channel.name.value)  # every line of this request says which channel
+    return channel
 
 
-def _channel(name: str) -> Channel:
-    try:
-        return Channel(name)
-    except ValueError as exc:
-        raise NotFoundError(f"no webhook for {name!r}") from exc
+def _respond(outcome: Outcome) -> Response:
+    logger.info("webhook", extra={"result": outcome.reason, "enqueued": outcome.enqueued, "events": outcome.events})
+    return Response(outcome.response.status, outcome.response.content_type, outcome.response.body)
+
+
+def _body() -> bytes:
+    # decoded_body undoes API Gateway's base64; the signature covers these exact bytes.
+    body = app.current_event.decoded_body
+    return body.encode() if isinstance(body, str) else body or b""
 
 
 @app.get("/webhook/<channel>")
 def verify(channel: str) -> Response:
     _channel(channel)
-    return _respond(channel, ingress.verify(app.current_event.query_string_parameters or {}))
+    return _respond(ingress.verify(app.current_event.query_string_parameters or {}))
 
 
 @app.post("/webhook/<channel>")
 def receive(channel: str) -> Response:
-    event = app.current_event
-    # decoded_body undoes API Gateway's base64; the signature covers these exact bytes.
-    raw = event.decoded_body.encode() if isinstance(event.decoded_body, str) else event.decoded_body or b""
-    return _respond(channel, ingress.receive(_channel(channel), raw, event.headers.get("x-hub-signature-256")))
+    name = _channel(channel).name
+    return _respond(ingress.receive(name, _body(), app.current_event.headers.get("x-hub-signature-256")))
 
 
 def _agent(action: str, result: ApiResponse) -> Response:
-    logger.info("agent request", extra={"action": action, "result": result.reason, "sender": result.conversation_hash})
+    logger.append_keys(action=action, sender=result.conversation_hash)
+    logger.info("agent request", extra={"result": result.reason})
     return Response(result.status, "application/json", result.json, headers=result.headers)
-
-
-def _agent_request() -> tuple[str | None, bytes, str | None]:
-    event = app.current_event
-    raw = event.decoded_body.encode() if isinstance(event.decoded_body, str) else event.decoded_body or b""
-    return event.headers.get("authorization"), raw, event.headers.get("idempotency-key")
 
 
 @app.post("/agent/conversations/<conversation_id>/messages")
 def agent_reply(conversation_id: str) -> Response:
-    return _agent("reply", agents.reply(conversation_id, *_agent_request()))
+    headers = app.current_event.headers
+    request = (headers.get("authorization"), _body(), headers.get("idempotency-key"))
+    return _agent("reply", agents.reply(conversation_id, *request))
 
 
 @app.post("/agent/conversations/<conversation_id>/release")
 def agent_release(conversation_id: str) -> Response:
-    return _agent("release", agents.release(conversation_id, *_agent_request()))
+    headers = app.current_event.headers
+    request = (headers.get("authorization"), _body(), headers.get("idempotency-key"))
+    return _agent("release", agents.release(conversation_id, *request))
 
 
 @app.exception_handler(QueueError)

@@ -16,6 +16,10 @@ class EventType(StrEnum):
     HANDOVER = "handover"  # Messenger handover protocol: pass, take, request thread control; app roles
     STANDBY = "standby"  # Messenger traffic of a thread another app (e.g. the Page Inbox) owns
     PLATFORM_ERROR = "platform_error"  # WhatsApp errors not tied to a message (e.g. rate limit hit)
+    MESSAGE_DELETED = "message_deleted"  # the customer deleted a message they sent (WhatsApp revoke): not answered
+    MESSAGE_EDITED = "message_edited"  # the customer edited a message they sent: not answered again
+    CALL = "call"  # WhatsApp calls and answers to a call-permission request: Parley takes no calls
+    OPTIN = "optin"  # Messenger: the customer opted in to (or out of) notification messages
     UNHANDLED = "unhandled"  # a field or event kind Parley does not handle: acknowledged, counted
 
 

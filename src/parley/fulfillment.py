@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from parley.channels.base import HandsOver, Sender
+from parley.channels.meta import GraphApiError
 from parley.channels.model import Channel, InboundMessage, message_ref
-from parley.channels.senders import HandsOver, Sender
 from parley.dialogue.service import SILENT_KINDS, ConversationService
-from parley.graph import GraphApiError
 from parley.observability import logger, message_keys
 
 if TYPE_CHECKING:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from parley.channels import signature
+from parley.channels.meta import handshake_challenge, signature_is_valid
 from parley.channels.model import Channel
-from parley.channels.parsing import PARSERS, PayloadError
+from parley.channels.payload_reading import PayloadError
+from parley.channels.registry import CHANNELS
 from parley.config import MetaCredentials
 from parley.events import EventSink, EventSinkError, LoggingEventSink
 from parley.queue import InboundQueue
@@ -20,8 +20,7 @@ from parley.queue import InboundQueue
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand, AgentCommandQueue
     from parley.analytics.pseudonyms import Pseudonyms
-    from parley.channels.parsing import ThreadReturn
-    from parley.channels.payload_reading import Delivery
+    from parley.channels.payload_reading import Delivery, ThreadReturn
 
 # Meta's payloads are a few KB; a batched one rarely passes 100 KB. Anything far bigger is not Meta.
 MAX_BODY_BYTES = 1_000_000
@@ -69,19 +68,15 @@ class WebhookIngress:
 
     def verify(self, query: Mapping[str, str]) -> Outcome:
         """GET: Meta subscribes the webhook by asking us to echo hub.challenge when the token matches."""
-        expected = self._credentials().verify_token
-        if (
-            query.get("hub.mode") == "subscribe"
-            and expected
-            and hmac.compare_digest(query.get("hub.verify_token", "").encode(), expected.encode())
-        ):
-            return Outcome(WebhookResponse(200, query.get("hub.challenge", "")), "verified")
+        challenge = handshake_challenge(query, self._credentials().verify_token)
+        if challenge is not None:
+            return Outcome(WebhookResponse(200, challenge), "verified")
         return Outcome(WebhookResponse(403, "verification failed"), "verification_failed")
 
     def receive(self, channel: Channel, raw_body: bytes, signature_header: str | None) -> Outcome:
         if len(raw_body) > self._max_body_bytes:
             return Outcome(WebhookResponse(413, "payload too large"), "too_large")
-        if not signature.is_valid(raw_body, signature_header, self._credentials().app_secret):
+        if not signature_is_valid(raw_body, signature_header, self._credentials().app_secret):
             return Outcome(WebhookResponse(401, "invalid signature"), "bad_signature")
         try:
             payload = json.loads(raw_body)
@@ -91,7 +86,7 @@ class WebhookIngress:
             return Outcome(WebhookResponse(400, "malformed JSON"), "malformed")
         now = self._clock()
         try:
-            parsed = PARSERS[channel](payload, int(now))
+            parsed = CHANNELS[channel].parse(payload, int(now))
         except PayloadError:
             # Signed by Meta but not a kind we handle: acknowledge, or Meta retries it for days.
             return Outcome(WebhookResponse(200, "ignored"), "unknown_payload")

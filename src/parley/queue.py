@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from parley.channels.model import InboundMessage
 
 SQS_BATCH_LIMIT = 10
@@ -52,7 +54,7 @@ class SqsInboundQueue:
             ]
             try:
                 response = self._client.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
-            except Exception as exc:  # botocore's errors share no narrower public base
+            except (BotoCoreError, ClientError) as exc:
                 raise QueueError("inbound queue unavailable") from exc
             if response.get("Failed"):
                 codes = sorted({f.get("Code", "?") for f in response["Failed"]})

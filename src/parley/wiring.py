@@ -261,7 +261,8 @@ class FulfillmentRuntime:
         from parley.analytics.pseudonyms import Pseudonyms
         from parley.analytics.recording import EventRecorder
         from parley.analytics.sinks import BufferedEventSink
-        from parley.channels.senders import build_senders
+        from parley.channels.meta import GraphClient
+        from parley.channels.registry import build_senders
         from parley.data.dynamo import (
             DynamoCustomers,
             DynamoInvoices,
@@ -277,7 +278,6 @@ class FulfillmentRuntime:
         from parley.dialogue.interpreting import Interpreter
         from parley.dialogue.service import ConversationService
         from parley.fulfillment import MessageProcessor
-        from parley.graph import GraphClient
         from parley.observability import logger
 
         self.settings = settings

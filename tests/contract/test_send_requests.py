@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from parley.channels.messenger.sender import MessengerSender
+from parley.channels.meta import GraphRequest, MessagingWindowClosedError
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Choice, Link, Reply
-from parley.channels.senders import MessengerSender, WhatsAppSender
+from parley.channels.whatsapp.sender import WhatsAppSender
 from parley.config import MetaCredentials
-from parley.graph import GraphRequest, MessagingWindowClosedError
 from support.factories import inbound
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.channels.model import Channel, InboundMessage
-from parley.channels.parsing import PARSERS
+from parley.channels.registry import CHANNELS
 from parley.dialogue.service import SILENT_KINDS
 from parley.i18n import load_catalogs
 from parley.local.graph_standin import SentRequest
@@ -70,10 +70,8 @@ def handed_over(replies: list[SentRequest]) -> set[str]:
     for reply in replies:
         text = reply.body.get("text", {}).get("body", "") or reply.body.get("message", {}).get("text", "")
         if any(handoff in text for handoff in HANDOFF_TEXTS):
-            if "to" in reply.body:
-                keys.add(f"{Channel.WHATSAPP}#{reply.body['to']}")
-            else:
-                keys.add(f"{Channel.MESSENGER}#{reply.body['recipient']['id']}")
+            channel = Channel.WHATSAPP if reply.body.get("messaging_product") == "whatsapp" else Channel.MESSENGER
+            keys.add(f"{channel}#{reply.recipient}")
     return keys
 
 
@@ -100,7 +98,7 @@ def test_every_payload_kind_is_acknowledged_and_answered_exactly_as_it_should_be
     for path in EVENTS:
         channel = channel_of(path)
         payload = fresh(json.loads(path.read_text(encoding="utf-8")), time.time())
-        messages = list(PARSERS[channel](payload, int(time.time())).messages)
+        messages = list(CHANNELS[channel].parse(payload, int(time.time())).messages)
         want = expected_replies(messages, seen_users, seen_ids, with_person)
         before = len(session.graph.replies)
 

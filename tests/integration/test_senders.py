@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 
+from parley.channels.messenger.sender import TEXT_LIMIT as MESSENGER_TEXT_LIMIT
+from parley.channels.messenger.sender import MessengerSender
+from parley.channels.meta import ErrorReason, GraphApiError, GraphClient, MessagingWindowClosedError
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Reply
-from parley.channels.senders import MESSENGER_TEXT_LIMIT, WHATSAPP_TEXT_LIMIT, MessengerSender, WhatsAppSender
+from parley.channels.whatsapp.sender import TEXT_LIMIT as WHATSAPP_TEXT_LIMIT
+from parley.channels.whatsapp.sender import WhatsAppSender
 from parley.config import ConfigError, MetaCredentials
-from parley.graph import ErrorReason, GraphApiError, GraphClient, MessagingWindowClosedError
 from parley.local.graph_standin import RecordingGraphApi
 from support.factories import inbound
 

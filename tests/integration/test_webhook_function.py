@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from types import ModuleType
@@ -122,3 +123,39 @@ def test_credentials_come_from_secrets_manager_when_configured(queue_url, monkey
 
     assert call(module, signed_post("whatsapp", raw("whatsapp_text.json"), secret="from-secret"))["statusCode"] == 200
     assert call(module, signed_post("whatsapp", raw("whatsapp_text.json")))["statusCode"] == 401
+
+
+def test_a_username_only_customer_is_queued_in_a_group_of_their_own_and_the_logs_never_name_them(
+    webhook, queue_url, monkeypatch
+):
+    from parley.observability import logger
+
+    stream = io.StringIO()  # the log handler's own stream: it was bound when the logger was first made
+    monkeypatch.setattr(logger.registered_handler, "stream", stream)
+    level = logger.log_level  # an earlier test may have quietened it
+    logger.setLevel("INFO")
+    try:
+        response = call(webhook, signed_post("whatsapp", raw("whatsapp_username_only_text.json")))
+    finally:
+        logger.setLevel(level)
+
+    assert response["statusCode"] == 200
+    [message] = queued(queue_url)
+    body = json.loads(message["Body"])
+    assert (body["sender_id"], body["user_id"]) == ("DE.27381947561029384756", "DE.27381947561029384756")
+    assert "DE.2738" not in message["Attributes"]["MessageGroupId"]
+    output = stream.getvalue()
+    for personal in ("DE.27381947561029384756", "mika", "Mika", "Bestellung"):
+        assert personal not in output
+    # The request's channel is on its log line, set once for the request.
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    [summary] = [line for line in lines if line.get("message") == "webhook"]
+    assert (summary["channel"], summary["result"], summary["enqueued"]) == ("whatsapp", "accepted", 1)
+
+
+def test_deleted_and_edited_messages_and_calls_are_acknowledged_and_nothing_is_queued(webhook, queue_url):
+    for name in ("whatsapp_revoke.json", "whatsapp_edit.json", "whatsapp_calls_connect_terminate.json"):
+        assert call(webhook, signed_post("whatsapp", raw(name)))["statusCode"] == 200, name
+    assert call(webhook, signed_post("messenger", raw("messenger_message_edit.json")))["statusCode"] == 200
+
+    assert queued(queue_url) == []

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from parley.channels.base import Sender
+from parley.channels.messenger.sender import MessengerSender
+from parley.channels.meta import GraphApiError, GraphRequest
 from parley.channels.model import Channel
-from parley.channels.senders import MessengerSender, Sender, WhatsAppSender
+from parley.channels.whatsapp.sender import WhatsAppSender
 from parley.channels.window import utc_now
 from parley.config import MetaCredentials
-from parley.graph import GraphApiError, GraphRequest
 from parley.language.translation import TranslationError, TranslationPivot
 
 PHONE_NUMBER_ID = "106540352242922"

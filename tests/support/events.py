@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from parley.channels.signature import sign
+from parley.channels.meta import sign
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 APP_SECRET = "test-app-secret"

@@ -163,3 +163,12 @@ def test_an_agent_command_shares_the_customers_fifo_group():
 
     assert ref is not None and ref.channel is Channel.WHATSAPP
     assert message_group_id(ref.key) == message_group_id(message.conversation_key)
+
+
+def test_a_whatsapp_username_conversation_can_be_named_by_its_business_scoped_user_id():
+    for raw in ("whatsapp:US.13491208655302741918", "whatsapp%23US.ENT.11815799212886844830"):
+        ref = parse_conversation_id(raw)
+        assert ref is not None
+        assert ref.key.startswith("whatsapp#US.")
+    assert parse_conversation_id("whatsapp:US.") is None
+    assert parse_conversation_id("whatsapp:us.1234<script>") is None

@@ -13,10 +13,10 @@ from parley.agents.commands import AgentAction, AgentCommand, CommandSource
 from parley.agents.desk import AgentDesk
 from parley.agents.notify import HandoffNotifier
 from parley.agents.translating import AgentTranslator
+from parley.channels.meta import GraphApiError
 from parley.domain.conversation import ConversationState
 from parley.domain.ports import StorageError
 from parley.domain.records import LoggedMessage, MessageDirection
-from parley.graph import GraphApiError
 from support.agents import RecordingGraph, ScriptedTranslator, pivot, real_senders
 from support.dialogue import catalogs
 
@@ -279,3 +279,16 @@ def test_after_a_day_of_silence_the_hand_back_is_quiet(desk):
 
     assert desk.desk.handle(release())["outcome"] == "released_quietly"
     assert desk.graph.requests == [] and desk.state(LUCIA).handoff_at is None
+
+
+def test_a_reply_reaches_a_customer_known_only_by_their_whatsapp_username_id(desk):
+    key = "whatsapp#DE.27381947561029384756"
+    desk.with_person(key, "en")
+
+    summary = desk.desk.handle(reply("Your parcel left the warehouse today.", key=key))
+
+    assert summary["outcome"] == "sent"
+    [request] = desk.graph.requests
+    assert request.body["recipient"] == "DE.27381947561029384756"
+    assert "to" not in request.body
+    assert desk.graph.texts == ["Your parcel left the warehouse today."]  # written in the language it goes in

@@ -7,8 +7,8 @@ import json
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue, InMemoryKeyStore
 from parley.analytics.pseudonyms import Pseudonyms
+from parley.channels.meta import sign
 from parley.channels.model import Channel
-from parley.channels.signature import sign
 from parley.config import MetaCredentials
 from parley.ingress import WebhookIngress
 from support.events import APP_SECRET, VERIFY_TOKEN, raw

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from fakes import InMemoryEventSink
+from parley.channels.messenger.parsing import read_messenger
 from parley.channels.model import Channel, PlatformError, message_ref
-from parley.channels.parsing import read_messenger, read_whatsapp
+from parley.channels.whatsapp.parsing import read_whatsapp
 from parley.events import ChannelEvent, EventType, LoggingEventSink
 from parley.observability import logger
 from support.events import EVENTS, load

@@ -197,3 +197,19 @@ def test_notifications_leave_no_words_or_numbers_in_the_logs(caplog):
     logged = " ".join(str(record.__dict__) for record in caplog.records)
     for secret in (LUCIA.phone, "Quiero hablar", "teléfono", LUCIA.email):
         assert secret not in logged
+
+
+def test_a_handoff_from_a_whatsapp_username_names_the_conversation_agents_can_answer():
+    setup = Setup()
+
+    setup.processor.process(
+        inbound(ASKS_FOR_A_PERSON, sender="DE.27381947561029384756", user_id="DE.27381947561029384756")
+    )
+
+    [(subject, _text, document)] = setup.publisher.published
+    # The same key as the conversation's state, so an agent's reply finds it; the reply path carries the BSUID.
+    assert document["conversation_id"] == "whatsapp:DE.27381947561029384756"
+    assert document["reply_path"] == "/agent/conversations/whatsapp:DE.27381947561029384756/messages"
+    assert "DE.27381947561029384756" not in subject
+    [request] = [r for r in setup.graph.requests if "text" in r.body]
+    assert request.body["recipient"] == "DE.27381947561029384756"

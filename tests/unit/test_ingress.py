@@ -3,8 +3,8 @@ import json
 import pytest
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue
+from parley.channels.meta import sign
 from parley.channels.model import Channel
-from parley.channels.signature import sign
 from parley.config import MetaCredentials
 from parley.events import EventSinkError, EventType
 from parley.ingress import WebhookIngress

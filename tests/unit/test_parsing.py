@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.channels.messenger.parsing import read_messenger
 from parley.channels.model import (
     Attachment,
     CatalogOrder,
@@ -18,12 +19,23 @@ from parley.channels.model import (
     SystemChange,
     message_ref,
 )
-from parley.channels.parsing import PayloadError, parse_messenger, parse_whatsapp, read_messenger, read_whatsapp
+from parley.channels.payload_reading import PayloadError
+from parley.channels.whatsapp.parsing import read_whatsapp
 from parley.events import EventType
 from support.events import EVENTS, load
 
 RECEIVED_AT = 1_795_600_000
 ALL_FIXTURES = sorted(p.name for p in Path(EVENTS).glob("*.json"))
+
+
+def parse_whatsapp(payload: object) -> list[InboundMessage]:
+    """The customer messages of a WhatsApp payload alone (statuses are events)."""
+    return list(read_whatsapp(payload).messages)
+
+
+def parse_messenger(payload: object) -> list[InboundMessage]:
+    """The customer messages of a Messenger payload alone."""
+    return list(read_messenger(payload).messages)
 
 
 def read(name: str):
@@ -297,12 +309,12 @@ def test_an_unsupported_message_keeps_metas_error_code_and_title():
 def test_a_whatsapp_type_newer_than_parley_is_still_a_message_marked_unsupported():
     payload = load("whatsapp_text.json")
     message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
-    message["type"] = "request_welcome"
+    message["type"] = "hologram"
     del message["text"]
 
     [parsed] = parse_whatsapp(payload)
 
-    assert (parsed.kind, parsed.unsupported_type) == (MessageKind.UNSUPPORTED, "request_welcome")
+    assert (parsed.kind, parsed.unsupported_type) == (MessageKind.UNSUPPORTED, "hologram")
 
 
 def test_whatsapp_statuses_are_delivery_events_never_messages():
@@ -542,13 +554,13 @@ def test_every_entry_and_item_of_a_batched_messenger_payload_is_taken_and_echoes
 def test_a_messenger_event_kind_parley_does_not_handle_is_counted():
     payload = load("messenger_text.json")
     payload["entry"][0]["messaging"].append(
-        {"sender": {"id": "5512345678901234"}, "recipient": {"id": "110938475629384"}, "timestamp": 1, "optin": {}}
+        {"sender": {"id": "5512345678901234"}, "recipient": {"id": "110938475629384"}, "timestamp": 1, "game_play": {}}
     )
 
     parsed = read_messenger(payload, RECEIVED_AT)
 
     assert len(parsed.messages) == 1
-    assert [(e.type, e.detail) for e in parsed.events] == [(EventType.UNHANDLED, "optin")]
+    assert [(e.type, e.detail) for e in parsed.events] == [(EventType.UNHANDLED, "game_play")]
 
 
 def test_a_free_text_field_name_never_reaches_an_event():
@@ -598,3 +610,141 @@ def test_a_message_queued_by_the_previous_version_is_still_read():
     assert InboundMessage.from_json(old) == InboundMessage(
         Channel.WHATSAPP, "14155550123", "wamid.X", 1795500000, text="hi", recipient_id="106540352242922"
     )
+
+
+# WhatsApp usernames and the events a person would not answer -------------------------------------------------
+
+
+def test_a_whatsapp_customer_with_a_username_and_no_number_is_a_message_keyed_by_their_business_scoped_id():
+    [message] = read("whatsapp_username_only_text.json").messages
+
+    assert (message.sender_id, message.user_id) == ("DE.27381947561029384756", "DE.27381947561029384756")
+    assert message.conversation_key == "whatsapp#DE.27381947561029384756"
+    assert (message.kind, message.text, message.profile_name) == (
+        MessageKind.TEXT,
+        "Hallo, wo ist meine Bestellung?",
+        "Mika",
+    )
+
+
+def test_a_message_with_both_number_and_business_scoped_id_is_answered_at_the_number_in_the_ids_conversation():
+    [message] = read("whatsapp_text_with_user_id.json").messages
+
+    assert (message.sender_id, message.user_id) == ("818012345678", "JP.19283746501928374650")
+    assert message.conversation_key == "whatsapp#JP.19283746501928374650"
+    assert message.profile_name == "Aiko Tanaka"
+
+
+def test_a_username_stands_in_for_a_missing_profile_name():
+    payload = load("whatsapp_username_only_text.json")
+    del payload["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"]
+
+    [message] = parse_whatsapp(payload)
+
+    assert (message.sender_id, message.profile_name) == ("DE.27381947561029384756", "mika.travels")
+
+
+def test_a_status_sent_to_a_business_scoped_id_joins_the_conversation_of_that_id():
+    parsed = read("whatsapp_status_to_user_id.json")
+
+    [delivery] = parsed.deliveries
+    assert delivery.conversation_key == "whatsapp#DE.27381947561029384756"
+    [event] = parsed.events
+    [message] = read("whatsapp_username_only_text.json").messages
+    assert event.user_hash == message.sender_hash
+
+
+@pytest.mark.parametrize(
+    ("name", "type_", "kind"),
+    [
+        ("whatsapp_revoke.json", "revoke", EventType.MESSAGE_DELETED),
+        ("whatsapp_edit.json", "edit", EventType.MESSAGE_EDITED),
+    ],
+)
+def test_a_deleted_or_edited_whatsapp_message_is_an_event_naming_the_original_and_never_a_message(name, type_, kind):
+    parsed = read(name)
+    original = load(name)["entry"][0]["changes"][0]["value"]["messages"][0][type_]["original_message_id"]
+
+    assert parsed.messages == ()
+    [event] = parsed.events
+    assert event.type is kind
+    assert event.message_ref == message_ref(Channel.WHATSAPP, original)
+    assert "ORD-104251" not in json.dumps(event.to_dict())  # the edited words stay out of the event
+
+
+def test_a_whatsapp_flow_answer_is_a_form_readable_as_its_fields_without_the_flow_token():
+    [message] = read("whatsapp_flow_response.json").messages
+
+    assert message.kind is MessageKind.FORM
+    assert message.text.splitlines() == [
+        "order_number: ORD-104233",
+        "reason: Wrong size",
+        "pickup.day: Monday",
+        "pickup.slots: morning, afternoon",
+        "contact_me: true",
+    ]
+    assert "return-form" not in message.text
+
+
+@pytest.mark.parametrize("response_json", [None, "{not json", "[1, 2]", '"text"', json.dumps({"flow_token": "x"})])
+def test_a_flow_answer_without_readable_fields_is_still_a_form_with_no_text(response_json):
+    payload = load("whatsapp_flow_response.json")
+    nfm = payload["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["nfm_reply"]
+    nfm["response_json"] = response_json
+
+    [message] = parse_whatsapp(payload)
+
+    assert (message.kind, message.text) == (MessageKind.FORM, "")
+
+
+def test_request_welcome_is_a_referral_so_only_a_new_conversation_is_welcomed():
+    [message] = read("whatsapp_request_welcome.json").messages
+
+    assert message.kind is MessageKind.REFERRAL
+    assert message.referral == Referral(type="request_welcome")
+
+
+def test_calls_and_call_permission_answers_are_call_events_never_messages():
+    calls = read("whatsapp_calls_connect_terminate.json")
+    permission = read("whatsapp_call_permission_reply.json")
+
+    assert calls.messages == () and permission.messages == ()
+    assert [(e.type, e.status) for e in calls.events] == [(EventType.CALL, "connect"), (EventType.CALL, "terminate")]
+    assert [(e.type, e.status, e.detail) for e in permission.events] == [
+        (EventType.CALL, "accept", "call_permission_reply")
+    ]
+    assert calls.events[0].user_hash == permission.events[0].user_hash  # the same caller, by BSUID
+
+
+def test_a_changed_business_scoped_id_is_a_system_message_carrying_the_new_id():
+    [message] = read("whatsapp_system_user_changed_user_id.json").messages
+
+    assert message.kind is MessageKind.SYSTEM
+    assert message.conversation_key == "whatsapp#US.13491208655302741918"
+    assert message.system == SystemChange(
+        type="user_changed_user_id",
+        new_user_id="US.99887766554433221100",
+        body="User changed their business-scoped user ID",
+    )
+
+
+def test_a_messenger_edit_and_opt_in_are_events_without_content():
+    edit = read("messenger_message_edit.json")
+    optin = read("messenger_optin.json")
+
+    assert edit.messages == () and optin.messages == ()
+    [edited] = edit.events
+    assert edited.type is EventType.MESSAGE_EDITED
+    assert "ORD-600901" not in json.dumps(edited.to_dict())
+    [opted] = optin.events
+    assert (opted.type, opted.status) == (EventType.OPTIN, "notification_messages")
+
+
+def test_an_unsent_messenger_message_is_a_deleted_message_event():
+    payload = load("messenger_text.json")
+    payload["entry"][0]["messaging"][0]["message"] = {"mid": "m_deleted", "is_deleted": True}
+
+    parsed = read_messenger(payload, RECEIVED_AT)
+
+    assert parsed.messages == ()
+    assert [e.type for e in parsed.events] == [EventType.MESSAGE_DELETED]

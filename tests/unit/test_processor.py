@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from parley.channels.meta import GraphApiError
 from parley.channels.model import Channel, InboundMessage, MessageKind
 from parley.channels.replies import Reply
 from parley.dialogue.service import Turn
 from parley.fulfillment import MessageProcessor
-from parley.graph import GraphApiError
 from parley.nlu.intents import Intent
 from support.factories import inbound
 from support.recording import Recording

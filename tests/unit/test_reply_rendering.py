@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from parley.channels.base import Sender
+from parley.channels.messenger.sender import MessengerSender
+from parley.channels.meta import GraphApiError, GraphRequest
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Choice, Link, Reply
-from parley.channels.senders import MessengerSender, Sender, WhatsAppSender
 from parley.channels.text import platform_length
+from parley.channels.whatsapp.sender import WhatsAppSender
 from parley.config import MetaCredentials
-from parley.graph import GraphApiError, GraphRequest
 from support.factories import inbound
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -328,3 +330,20 @@ def test_whatsapp_never_sends_free_form_outside_the_window(reply, hours):
     sender.send(inbound("hi", timestamp=int(written.timestamp())), reply)
 
     assert [body["type"] for body in graph.bodies] == ["template"]
+
+
+def test_whatsapp_replies_go_to_the_number_when_known_and_else_to_the_business_scoped_id():
+    graph = RecordingGraph()
+    sender = WhatsAppSender(graph, lambda: CREDENTIALS, now=lambda: NOW)
+    stamp = int(NOW.timestamp())
+    with_number = inbound("hi", sender="818012345678", user_id="JP.19283746501928374650", timestamp=stamp)
+    username_only = inbound("hi", sender="DE.27381947561029384756", user_id="DE.27381947561029384756", timestamp=stamp)
+
+    sender.send(with_number, Reply("Hello", choices=(Choice("a", "Yes"), Choice("b", "No"))))
+    sender.send(username_only, Reply("Hello", choices=(Choice("a", "Yes"), Choice("b", "No"))))
+    assert sender.acknowledge(username_only)
+
+    first, second, receipt = graph.bodies
+    assert (first["to"], "recipient" in first) == ("818012345678", False)
+    assert (second["recipient"], "to" in second) == ("DE.27381947561029384756", False)
+    assert receipt["message_id"] == username_only.message_id and "to" not in receipt

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from parley.channels.meta import ErrorReason, GraphApiError, classify
 from parley.channels.replies import Choice, Link, Reply
 from parley.channels.window import (
     MessagingWindow,
@@ -14,7 +15,6 @@ from parley.channels.window import (
     messaging_window,
 )
 from parley.config import DEFAULT_PAGE_INBOX_APP_ID, ConfigError, load_settings
-from parley.graph import ErrorReason, GraphApiError, classify
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ import json
 
 from fakes import InMemoryAgentCommandQueue, InMemoryEventSink, InMemoryInboundQueue
 from parley.agents.commands import AgentAction, CommandSource
+from parley.channels.meta import sign
 from parley.channels.model import Channel
-from parley.channels.signature import sign
 from parley.config import MetaCredentials
 from parley.events import EventType
 from parley.ingress import WebhookIngress

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue
+from parley.channels.meta import sign
 from parley.channels.model import Channel, InboundMessage
-from parley.channels.signature import sign
 from parley.config import MetaCredentials
 from parley.events import ChannelEvent
 from parley.ingress import WebhookIngress

@@ -15,15 +15,18 @@ from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from parley.channels.model import Channel, user_hash
+from botocore.exceptions import BotoCoreError, ClientError
+
+from parley.channels.model import Channel, InboundMessage, user_hash
 from parley.queue import QueueError, message_group_id
 
 # The queue body's key that tells an agent command from a customer message.
 COMMAND_KEY = "agent_command"
 # A request id the caller may choose (Idempotency-Key header): repeating it within five minutes is one command.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
-# WhatsApp wa_ids and Messenger PSIDs are digits.
-_SENDER_ID = re.compile(r"\d{5,32}")
+# WhatsApp wa_ids and Messenger PSIDs are digits; WhatsApp's business-scoped user ids are a country code, a dot and
+# letters or digits ("US.13491208655302741918"), "ENT." before the digits for a parent id.
+_SENDER_ID = re.compile(r"\d{5,32}|[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
@@ -39,10 +42,16 @@ class CommandSource(StrEnum):
 
 @dataclass(frozen=True)
 class ConversationRef:
-    """A conversation as agents name it: channel and the customer's WhatsApp number or Messenger PSID."""
+    """A conversation as agents name it: channel and the customer's id there, as the conversation is keyed (a
+    WhatsApp business-scoped user id when the customer has one, else their number; a Messenger PSID)."""
 
     channel: Channel
     sender_id: str
+
+    @classmethod
+    def of(cls, message: InboundMessage) -> ConversationRef:
+        """The conversation a customer's message belongs to (the same key as InboundMessage.conversation_key)."""
+        return cls(message.channel, message.user_id or message.sender_id)
 
     @property
     def key(self) -> str:
@@ -150,5 +159,5 @@ class SqsAgentCommandQueue:
                     MessageGroupId=message_group_id(command.conversation_id),
                     MessageDeduplicationId=_digest(command.idempotency_key),
                 )
-            except Exception as exc:  # botocore's errors share no narrower public base
+            except (BotoCoreError, ClientError) as exc:
                 raise QueueError("inbound queue unavailable") from exc

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from parley.agents.commands import AgentAction, AgentCommand, CommandSource, ConversationRef
 from parley.agents.notify import HandoffNotifier, NotificationError
 from parley.agents.translating import AgentTranslator, Translated
+from parley.channels.base import Sender, TakesBack
+from parley.channels.meta import GraphApiError
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import Reply
-from parley.channels.senders import Sender, TakesBack
 from parley.channels.window import MessagingWindow, last_customer_message_at, messaging_window, utc_now
 from parley.domain.conversation import ConversationState
 from parley.domain.ports import ConversationRepository, MessageLog, StorageError
 from parley.domain.records import LoggedMessage, MessageDirection
-from parley.graph import GraphApiError
 from parley.i18n import Catalogs
 from parley.observability import logger
 
@@ -195,9 +195,11 @@ class AgentDesk:
 
     def _addressee(self, command: AgentCommand, ref: ConversationRef, state: ConversationState) -> InboundMessage:
         """The customer as a sender addresses them: their id, and when they last wrote (the messaging window)."""
+        # A conversation keyed by a business-scoped user id is answered at that id: the number may be unknown.
         return InboundMessage(
             channel=ref.channel,
             sender_id=ref.sender_id,
+            user_id="" if ref.sender_id.isdigit() else ref.sender_id,
             message_id=f"agent.{command.request_id}",
             timestamp=self._last_customer_message(ref, state),
         )

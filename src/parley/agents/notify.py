@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from parley.agents.commands import AgentCommand, ConversationRef
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import MEDIA_KINDS, InboundMessage
@@ -69,7 +71,7 @@ class SnsPublisher:
                 MessageStructure="json",
                 MessageAttributes=attributes,
             )
-        except Exception as exc:  # botocore's errors share no narrower public base
+        except (BotoCoreError, ClientError) as exc:
             raise NotificationError("handoff topic unavailable") from exc
 
 
@@ -111,7 +113,7 @@ class HandoffNotifier:
 
     def handoff(self, message: InboundMessage, reason: str, language: str) -> None:
         """A person is needed: who, why, and what was said so far."""
-        ref = ConversationRef(message.channel, message.sender_id)
+        ref = ConversationRef.of(message)
         lines = self._transcript(message, language)
         customer_id = self._customer_id(ref)
         subject = f"Parley: {customer_id or 'a customer'} on {message.channel} needs a person ({reason})"
@@ -135,7 +137,7 @@ class HandoffNotifier:
 
     def customer_message(self, message: InboundMessage, language: str) -> None:
         """A new message in a conversation a person has: WhatsApp has no inbox that would show it."""
-        ref = ConversationRef(message.channel, message.sender_id)
+        ref = ConversationRef.of(message)
         [line] = self._lines([_logged(message, language)], deadline=self._clock() + TRANSLATION_BUDGET_SECONDS)
         line = _with_attachment(line, message)
         customer_id = self._customer_id(ref)

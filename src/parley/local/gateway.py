@@ -12,10 +12,11 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from parley.channels.registry import CHANNELS
 from parley.local.http import BackgroundHttpServer
 
-ROUTES = {("GET", "/webhook/whatsapp"), ("POST", "/webhook/whatsapp"), ("GET", "/webhook/messenger"),
-          ("POST", "/webhook/messenger")}  # fmt: skip
+# Each channel's webhook, GET for Meta's handshake and POST for its events, as the template routes them.
+ROUTES = {(method, f"/webhook/{name}") for name in CHANNELS for method in ("GET", "POST")}
 # Routes with a path parameter ({conversation_id}), as the template declares them: one path segment each.
 ROUTE_PATTERNS = (
     ("POST", re.compile(r"/agent/conversations/[^/]+/messages")),
@@ -95,7 +96,7 @@ class ApiGatewayServer(BackgroundHttpServer):
                 event = http_api_event(method, self.path, dict(self.headers.items()), body, self.client_address[0])
                 try:
                     result = outer.invoke(event)
-                except Exception:
+                except Exception:  # whatever the function raised: Lambda's runtime answers API Gateway with a 500
                     self._write(500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
                     return
                 raw = result.get("body") or ""

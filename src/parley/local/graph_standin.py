@@ -24,7 +24,9 @@ class SentRequest:
     def recipient(self) -> str:
         if "to" in self.body:
             return str(self.body["to"])
-        return str(self.body.get("recipient", {}).get("id", ""))
+        recipient = self.body.get("recipient", {})
+        # WhatsApp names a customer without a known number by their business-scoped user id, as a string.
+        return recipient if isinstance(recipient, str) else str(recipient.get("id", ""))
 
     @property
     def is_reply(self) -> bool:
@@ -145,9 +147,10 @@ class RecordingGraphApi(BackgroundHttpServer):
             self.requests.append(request)
             self._changed.notify_all()
         if body.get("messaging_product") == "whatsapp":
+            key = "wa_id" if request.recipient.isdigit() else "user_id"  # as Meta answers a send to either
             return 200, {
                 "messaging_product": "whatsapp",
-                "contacts": [{"input": request.recipient, "wa_id": request.recipient}],
+                "contacts": [{"input": request.recipient, key: request.recipient}],
                 "messages": [{"id": f"wamid.local{uuid.uuid4().hex}"}],
             }
         return 200, {"recipient_id": request.recipient, "message_id": f"m_local{uuid.uuid4().hex}"}

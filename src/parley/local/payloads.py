@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from parley.channels.signature import sign
+from parley.channels.meta import sign
 
 WABA_ID = "102290129340398"
 PHONE_NUMBER_ID = "106540352242922"

@@ -1,4 +1,9 @@
-"""Reading a Messenger Platform webhook: messaging and standby items, handover and delivery events."""
+"""Reading a Messenger Platform webhook: messaging and standby items, handover and delivery events.
+
+Not answered, by choice, and each a content-free channel event instead: an edited message (`message_edit`: its
+original was answered already; a second answer would repeat or contradict the first), a deleted one (`is_deleted`,
+as Instagram reports an unsent message), an opt-in to notification messages (`optin`), and our own sends echoed back.
+"""
 
 from __future__ import annotations
 
@@ -143,8 +148,15 @@ def _messenger_event(item: dict[str, Any], page_id: str, found: Found, standby: 
         return
     if what == "message" and body.get("is_echo"):
         return  # our own sends (and the Page's) coming back: nothing to answer, nothing to count
+    if what == "message_edit" or (what == "message" and body.get("is_deleted")):
+        kind = EventType.MESSAGE_EDITED if what == "message_edit" else EventType.MESSAGE_DELETED
+        found.event(kind, seconds, user, as_str(body.get("mid")))
+        return
+    if what == "optin":
+        found.event(EventType.OPTIN, seconds, user, status=as_word(body.get("type")) or "optin")
+        return
     if what not in {"message", "postback", "reaction", "referral"}:
-        found.unhandled(what or "unknown", seconds, user)  # optins, policy enforcement, message edits…
+        found.unhandled(what or "unknown", seconds, user)  # policy enforcement, feedback, game plays…
         return
     if not sender:
         found.unhandled(f"{what}_without_sender", seconds)

@@ -1,14 +1,15 @@
-"""A small Graph API client: JSON over HTTPS with a timeout on every call, retries only where they help, and
-every failure classified so callers can record why a message was not delivered."""
+"""What both Meta platforms share: the X-Hub-Signature-256 check, the GET verification handshake, and a small Graph
+API client (JSON over HTTPS with a timeout on every call, retries only where they help, and every failure classified
+so callers can record why a message was not delivered)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import random
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,7 +18,42 @@ from typing import TYPE_CHECKING, Any, Protocol
 from parley.observability import logger
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from parley.config import Settings
+
+# ------------------------------------------------------------------------------------------ signature, handshake
+
+SIGNATURE_PREFIX = "sha256="
+
+
+def sign(raw_body: bytes, app_secret: str) -> str:
+    """X-Hub-Signature-256 as Meta computes it: HMAC-SHA256 of the raw request body, keyed with the app secret."""
+    return SIGNATURE_PREFIX + hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(raw_body: bytes, header: str | None, app_secret: str) -> bool:
+    """Constant-time check over the exact bytes Meta signed; re-serialised JSON would not match."""
+    if not header or not app_secret or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    return hmac.compare_digest(sign(raw_body, app_secret).encode(), header.strip().encode())
+
+
+def handshake_challenge(query: Mapping[str, str], verify_token: str) -> str | None:
+    """GET: Meta subscribes a webhook by asking it to echo hub.challenge when hub.verify_token is ours.
+
+    The challenge to answer with, or None when the request is not Meta's subscription with our token."""
+    if (
+        query.get("hub.mode") == "subscribe"
+        and verify_token
+        and hmac.compare_digest(query.get("hub.verify_token", "").encode(), verify_token.encode())
+    ):
+        return query.get("hub.challenge", "")
+    return None
+
+
+# ------------------------------------------------------------------------------------------------- Graph API
+
 
 # Throttling: Graph API application (4), user (17), page (32) and custom (613) limits; business-use-case limits
 # for Messenger (80006) and WhatsApp (80007); WhatsApp throughput (130429), spam (131048) and pair (131056) limits.
@@ -197,6 +233,10 @@ class GraphClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _post_once(self, request: GraphRequest) -> dict[str, Any]:
+        # Imported here: the webhook imports this module for the signature check and never sends.
+        import urllib.error
+        import urllib.request
+
         data = json.dumps(request.body, ensure_ascii=False).encode()
         http_request = urllib.request.Request(  # noqa: S310 - the base URL is configuration, checked http(s)
             f"{self._base}/{request.path.lstrip('/')}",

@@ -33,8 +33,15 @@ EMPTY_BODY = "👇"
 Body = dict[str, Any]
 
 
+def address(to: str) -> dict[str, str]:
+    """A customer is addressed by number (`to`, digits: their wa_id) or, when Meta withholds the number, by their
+    business-scoped user id (`recipient`: "US.13491208655302741918", a parent id "US.ENT.…"), as the Cloud API
+    accepts either. Meta asks for the number whenever it is known, so a wa_id always goes as `to`."""
+    return {"to": to} if to.isdigit() else {"recipient": to}
+
+
 def _message(to: str, kind: str, content: dict[str, Any]) -> Body:
-    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind, kind: content}
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", **address(to), "type": kind, kind: content}
 
 
 def text_message(to: str, text: str, preview_url: bool = False) -> Body:
@@ -143,7 +150,8 @@ def _numbered_choices(choices: tuple[Choice, ...]) -> str:
 
 
 def render(reply: Reply, to: str) -> list[Body]:
-    """The message bodies, in order, that say `reply` to the WhatsApp user `to` (their wa_id)."""
+    """The message bodies, in order, that say `reply` to the WhatsApp user `to` (their wa_id or, without one, their
+    business-scoped user id)."""
     choices = reply.choices
     if choices:
         link_text = _link_text(reply.link)  # a URL button cannot share a message with reply buttons
