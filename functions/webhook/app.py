@@ -13,7 +13,7 @@ from parley.channels.base import ChannelAdapter
 from parley.channels.registry import channel_named
 from parley.config import CredentialsUnavailableError
 from parley.ingress import Outcome
-from parley.observability import logger, metrics
+from parley.observability import logger, metrics, trace_handler
 from parley.queue import QueueError
 from parley.wiring import build_webhook
 
@@ -80,6 +80,7 @@ def dependency_unavailable(exc: Exception) -> Response:
     return Response(status_code=500, content_type="text/plain", body="temporarily unavailable")
 
 
+@trace_handler
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ SAMCONFIG = ROOT / "samconfig.toml"
 REGION = "us-east-1"
 
 FUNCTIONS = ("WebhookFunction", "FulfillmentFunction", "AnalyticsFunction")
-WEBHOOK_PATHS = ("/webhook/whatsapp", "/webhook/messenger")
+WEBHOOK_PATHS = ("/webhook/{channel}",)
 AGENT_PATHS = ("/agent/conversations/{conversation_id}/messages", "/agent/conversations/{conversation_id}/release")
 BUSINESS_READ_ONLY = ("customers", "invoices", "products")
 FULFILLMENT_WRITES = (
