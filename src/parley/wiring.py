@@ -227,7 +227,7 @@ def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     from parley.nlu.extraction import EntityExtractor
 
     parts = understanding_parts(settings)
-    extractor = EntityExtractor(parts.order_ids)
+    extractor = EntityExtractor(parts.order_ids, parts.catalogs.languages)
 
     def understand(text: str) -> dict[str, Any]:
         guess = parts.detector.guess(text)

@@ -3,11 +3,13 @@ from datetime import date
 import pytest
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.i18n import load_catalogs
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.extraction import EntityExtractor
 
 EXTRACTOR = EntityExtractor(
     OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
+    load_catalogs().languages,
     products=["Trailhead Rain Jacket", "Merino Hiking Socks"],
     today=lambda: date(2026, 11, 24),
 )
@@ -55,3 +57,13 @@ def test_products_are_found_by_name_without_accents_or_case_and_by_sku():
 @pytest.mark.parametrize("text", ["hello there", "I have 3 orders", "may I ask something", "31/02/2026"])
 def test_text_without_entities_yields_none(text):
     assert EXTRACTOR.extract(text) == {}
+
+
+def test_month_names_are_read_in_the_languages_parley_speaks_and_no_others() -> None:
+    # The language set is the catalogs' file set: a new locales/<lang>.json brings its month names along.
+    order_ids = OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)
+    english_only = EntityExtractor(order_ids, {"en"}, today=lambda: date(2026, 11, 24))
+    with_spanish = EntityExtractor(order_ids, {"en", "es"}, today=lambda: date(2026, 11, 24))
+
+    assert "date" not in english_only.extract("llegó el 3 de noviembre")
+    assert with_spanish.extract("llegó el 3 de noviembre")["date"] == "2026-11-03"

@@ -34,7 +34,6 @@ _AMOUNT = re.compile(
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 _CJK_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
-NATIVE_LOCALES = ("en", "es", "pt", "fr", "de", "it", "hi", "id", "ar", "tr", "ru", "zh")
 
 
 def _amount(number: str) -> Decimal | None:
@@ -51,12 +50,12 @@ def _amount(number: str) -> Decimal | None:
 
 
 @cache
-def _month_names() -> dict[str, int]:
-    """Every native language's month names (wide, abbreviated, stand-alone), folded: 'noviembre' → 11."""
+def _month_names(languages: frozenset[str]) -> dict[str, int]:
+    """Every language's month names (wide, abbreviated, stand-alone), folded: 'noviembre' → 11."""
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
-    for locale in NATIVE_LOCALES:
+    for locale in sorted(languages):
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context=context, locale=locale).items():
@@ -66,8 +65,8 @@ def _month_names() -> dict[str, int]:
     return names
 
 
-def _month_pattern() -> re.Pattern[str]:
-    names = "|".join(re.escape(n) for n in sorted(_month_names(), key=len, reverse=True))
+def _month_pattern(languages: frozenset[str]) -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted(_month_names(languages), key=len, reverse=True))
     return re.compile(
         rf"(?:\b(?P<d1>\d{{1,2}})\.?\s*(?:de\s+)?(?P<m1>{names})\.?(?:\s*(?:de\s+)?,?\s*(?P<y1>\d{{4}}))?)"
         rf"|(?:\b(?P<m2>{names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y2>\d{{4}}))?)",
@@ -78,6 +77,7 @@ class EntityExtractor:
     def __init__(
         self,
         order_ids: OrderIdFinder,
+        languages: Iterable[str],
         invoice_pattern: str = DEFAULT_INVOICE_ID_PATTERN,
         products: Iterable[str] = (),
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
@@ -86,6 +86,8 @@ class EntityExtractor:
         self._invoice = re.compile(rf"(?<![A-Za-z0-9]){invoice_pattern}(?!\d)", re.IGNORECASE)
         self._products = sorted({fold(p): p for p in products if p.strip()}.items(), key=lambda kv: -len(kv[0]))
         self._today = today
+        # Month names are read in the languages Parley speaks (the catalogs' set): "3 de noviembre", "3. November".
+        self._languages = frozenset(languages)
         self._months: re.Pattern[str] | None = None
 
     def extract(self, text: str) -> dict[str, str]:
@@ -128,9 +130,9 @@ class EntityExtractor:
             candidates.append((year, month, day))
         if cjk := _CJK_DATE.search(text):
             candidates.append((int(cjk.group(1) or today.year), int(cjk.group(2)), int(cjk.group(3))))
-        self._months = self._months or _month_pattern()
+        self._months = self._months or _month_pattern(self._languages)
         if named := self._months.search(fold(text)):
-            month = _month_names()[(named.group("m1") or named.group("m2")).rstrip(".")]
+            month = _month_names(self._languages)[(named.group("m1") or named.group("m2")).rstrip(".")]
             day = int(named.group("d1") or named.group("d2"))
             year = int(named.group("y1") or named.group("y2") or today.year)
             candidates.append((year, month, day))
