@@ -8,9 +8,11 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 
-from parley.data.dynamo_mapping import to_item
+from parley.data.dynamo_mapping import customer_from, to_item
+from parley.data.models import CustomerModel
 from parley.domain.ports import StorageError
-from parley.domain.records import Record
+from parley.domain.records import Customer, Record
+from parley.domain.senders import keep_remembered
 
 
 def _hash_key(model: type[Model]) -> str:
@@ -24,7 +26,8 @@ class DynamoRecordWriter:
     """Imports: write every record, and on any failure restore what the table held before."""
 
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
-        """Write the records; returns how to undo it, so a multi-file import can be rolled back whole."""
+        """Write the records; returns how to undo it, so a multi-file import can be rolled back whole. A customer
+        row that leaves whatsapp_user_id empty keeps the one Parley remembered (senders.keep_remembered)."""
         items = [to_item(r) for r in records]
         if not items:
             return lambda: None
@@ -37,6 +40,10 @@ class DynamoRecordWriter:
             previous = {getattr(i, key_name): i for i in model.batch_get(keys, consistent_read=True)}
         except PynamoDBException as exc:
             raise StorageError(f"import into {table} failed before writing; nothing was changed") from exc
+        if model is CustomerModel:
+            stored = {key: customer_from(item) for key, item in previous.items() if isinstance(item, CustomerModel)}
+            customers = [r for r in records if isinstance(r, Customer)]
+            items = [to_item(c) for c in keep_remembered(customers, stored)]
         written: list[Model] = []
         try:
             with model.batch_write() as batch:

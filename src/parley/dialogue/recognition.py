@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parley.channels.model import Channel, InboundMessage
+from parley.channels.model import InboundMessage
 from parley.domain.conversation import ConversationState
 from parley.domain.ports import CustomerRepository
 from parley.domain.records import Customer
+from parley.domain.senders import Sender, linked
 
 # The longest a change to a customer's record (name, language, a number or PSID unlinked) goes unseen by a
 # conversation under way: after this, the record is read again.
@@ -25,18 +26,17 @@ class Recognised:
     read_at: int | None  # when the record was read from the customers table (None: no customer)
 
 
-def linked(customer: Customer, message: InboundMessage) -> bool:
-    """The customer's record links the sender (their WhatsApp number or Messenger PSID)."""
-    link = customer.phone if message.channel is Channel.WHATSAPP else customer.messenger_psid
-    return bool(link) and link == message.sender_id
+def sender_of(message: InboundMessage) -> Sender:
+    return Sender(message.channel.value, message.sender_id, message.user_id)
 
 
 def recognise(customers: CustomerRepository, message: InboundMessage, state: ConversationState, now: int) -> Recognised:
     read_at = state.customer_read_at
     kept = state.customer if read_at is not None and 0 <= now - read_at < CUSTOMER_RECHECK_SECONDS else None
-    if kept is not None and linked(kept, message):
+    sender = sender_of(message)
+    if kept is not None and linked(kept, sender):
         return Recognised(kept, read_at)
-    found = customers.by_channel_id(message.channel, message.sender_id)
+    found = customers.by_sender(sender)
     if found is not None:
         return Recognised(found, now)
     if state.verified_customer_id is None:
