@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.senders import HandsOver, Sender
-from parley.dialogue.service import SILENT_KINDS, ConversationService
+from parley.dialogue.engine import SILENT_KINDS, DialogueEngine
 from parley.graph import GraphApiError
 from parley.observability import logger
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class MessageProcessor:
     def __init__(
         self,
-        service: ConversationService,
+        service: DialogueEngine,
         senders: Mapping[Channel, Sender],
         recorder: EventRecorder | None = None,
         notifier: HandoffNotifier | None = None,

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.recognition import CUSTOMER_RECHECK_SECONDS
-from parley.dialogue.service import ConversationService
 from parley.domain.records import Customer
 from parley.domain.senders import Sender
 from support.dialogue import catalogs, conversation_service
@@ -58,7 +58,7 @@ def customers() -> CountingCustomers:
 
 
 @pytest.fixture
-def service(customers: CountingCustomers, clock: Clock) -> ConversationService:
+def service(customers: CountingCustomers, clock: Clock) -> DialogueEngine:
     return conversation_service(
         customers=customers, orders=InMemoryOrders([EMILY_ORDER]), conversations=InMemoryConversations(), clock=clock
     )

@@ -9,7 +9,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.channels.model import Channel
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.domain.records import LoggedMessage, MessageDirection
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service
@@ -38,7 +38,7 @@ def orders() -> InMemoryOrders:
 
 
 @pytest.fixture
-def service(conversations, log, orders) -> ConversationService:
+def service(conversations, log, orders) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([CAMILLE, EMILY]),
         orders=orders,

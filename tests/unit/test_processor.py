@@ -9,7 +9,7 @@ import pytest
 
 from parley.channels.model import Channel, InboundMessage, MessageKind
 from parley.channels.replies import Reply
-from parley.dialogue.service import Turn
+from parley.dialogue.turn import Turn
 from parley.fulfillment import MessageProcessor
 from parley.graph import GraphApiError
 from parley.nlu.intents import Intent

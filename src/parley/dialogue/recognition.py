@@ -1,4 +1,5 @@
-"""Who is writing: the customer linked to the sender's number or PSID, or the one an unknown sender proved to be.
+"""Who is writing: the customer linked to the sender (WhatsApp's business-scoped user id or number, Messenger's
+PSID), or the one an unknown sender proved to be.
 
 The conversation keeps the customer's record as last read, and reuses it for CUSTOMER_RECHECK_SECONDS: most
 messages of a conversation then cost no customer lookup (one DynamoDB call less per message). An unknown sender
