@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -322,3 +322,13 @@ class InMemoryInboundQueue:
 
     def put(self, messages: Sequence[InboundMessage]) -> None:
         self.messages.extend(messages)
+
+
+class RecordingForgets:
+    """Analytics pseudonyms as erasure sees them: which keys were forgotten."""
+
+    def __init__(self) -> None:
+        self.forgotten: list[tuple[str | None, list[str]]] = []
+
+    def forget(self, customer_id: str | None, conversation_keys: Iterable[str]) -> None:
+        self.forgotten.append((customer_id, list(conversation_keys)))

@@ -1,14 +1,15 @@
 """The engine's second step: who may see what. The sender is recognised (dialogue.recognition); a sender not on file
 who asks for anything of a flow that needs a customer proves who they are first (dialogue.verification), and once
-proven is answered what they asked for in the first place."""
+proven is answered what they asked for in the first place. A WhatsApp sender who proves it has their business-scoped
+user id remembered on their record, so their next conversations need no proof."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parley.channels.model import InboundMessage
 from parley.dialogue.answers import Answer
-from parley.dialogue.recognition import Recognised
+from parley.dialogue.recognition import Recognised, remember_user_id, sender_of
 from parley.dialogue.understanding import Reading
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import Check, Verification
@@ -42,6 +43,7 @@ class Access:
 class Gate:
     def __init__(self, customers: CustomerRepository, orders: OrderRepository, protected: frozenset[Intent]) -> None:
         """`protected`: the intents an unknown sender proves who they are for (FlowRegistry.protected)."""
+        self._customers = customers
         self._verification = Verification(customers, orders)
         self._protected = protected
 
@@ -72,4 +74,5 @@ class Gate:
         if proof.customer is None or proof.then is None:
             return Access(None, recognised.read_at, intent, order_id, proof, answering)
         # Proven: answer what they asked for in the first place, as a customer on file.
-        return Access(proof.customer, now, proof.then, proof.order_id or order_id, proof, answering)
+        proven = remember_user_id(self._customers, proof.customer, sender_of(message))
+        return Access(proven, now, proof.then, proof.order_id or order_id, replace(proof, customer=proven), answering)
