@@ -68,6 +68,20 @@ def test_a_cart_sent_from_the_whatsapp_catalog_goes_to_a_person(service: Dialogu
     assert turn.reply.text == CATALOGS["de"].render("handoff.started")
 
 
+def test_the_answers_to_a_whatsapp_flow_go_to_a_person_who_reads_them(service: DialogueEngine) -> None:
+    service.respond(inbound("hallo", sender=JONAS.phone))
+
+    # A form the business sent (nfm_reply): its field names are the business's words, not the customer's language.
+    answers = "preferred_date: 2026-12-02\nreason: Delivery address changed\ncomment: Bitte nach 17 Uhr"
+    turn = service.respond(inbound(answers, sender=JONAS.phone, kind=MessageKind.FORM))
+
+    assert turn.handoff == "form"
+    assert turn.language == "de"
+    assert turn.reply.text == CATALOGS["de"].render("handoff.started")
+    later = service.respond(inbound("Hallo? Wann kommt jemand?", sender=JONAS.phone))
+    assert later.reply is None and later.with_person
+
+
 def test_two_misunderstandings_in_a_row_reach_a_person(service: DialogueEngine) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
 
