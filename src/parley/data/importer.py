@@ -163,9 +163,8 @@ def _phone(value: str) -> str:
 
 def _whatsapp_user_id(value: str) -> str:
     if not is_bsuid(value):
-        raise FieldError(
-            f"{value!r} is not a WhatsApp business-scoped user id (US.13491208655302741918, or US.ENT.… for a parent)"
-        )
+        # The value is not repeated: like a phone number, it identifies a person.
+        raise FieldError("not a WhatsApp business-scoped user id (US.13491208655302741918, or US.ENT.… for a parent)")
     return value
 
 

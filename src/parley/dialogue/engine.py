@@ -28,6 +28,7 @@ from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.understanding import SILENT_KINDS, UNREADABLE, Reader, Reading, Understanding
 from parley.domain.conversation import ConversationState
+from parley.domain.records import Customer
 from parley.language.translation import PIVOT_LANGUAGE
 
 __all__ = ["SILENT_KINDS", "DialogueEngine", "Turn"]
@@ -62,18 +63,13 @@ class DialogueEngine:
         state = stored or ConversationState(conversation_id=message.conversation_key)
         today = self._ports.clock()
         now = int(today.timestamp())
+
+        # 1. Understand: the sender as the data knows them, the language to answer in, what the message asks for.
         recognised = recognise(self._ports.customers, message, state, now)
         reading = self._reader.read(message, state.language, recognised.customer)
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
-            # A person has this conversation: the bot stays out of it (their inbox shows the message).
-            kept = replace(state, language=reading.language, updated_at=now, customer=recognised.customer,
-                           customer_read_at=recognised.read_at)  # fmt: skip
-            self._save(kept, message, None, reading.language, with_person=True)
-            customer_id = recognised.customer.customer_id if recognised.customer else ""
-            return Turn(None, reading.language, reading.intent, reading.confidence, recognised.customer is not None,
-                        reading.translation, with_person=True, customer_id=customer_id)  # fmt: skip
-
+            return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
         answer = read_answer(message, reading.catalog) if state.flow else None
         if answer is Answer.ABORT and not self._stoppable.get(state.flow or "", True):
             answer = None  # e.g. a rating question needs no "never mind": "cancel ORD-1" after it is a new request
@@ -81,25 +77,47 @@ class DialogueEngine:
         # A flow under way ends with this message unless its next step continues it; a reaction to its question, or
         # a handoff being told again, leaves everything as it was.
         keep = silent or with_person
+
+        # 2. Who may see what: a sender not on file proves who they are before anything personal.
         access = self._gate.check(message, state, reading, recognised, answer, keep, now)
+
+        # 3. Route: the flow under way, the flow the message starts, a handoff or the fallback.
         ask = Ask(
             reading.catalog, access.customer, message, reading.text, access.intent, access.order_id, answer,
             state.last_order_id, today, reading.confidence, state.step, state.slots, first_message,
             reading.requested_language, self._catalogs.languages,
         )  # fmt: skip
-        gate = access.gate
-        routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person,
-                                    gate=gate.step if gate else None)  # fmt: skip
+        gate = access.gate.step if access.gate else None
+        routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)
+
+        # 4. Compose: the reply and where the conversation stands; what it did to the flows, for analytics.
         composed = self._composer.compose(
             routed.step, reading.catalog, access.customer, state, message_id=message.message_id,
             welcome=first_message and not silent, proven=access.proven, keep=keep, today=today,
         )  # fmt: skip
-        report, slots = FlowReport(), composed.slots
+        report = FlowReport()
         if not keep:
             report, settled = self._report(message, state, access, answer, routed, composed)
-            slots = slots | ({SETTLED: "1"} if settled else {})
-        composed = replace(composed, slots=slots)
+            composed = replace(composed, slots=composed.slots | ({SETTLED: "1"} if settled else {}))
+
+        # 5. Save, the reply translated on its way out when the language has no catalog.
         return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
+
+    def _leave_to_person(
+        self,
+        message: InboundMessage,
+        state: ConversationState,
+        reading: Reading,
+        customer: Customer | None,
+        read_at: int | None,
+        now: int,
+    ) -> Turn:
+        """A person has this conversation: the bot stays out of it (their inbox shows the message)."""
+        kept = replace(state, language=reading.language, updated_at=now, customer=customer, customer_read_at=read_at)
+        self._save(kept, message, None, reading.language, with_person=True)
+        customer_id = customer.customer_id if customer else ""
+        return Turn(None, reading.language, reading.intent, reading.confidence, customer is not None,
+                    reading.translation, with_person=True, customer_id=customer_id)  # fmt: skip
 
     def _finish(
         self,
