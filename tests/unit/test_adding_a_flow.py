@@ -132,3 +132,29 @@ def test_a_deployment_without_the_data_it_uses_leaves_it_out() -> None:
     turn = service.respond(inbound("I want to return my order", sender=EMILY.phone))
 
     assert turn.reply is not None and turn.reply.text == EN.render("not_yet")
+
+
+class QuietExchanges(Exchanges):
+    """The same flow, declared to be followed by no rating question (as thanks for feedback would be)."""
+
+    name = "quiet_exchange"
+    rating_after = False
+
+
+def test_a_flow_may_complete_without_the_rating_question() -> None:
+    orders = InMemoryOrders([DELIVERED])
+    service = conversation_service(
+        flows=FlowRegistry.discover().without("return").including(QuietExchanges),
+        customers=InMemoryCustomers([EMILY]),
+        orders=orders,
+        returns=InMemoryReturns(orders),
+        conversations=InMemoryConversations(),
+    )
+    service.respond(inbound("hi", sender=EMILY.phone))
+    service.respond(inbound("I want to return my order", sender=EMILY.phone))
+
+    done = service.respond(inbound("M", sender=EMILY.phone))
+
+    assert done.reply is not None and done.reply.text == "Size M is on its way for ORD-104198."
+    assert not done.rating_requested
+    assert done.flows.earlier is not None and done.flows.earlier.outcome.value == "completed"

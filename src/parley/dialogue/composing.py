@@ -55,9 +55,11 @@ class Composer:
         proven: bool,
         keep: bool,
         today: datetime,
+        rating_after: bool = True,
     ) -> Composed:
         """`said`: what the message led to (routing); `welcome`: the conversation's first answer; `proven`: the
-        sender just proved who they are; `keep`: the flow under way stays as it was (a reaction to its question)."""
+        sender just proved who they are; `keep`: the flow under way stays as it was (a reaction to its question);
+        `rating_after`: the flow that said it may be followed by the rating question."""
         now = int(today.timestamp())
         parts = [catalog.render("verify.done")] if proven else []
         if welcome:
@@ -70,7 +72,8 @@ class Composer:
         choices, flow, step, slots, menu_label = said.choices, said.flow, said.step, dict(said.slots), said.menu_label
         rating_asked_at = state.rating_asked_at
         asked_lately = rating_asked_at is not None and now - rating_asked_at < ASK_EVERY_SECONDS
-        if said.completed and flow is None and not choices and said.link is None and not asked_lately:
+        rate = said.completed and rating_after and flow is None and not choices and said.link is None
+        if rate and not asked_lately:
             # Got what they came for: how did we do? (Not over a link to act on: paying comes first.)
             rating = ask_rating(catalog)
             parts.append(rating.text)

@@ -41,7 +41,7 @@ class DialogueEngine:
     def __init__(self, ports: DialoguePorts, understanding: Understanding, flows: FlowRegistry | None = None) -> None:
         """`flows`: the flows to know (default: every module of dialogue.flows); those whose stores `ports` lacks are
         left out, and their requests get "not yet"."""
-        flows = flows or default_registry()
+        flows = flows if flows is not None else default_registry()
         deployed = flows.deploy(ports)
         self._ports = ports
         self._catalogs = understanding.catalogs
@@ -84,8 +84,9 @@ class DialogueEngine:
         # 3. Route: the flow under way, the flow the message starts, a handoff or the fallback.
         ask = Ask(
             reading.catalog, access.customer, message, reading.text, access.intent, access.order_id, answer,
-            state.last_order_id, today, reading.confidence, state.step, state.slots, first_message,
-            reading.requested_language, self._catalogs.languages,
+            state.last_order_id, today, reading.confidence, step=state.step, slots=state.slots,
+            first_message=first_message, requested_language=reading.requested_language,
+            languages=self._catalogs.languages,
         )  # fmt: skip
         gate = access.gate.step if access.gate else None
         routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)
@@ -94,6 +95,7 @@ class DialogueEngine:
         composed = self._composer.compose(
             routed.step, reading.catalog, access.customer, state, message_id=message.message_id,
             welcome=first_message and not silent, proven=access.proven, keep=keep, today=today,
+            rating_after=routed.rating_after,
         )  # fmt: skip
         report = FlowReport()
         if not keep:

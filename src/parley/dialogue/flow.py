@@ -91,6 +91,8 @@ class Flow:
     uses: ClassVar[tuple[str, ...]] = ()
     # False: an answer of one message (an order's status, small talk), not a flow analytics counts.
     reported: ClassVar[bool] = True
+    # False: no rating question when it completes (thanks for feedback is no service to rate).
+    rating_after: ClassVar[bool] = True
     # False: "never mind" does not end it (a rating question needs no "never mind": what follows is a new request).
     stoppable: ClassVar[bool] = True
 

@@ -27,6 +27,7 @@ class Routed:
     resumed: FlowStep | None = None  # the flow under way answered it
     started: FlowStep | None = None  # it started a flow analytics counts (its first step)
     misunderstood: int = 0  # messages in a row not understood, this one included
+    rating_after: bool = True  # the flow that answered may be followed by the rating question
 
 
 class Router:
@@ -58,14 +59,14 @@ class Router:
         if ongoing is not None and (ask.customer or not ongoing.needs_customer):
             resumed = ongoing.resume(ask)
             if resumed is not None:
-                return Routed(resumed, resumed=resumed)
+                return Routed(resumed, resumed=resumed, rating_after=ongoing.rating_after)
         fresh = replace(ask, step=None, slots={})
         flow = self._flows.claiming(fresh) or self._flows.for_kind(message) or self._flows.for_intent(ask.intent)
         if flow is not None:
             if flow.needs_customer and ask.customer is None:
                 return Routed(FlowStep(catalog.render("identity.unknown")))
             started = flow.start(fresh)
-            return Routed(started, started=started if flow.reported else None)
+            return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after)
         if ask.intent is not Intent.OUT_OF_SCOPE:
             return Routed(FlowStep(catalog.render("not_yet")))  # a request whose flow this deployment does not have
         if state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
