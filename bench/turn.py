@@ -183,9 +183,10 @@ def cpu_per_turn() -> None:
     from parley.channels.registry import build_senders
     from parley.config import load_settings
     from parley.data.importer import DataKind, parse_file
-    from parley.dialogue.billing import BillingLinks
+    from parley.dialogue.engine import DialogueEngine
     from parley.dialogue.interpreting import Interpreter
-    from parley.dialogue.service import ConversationService
+    from parley.dialogue.ports import BillingLinks, DialoguePorts
+    from parley.dialogue.understanding import Understanding
     from parley.fulfillment import MessageProcessor
     from parley.observability import logger
     from parley.wiring import credentials_provider, understanding_parts
@@ -203,13 +204,16 @@ def cpu_per_turn() -> None:
         products = [p for p in parsed.records if isinstance(p, Product)]
         if not parsed.ok or not products:
             raise SystemExit(f"cannot read {DEMO_PRODUCTS}")
-        service = ConversationService(
+        ports = DialoguePorts(
             customers=InMemoryCustomers([p for p, _ in people]), orders=orders, conversations=log.conversations,
-            catalogs=catalogs, language=parts.language, intents=parts.intents, order_ids=parts.order_ids,
-            interpreter=Interpreter(catalogs.languages, catalogs.apologies()), returns=InMemoryReturns(orders),
-            return_window_days=settings.return_window_days, message_log=log, invoices=InMemoryInvoices(),
-            billing_links=BillingLinks(), subscriptions=InMemorySubscriptions(), products=InMemoryProducts(products),
+            message_log=log, returns=InMemoryReturns(orders), invoices=InMemoryInvoices(),
+            subscriptions=InMemorySubscriptions(), products=InMemoryProducts(products),
+            return_window_days=settings.return_window_days, billing_links=BillingLinks(),
         )  # fmt: skip
+        interpreter = Interpreter(catalogs.languages, catalogs.apologies())
+        service = DialogueEngine(
+            ports, Understanding(catalogs, parts.language, parts.intents, parts.order_ids, interpreter)
+        )
         graph = RecordingGraph()
         processor = MessageProcessor(service, build_senders(settings, graph, credentials_provider(settings)))
         # As deployed (LogLevel INFO): the "message answered" line is formatted, here into the void.

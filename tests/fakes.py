@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +13,7 @@ from typing import Any
 
 from parley.agents.commands import AgentCommand
 from parley.analytics.pseudonyms import KeyStoreError
-from parley.channels.model import Channel, InboundMessage
+from parley.channels.model import InboundMessage
 from parley.data.product_search import ProductIndex
 from parley.domain.conversation import ConversationState
 from parley.domain.records import (
@@ -43,6 +43,7 @@ from parley.domain.rules import (
     plan_return,
     transition_outcome,
 )
+from parley.domain.senders import Sender, find_linked, may_remember
 from parley.events import Record
 
 
@@ -50,15 +51,17 @@ class InMemoryCustomers:
     def __init__(self, customers: Sequence[Customer] = ()) -> None:
         self.items = {c.customer_id: c for c in customers}
 
-    def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
-        for customer in self.items.values():
-            linked = customer.phone if channel == Channel.WHATSAPP else customer.messenger_psid
-            if linked and linked == sender_id:
-                return customer
-        return None
+    def by_sender(self, sender: Sender) -> Customer | None:
+        return find_linked(self.items.values(), sender)
 
     def get(self, customer_id: str) -> Customer | None:
         return self.items.get(customer_id)
+
+    def remember_whatsapp_user_id(self, customer_id: str, user_id: str) -> Customer | None:
+        customer = self.items.get(customer_id)
+        if customer is not None and may_remember(customer, user_id):
+            customer = self.items[customer_id] = replace(customer, whatsapp_user_id=user_id)
+        return customer
 
 
 class InMemoryOrders:
@@ -319,3 +322,13 @@ class InMemoryInboundQueue:
 
     def put(self, messages: Sequence[InboundMessage]) -> None:
         self.messages.extend(messages)
+
+
+class RecordingForgets:
+    """Analytics pseudonyms as erasure sees them: which keys were forgotten."""
+
+    def __init__(self) -> None:
+        self.forgotten: list[tuple[str | None, list[str]]] = []
+
+    def forget(self, customer_id: str | None, conversation_keys: Iterable[str]) -> None:
+        self.forgotten.append((customer_id, list(conversation_keys)))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from parley.channels.base import HandsOver, Sender
 from parley.channels.meta import GraphApiError
 from parley.channels.model import Channel, InboundMessage, message_ref
-from parley.dialogue.service import SILENT_KINDS, ConversationService
+from parley.dialogue.engine import SILENT_KINDS, DialogueEngine
 from parley.observability import logger, message_keys
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class MessageProcessor:
     def __init__(
         self,
-        service: ConversationService,
+        service: DialogueEngine,
         senders: Mapping[Channel, Sender],
         recorder: EventRecorder | None = None,
         notifier: HandoffNotifier | None = None,

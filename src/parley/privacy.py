@@ -96,8 +96,9 @@ def erase(
 
 
 def conversation_keys_of(customer: Customer | None) -> list[str]:
-    """The conversations a customer on file can have: on WhatsApp from their phone, on Messenger from their PSID."""
+    """The conversations a customer on file can have: on WhatsApp keyed by their business-scoped user id or (before
+    WhatsApp sent one) their phone, on Messenger by their PSID."""
     if customer is None:
         return []
-    keys = [f"whatsapp#{customer.phone}"] if customer.phone else []
-    return keys + ([f"messenger#{customer.messenger_psid}"] if customer.messenger_psid else [])
+    whatsapp = [f"whatsapp#{value}" for value in (customer.whatsapp_user_id, customer.phone) if value]
+    return whatsapp + ([f"messenger#{customer.messenger_psid}"] if customer.messenger_psid else [])

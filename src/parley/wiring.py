@@ -274,9 +274,10 @@ class FulfillmentRuntime:
         from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
         from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
         from parley.data.tables import bind_models
-        from parley.dialogue.billing import BillingLinks
+        from parley.dialogue.engine import DialogueEngine
         from parley.dialogue.interpreting import Interpreter
-        from parley.dialogue.service import ConversationService
+        from parley.dialogue.ports import BillingLinks, DialoguePorts
+        from parley.dialogue.understanding import Understanding
         from parley.fulfillment import MessageProcessor
         from parley.observability import logger
 
@@ -291,25 +292,24 @@ class FulfillmentRuntime:
         message_log = DynamoMessageLog(settings.conversation_ttl_days)
         # One set of pseudonym keys for events and for erasure, so an erased key leaves this cache at once.
         pseudonyms = Pseudonyms(DynamoPseudonymKeys())
-        service = ConversationService(
+        ports = DialoguePorts(
             customers=DynamoCustomers(),
             orders=DynamoOrders(),
             conversations=conversations,
-            catalogs=catalogs,
-            language=parts.language,
-            intents=parts.intents,
-            order_ids=parts.order_ids,
-            returns=DynamoReturns(),
-            return_window_days=settings.return_window_days,
             message_log=message_log,
+            returns=DynamoReturns(),
             invoices=DynamoInvoices(),
-            billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
             subscriptions=DynamoSubscriptions(),
             products=DynamoProducts(),
-            interpreter=Interpreter(catalogs.languages, catalogs.apologies(), pivot),
-            guides=configured_guides(settings),
-            office_hours=settings.office_hours,
             pseudonyms=pseudonyms,
+            return_window_days=settings.return_window_days,
+            billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
+            office_hours=settings.office_hours,
+            guides=configured_guides(settings),
+        )
+        interpreter = Interpreter(catalogs.languages, catalogs.apologies(), pivot)
+        service = DialogueEngine(
+            ports, Understanding(catalogs, parts.language, parts.intents, parts.order_ids, interpreter)
         )
         credentials = credentials_provider(settings, fetch_secret)
         senders = build_senders(settings, GraphClient.from_settings(settings), credentials)

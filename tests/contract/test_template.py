@@ -44,7 +44,9 @@ REGION = "us-east-1"
 FUNCTIONS = ("WebhookFunction", "FulfillmentFunction", "AnalyticsFunction")
 WEBHOOK_PATHS = ("/webhook/{channel}",)
 AGENT_PATHS = ("/agent/conversations/{conversation_id}/messages", "/agent/conversations/{conversation_id}/release")
-BUSINESS_READ_ONLY = ("customers", "invoices", "products")
+BUSINESS_READ_ONLY = ("invoices", "products")
+# Customers: fulfillment only remembers a verified sender's WhatsApp business-scoped user id on their record.
+FULFILLMENT_UPDATES_ONLY = {"customers": {"dynamodb:UpdateItem"}}
 FULFILLMENT_WRITES = (
     "orders",
     "subscriptions",
@@ -523,7 +525,9 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     assert published == {"HandoffTopic"}
     assert streamed == {"EventsStream", "UnrecognisedStream"}
     assert set(reads) == set(MODELS)
-    assert set(writes) == set(FULFILLMENT_WRITES)
+    assert set(writes) == set(FULFILLMENT_WRITES) | set(FULFILLMENT_UPDATES_ONLY)
+    for name, actions in FULFILLMENT_UPDATES_ONLY.items():
+        assert writes[name] == actions, name
     for name in FULFILLMENT_WRITES:
         assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= writes[name], name
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.registry import CHANNELS
-from parley.dialogue.service import SILENT_KINDS
+from parley.dialogue.engine import SILENT_KINDS
 from parley.i18n import load_catalogs
 from parley.local.graph_standin import SentRequest
 from parley.local.payloads import post_signed

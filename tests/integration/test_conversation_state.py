@@ -35,6 +35,16 @@ def test_a_flow_under_way_is_remembered_between_messages(aws) -> None:
     assert loaded == ConversationState(**{**state.__dict__, "updated_at": loaded.updated_at})
 
 
+def test_the_customer_kept_in_the_conversation_keeps_their_whatsapp_user_id_and_consent(aws) -> None:
+    for opted_in in (True, False, None):
+        kept = Customer("C-2", name="Ana", whatsapp_user_id="US.13491208655302741918", marketing_opt_in=opted_in)
+        DynamoConversations().save(ConversationState(conversation_id="whatsapp#US.1349", customer=kept))
+
+        loaded = DynamoConversations().get("whatsapp#US.1349")
+
+        assert loaded is not None and loaded.customer == kept
+
+
 def test_an_empty_state_round_trips_with_its_defaults(aws) -> None:
     DynamoConversations().save(ConversationState(conversation_id="messenger:xyz"))
 

@@ -24,7 +24,8 @@ from parley.data.importer import COLUMNS, DataKind, parse_file
 from parley.data.importing import import_directory, import_file
 from parley.data.models import CustomerModel, InvoiceModel, OrderModel, ProductModel, SubscriptionModel
 from parley.domain.ports import StorageError
-from parley.domain.records import Order, OrderItem, OrderStatus
+from parley.domain.records import Customer, Order, OrderItem, OrderStatus
+from parley.domain.senders import Sender
 from parley.nlu.entities import OrderIdFinder
 from support.factories import customer, order
 
@@ -288,10 +289,10 @@ def test_importing_the_demo_directory_fills_all_five_tables(aws: Settings, write
     ]
     for kind, model in MODELS.items():
         assert len(table_contents(model)) == len(demo_records(kind)), kind
-    lucia = DynamoCustomers().by_channel_id(Channel.MESSENGER, "6723410987654321")
+    lucia = DynamoCustomers().by_sender(Sender(Channel.MESSENGER, "6723410987654321"))
     assert lucia is not None
     assert lucia.name == "Lucía Fernández"
-    emily = DynamoCustomers().by_channel_id(Channel.WHATSAPP, "14155550123")
+    emily = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "14155550123"))
     assert emily is not None
     assert [o.order_id for o in DynamoOrders().for_customer(emily.customer_id, limit=1)] == ["ORD-104251"]
 
@@ -392,3 +393,81 @@ def test_a_storage_failure_on_a_later_file_undoes_the_earlier_files_too(
         import_directory(DEMO, aws, writer)
 
     assert {model: table_contents(model) for model in MODELS.values()} == before
+
+
+# --- WhatsApp business-scoped user ids ----------------------------------------------------------------------------
+
+BSUID = "US.13491208655302741918"
+CUSTOMERS_HEADER = "customer_id,name,email,phone,messenger_psid,language,whatsapp_user_id,marketing_opt_in"
+
+
+def write_customers_file(path: Path, *rows: str) -> Path:
+    path.write_text("\n".join([CUSTOMERS_HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_imported_whatsapp_user_id_finds_a_customer_who_writes_without_a_number(
+    aws: Settings, tmp_path: Path
+) -> None:
+    import_file(
+        DataKind.CUSTOMERS,
+        write_customers_file(tmp_path / "customers.csv", f"CUST-9,Ana Lima,ana@example.com,,,pt,{BSUID},no"),
+        aws,
+        DynamoRecordWriter(),
+    )
+
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, BSUID, BSUID))
+
+    assert found is not None and found.customer_id == "CUST-9"
+    assert found.marketing_opt_in is False
+    # A BSUID is never looked up as a phone number, nor a number found by someone else's BSUID.
+    assert DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "14155550123", "US.999")) is None
+
+
+def test_the_business_scoped_user_id_outranks_the_number(aws: Settings, writer: DynamoRecordWriter) -> None:
+    by_number = customer(customer_id="CUST-A", phone="14155550123")
+    by_user_id = customer(customer_id="CUST-B", phone=None, whatsapp_user_id=BSUID)
+    writer.replace_all([by_number, by_user_id])
+
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "14155550123", BSUID))
+
+    assert found is not None and found.customer_id == "CUST-B"
+
+
+def test_a_remembered_user_id_is_written_once_and_never_replaced(aws: Settings, writer: DynamoRecordWriter) -> None:
+    writer.replace_all([customer(customer_id="CUST-A", phone=None)])
+    customers = DynamoCustomers()
+
+    remembered = customers.remember_whatsapp_user_id("CUST-A", BSUID)
+    again = customers.remember_whatsapp_user_id("CUST-A", "US.1111")
+
+    assert remembered is not None and remembered.whatsapp_user_id == BSUID
+    assert again is not None and again.whatsapp_user_id == BSUID
+    assert customers.remember_whatsapp_user_id("CUST-GONE", BSUID) is None
+    assert "CUST-GONE" not in table_contents(CustomerModel)
+
+
+def test_an_import_leaving_the_cell_empty_keeps_the_remembered_user_id(aws: Settings, tmp_path: Path) -> None:
+    path = write_customers_file(tmp_path / "customers.csv", "CUST-A,Ana Lima,ana@example.com,,,pt,,yes")
+    import_file(DataKind.CUSTOMERS, path, aws, DynamoRecordWriter())
+    DynamoCustomers().remember_whatsapp_user_id("CUST-A", BSUID)
+
+    # The shop exports its customers again (a new name), knowing nothing of the BSUID Parley remembered.
+    path = write_customers_file(tmp_path / "customers.csv", "CUST-A,Ana Lima Souza,ana@example.com,,,pt,,yes")
+    import_file(DataKind.CUSTOMERS, path, aws, DynamoRecordWriter())
+
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, BSUID, BSUID))
+    assert found is not None and (found.customer_id, found.name) == ("CUST-A", "Ana Lima Souza")
+
+
+def test_an_import_giving_the_user_id_to_another_customer_wins(aws: Settings, tmp_path: Path) -> None:
+    path = write_customers_file(tmp_path / "customers.csv", "CUST-A,Ana,,,,pt,,", "CUST-B,Bea,,,,pt,,")
+    import_file(DataKind.CUSTOMERS, path, aws, DynamoRecordWriter())
+    DynamoCustomers().remember_whatsapp_user_id("CUST-A", BSUID)
+
+    path = write_customers_file(tmp_path / "customers.csv", "CUST-A,Ana,,,,pt,,", f"CUST-B,Bea,,,,pt,{BSUID},")
+    import_file(DataKind.CUSTOMERS, path, aws, DynamoRecordWriter())
+
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, BSUID, BSUID))
+    assert found is not None and found.customer_id == "CUST-B"
+    assert DynamoCustomers().get("CUST-A") == Customer(customer_id="CUST-A", name="Ana", language="pt")

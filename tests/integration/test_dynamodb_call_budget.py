@@ -8,10 +8,11 @@ from types import ModuleType
 
 import pytest
 
+from parley.data.dynamo import DynamoRecordWriter
 from parley.data.dynamo_conversations import DynamoMessageLog
 from parley.domain.records import MessageDirection
 from parley.local.aws_calls import IDEMPOTENCY, PARLEY, DynamoCallCounter
-from support.factories import inbound
+from support.factories import customer, inbound, order
 from support.fulfillment import EMILY, invoke
 
 # An order-status turn of a known customer in a conversation under way. The first message of a conversation (or
@@ -66,3 +67,19 @@ def test_every_answered_message_and_its_reply_are_in_the_log_once_whatever_is_re
     ]
     assert logged[0].text == "where is ORD-104233?"
     assert logged[1].text == graph.replies[0].text
+
+
+def test_a_username_only_customers_turn_stays_within_the_same_budget(fulfillment, graph, counter) -> None:
+    bsuid = "BR.1502576394655843"
+    ana = customer(name="Ana Lima", phone=None, messenger_psid=None, whatsapp_user_id=bsuid, language="pt")
+    DynamoRecordWriter().replace_all([ana])
+    DynamoRecordWriter().replace_all([order(ana, order_id="ORD-310020", carrier="Correios")])
+
+    assert invoke(fulfillment, inbound("onde está o ORD-310020?", sender=bsuid, user_id=bsuid)) == []
+    counter.reset()
+    assert invoke(fulfillment, inbound("e quando chega o ORD-310020?", sender=bsuid, user_id=bsuid)) == []
+
+    assert len(graph.replies) == 2 and all("Correios" in r.text for r in graph.replies)
+    assert counter.total() <= BUDGET, dict(counter.calls)
+    # Known by the BSUID kept in the conversation: no customer lookup under way.
+    assert counter.calls[(PARLEY, "Query")] == 0

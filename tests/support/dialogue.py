@@ -1,18 +1,24 @@
-"""The conversation service as the dialogue tests build it: the real catalogs, language policy and intent model
-(trained once per test session), in-memory repositories given by each test."""
+"""The dialogue engine as the dialogue tests build it: the real catalogs, language policy and intent model (trained
+once per test session), in-memory stores given by each test."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import cache
 from typing import Any
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.service import ConversationService
+from parley.dialogue.ports import DialoguePorts
+from parley.dialogue.registry import FlowRegistry
+from parley.dialogue.understanding import Understanding
 from parley.i18n import Catalogs, load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import LinearIntents
+
+_PORTS = frozenset(f.name for f in fields(DialoguePorts))
 
 
 @cache
@@ -31,17 +37,26 @@ def language() -> ConversationLanguage:
     return ConversationLanguage(LangdetectDetector(native.languages), native.lexicon(), native.languages, "en")
 
 
-def conversation_service(**repositories_and_options: Any) -> ConversationService:
-    """customers=, orders=, conversations= and any other ConversationService option; the rest is Parley's own."""
-    return ConversationService(
-        catalogs=catalogs(),
-        language=language(),
-        intents=intents(),
-        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
-        **repositories_and_options,
-    )
+def understanding(**parts: Any) -> Understanding:
+    """Parley's own catalogs, language policy, intent model and order numbers; `parts` replaces any of them
+    (interpreter= for a translation pivot)."""
+    values: dict[str, Any] = {
+        "catalogs": catalogs(),
+        "language": language(),
+        "intents": intents(),
+        "order_ids": OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
+    }
+    return Understanding(**(values | parts))
+
+
+def conversation_service(flows: FlowRegistry | None = None, **ports_and_parts: Any) -> DialogueEngine:
+    """customers=, orders=, conversations= and any other DialoguePorts field; interpreter= or any other
+    Understanding part; flows= a registry other than every module of parley.dialogue.flows."""
+    ports = {name: value for name, value in ports_and_parts.items() if name in _PORTS}
+    parts = {name: value for name, value in ports_and_parts.items() if name not in _PORTS}
+    return DialogueEngine(DialoguePorts(**ports), understanding(**parts), flows)
 
 
 def first_paragraph(turn: Any) -> str:
-    """A reply's first paragraph: what a flow said, before anything the service adds (a rating question)."""
+    """A reply's first paragraph: what a flow said, before anything the engine adds (a rating question)."""
     return str(turn.reply.text.split("\n\n")[0])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.office_hours import parse_office_hours
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound
@@ -18,7 +18,7 @@ LUCIA = customer(name="Lucía Gómez", phone="34612345678", language="es")
 OFFICE = parse_office_hours("mon-fri 09:00-18:00", "Europe/Madrid")
 
 
-def service_at(moment: datetime) -> ConversationService:
+def service_at(moment: datetime) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([LUCIA]),
         orders=InMemoryOrders([]),

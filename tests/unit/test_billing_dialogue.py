@@ -11,8 +11,8 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.dialogue.billing import BillingLinks
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
+from parley.dialogue.ports import BillingLinks
 from parley.domain.records import Customer, Invoice, InvoiceStatus, OrderStatus
 from parley.language.protect import Protector
 from parley.nlu.intents import Intent
@@ -43,7 +43,7 @@ def invoice(owner: Customer, invoice_id: str, **overrides: Any) -> Invoice:
     return Invoice(**values)
 
 
-def service_with(*invoices: Invoice, links: BillingLinks | None = None) -> ConversationService:
+def service_with(*invoices: Invoice, links: BillingLinks | None = None) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=InMemoryOrders([order(EMILY, order_id="ORD-104233", status=OrderStatus.SHIPPED)]),
@@ -54,11 +54,11 @@ def service_with(*invoices: Invoice, links: BillingLinks | None = None) -> Conve
     )
 
 
-def say(service: ConversationService, text: str, who: Customer = EMILY, **overrides: Any):
+def say(service: DialogueEngine, text: str, who: Customer = EMILY, **overrides: Any):
     return service.respond(inbound(text, sender=who.phone or "", **overrides))
 
 
-def started(*invoices: Invoice, links: BillingLinks | None = None) -> ConversationService:
+def started(*invoices: Invoice, links: BillingLinks | None = None) -> DialogueEngine:
     service = service_with(*invoices, links=links)
     say(service, "hi")
     return service

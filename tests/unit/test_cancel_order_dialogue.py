@@ -10,7 +10,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.domain.records import OrderStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph
@@ -44,7 +44,7 @@ def orders() -> InMemoryOrders:
 
 
 @pytest.fixture
-def service(orders: InMemoryOrders) -> ConversationService:
+def service(orders: InMemoryOrders) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA, BOB]),
         orders=orders,
@@ -53,7 +53,7 @@ def service(orders: InMemoryOrders) -> ConversationService:
     )
 
 
-def say(service: ConversationService, text: str, who=EMILY, **overrides):
+def say(service: DialogueEngine, text: str, who=EMILY, **overrides):
     return service.respond(inbound(text, sender=who.phone, **overrides))
 
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.channels.model import Channel
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.recognition import CUSTOMER_RECHECK_SECONDS
-from parley.dialogue.service import ConversationService
 from parley.domain.records import Customer
+from parley.domain.senders import Sender
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
 
@@ -27,9 +27,9 @@ class CountingCustomers(InMemoryCustomers):
         super().__init__(customers)
         self.lookups = 0
 
-    def by_channel_id(self, channel: Channel, sender_id: str) -> Customer | None:
+    def by_sender(self, sender: Sender) -> Customer | None:
         self.lookups += 1
-        return super().by_channel_id(channel, sender_id)
+        return super().by_sender(sender)
 
     def get(self, customer_id: str) -> Customer | None:
         self.lookups += 1
@@ -58,7 +58,7 @@ def customers() -> CountingCustomers:
 
 
 @pytest.fixture
-def service(customers: CountingCustomers, clock: Clock) -> ConversationService:
+def service(customers: CountingCustomers, clock: Clock) -> DialogueEngine:
     return conversation_service(
         customers=customers, orders=InMemoryOrders([EMILY_ORDER]), conversations=InMemoryConversations(), clock=clock
     )

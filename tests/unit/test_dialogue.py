@@ -9,13 +9,14 @@ import pytest
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import Channel, MessageKind
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.service import ConversationService
 from parley.domain.records import OrderStatus
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
+from support.dialogue import conversation_service
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -40,8 +41,8 @@ def conversations() -> InMemoryConversations:
 
 
 @pytest.fixture
-def service(conversations: InMemoryConversations) -> ConversationService:
-    return ConversationService(
+def service(conversations: InMemoryConversations) -> DialogueEngine:
+    return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA]),
         orders=InMemoryOrders([EMILY_SHIPPED, EMILY_OLD, LUCIA_ORDER]),
         conversations=conversations,
@@ -145,7 +146,7 @@ def test_a_clear_message_in_another_native_language_switches_it(service):
 def test_a_late_delivery_is_acknowledged_rather_than_promised(service):
     late = order(EMILY, order_id="ORD-104300", estimated_delivery=date(2026, 11, 20),
                  placed_at=datetime(2026, 11, 23, tzinfo=UTC))  # fmt: skip
-    service._orders.items[late.order_id] = late
+    service.ports.orders.items[late.order_id] = late
 
     text = service.respond(inbound("where is ORD-104300", sender=EMILY.phone)).reply.text
 
@@ -153,7 +154,7 @@ def test_a_late_delivery_is_acknowledged_rather_than_promised(service):
 
 
 def test_a_customer_without_orders_is_told_so(service):
-    service._customers.items["NEW"] = customer(customer_id="NEW", phone="14155550999", name="Ann")
+    service.ports.customers.items["NEW"] = customer(customer_id="NEW", phone="14155550999", name="Ann")
 
     assert "don't see any orders" in service.respond(inbound("where is my order", sender="14155550999")).reply.text
 
@@ -183,7 +184,7 @@ def test_other_open_orders_are_offered_as_choices_that_lead_straight_to_them(ser
     third = order(
         EMILY, order_id="ORD-104260", status=OrderStatus.PROCESSING, placed_at=datetime(2026, 11, 23, tzinfo=UTC)
     )
-    service._orders.items[third.order_id] = third
+    service.ports.orders.items[third.order_id] = third
 
     reply = service.respond(inbound("where is my order?", sender=EMILY.phone)).reply
 
@@ -244,9 +245,16 @@ def test_asking_for_another_language_without_naming_one_offers_a_menu_that_switc
 
 def test_an_unknown_spanish_number_writing_ok_is_answered_in_spanish():
     conversations = InMemoryConversations()
-    service = ConversationService(InMemoryCustomers([]), InMemoryOrders([]), conversations, CATALOGS,
-                                  ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
-                                  INTENTS, OrderIdFinder(DEFAULT_ORDER_ID_PATTERN), clock=lambda: TODAY)  # fmt: skip
+    service = conversation_service(
+        customers=InMemoryCustomers([]),
+        orders=InMemoryOrders([]),
+        conversations=conversations,
+        catalogs=CATALOGS,
+        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
+        intents=INTENTS,
+        order_ids=OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
+        clock=lambda: TODAY,
+    )
 
     turn = service.respond(inbound("ok", sender="34699111222"))
 

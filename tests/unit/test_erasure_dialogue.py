@@ -3,13 +3,14 @@ orders stay; a no changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
+from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders, RecordingForgets
 from parley.channels.model import Channel
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.domain.records import LoggedMessage, MessageDirection
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service
@@ -38,7 +39,7 @@ def orders() -> InMemoryOrders:
 
 
 @pytest.fixture
-def service(conversations, log, orders) -> ConversationService:
+def service(conversations, log, orders) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([CAMILLE, EMILY]),
         orders=orders,
@@ -83,3 +84,27 @@ def test_a_no_erases_nothing(service, conversations) -> None:
 
     assert kept.reply.text == EN.render("flow.stopped")
     assert f"{Channel.WHATSAPP}#{EMILY.phone}" in conversations.items
+
+
+def test_erasure_forgets_the_analytics_keys_of_a_whatsapp_username_conversation_too(conversations, log) -> None:
+    bsuid = "FR.5566778899001122"
+    pseudonyms = RecordingForgets()
+    camille = replace(CAMILLE, whatsapp_user_id=bsuid)
+    service = conversation_service(
+        customers=InMemoryCustomers([camille]),
+        orders=InMemoryOrders(),
+        conversations=conversations,
+        clock=lambda: NOW,
+        message_log=log,
+        pseudonyms=pseudonyms,
+    )
+
+    # From Messenger; her WhatsApp conversation (keyed by her BSUID) has expired, its analytics keys have not.
+    service.respond(
+        inbound("Supprimez mes données personnelles", sender=camille.messenger_psid, channel=Channel.MESSENGER)
+    )
+    service.respond(inbound("oui", sender=camille.messenger_psid, channel=Channel.MESSENGER))
+
+    [(customer_id, keys)] = pseudonyms.forgotten
+    assert customer_id == camille.customer_id
+    assert {f"whatsapp#{bsuid}", f"whatsapp#{camille.phone}", f"messenger#{camille.messenger_psid}"} <= set(keys)

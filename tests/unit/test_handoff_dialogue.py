@@ -11,7 +11,7 @@ import pytest
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
 from parley.dialogue.answers import Answer, read_answer
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound
 
@@ -39,7 +39,7 @@ def conversations() -> InMemoryConversations:
 
 
 @pytest.fixture
-def service(conversations: InMemoryConversations, clock: Clock) -> ConversationService:
+def service(conversations: InMemoryConversations, clock: Clock) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=InMemoryOrders([]),
@@ -48,7 +48,7 @@ def service(conversations: InMemoryConversations, clock: Clock) -> ConversationS
     )
 
 
-def test_asking_for_a_person_hands_over_and_the_bot_then_keeps_quiet(service: ConversationService) -> None:
+def test_asking_for_a_person_hands_over_and_the_bot_then_keeps_quiet(service: DialogueEngine) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
 
     turn = service.respond(inbound("I want to talk to a real person please", sender=EMILY.phone))
@@ -59,7 +59,7 @@ def test_asking_for_a_person_hands_over_and_the_bot_then_keeps_quiet(service: Co
     assert later.reply is None
 
 
-def test_a_cart_sent_from_the_whatsapp_catalog_goes_to_a_person(service: ConversationService) -> None:
+def test_a_cart_sent_from_the_whatsapp_catalog_goes_to_a_person(service: DialogueEngine) -> None:
     service.respond(inbound("hallo", sender=JONAS.phone))
 
     turn = service.respond(inbound("", sender=JONAS.phone, kind=MessageKind.ORDER))
@@ -68,7 +68,21 @@ def test_a_cart_sent_from_the_whatsapp_catalog_goes_to_a_person(service: Convers
     assert turn.reply.text == CATALOGS["de"].render("handoff.started")
 
 
-def test_two_misunderstandings_in_a_row_reach_a_person(service: ConversationService) -> None:
+def test_the_answers_to_a_whatsapp_flow_go_to_a_person_who_reads_them(service: DialogueEngine) -> None:
+    service.respond(inbound("hallo", sender=JONAS.phone))
+
+    # A form the business sent (nfm_reply): its field names are the business's words, not the customer's language.
+    answers = "preferred_date: 2026-12-02\nreason: Delivery address changed\ncomment: Bitte nach 17 Uhr"
+    turn = service.respond(inbound(answers, sender=JONAS.phone, kind=MessageKind.FORM))
+
+    assert turn.handoff == "form"
+    assert turn.language == "de"
+    assert turn.reply.text == CATALOGS["de"].render("handoff.started")
+    later = service.respond(inbound("Hallo? Wann kommt jemand?", sender=JONAS.phone))
+    assert later.reply is None and later.with_person
+
+
+def test_two_misunderstandings_in_a_row_reach_a_person(service: DialogueEngine) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
 
     first = service.respond(inbound("what's the capital of Mongolia", sender=EMILY.phone))
@@ -79,7 +93,7 @@ def test_two_misunderstandings_in_a_row_reach_a_person(service: ConversationServ
     assert CATALOGS["en"].render("handoff.started") in second.reply.text
 
 
-def test_an_understood_message_in_between_resets_the_count(service: ConversationService) -> None:
+def test_an_understood_message_in_between_resets_the_count(service: DialogueEngine) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
     service.respond(inbound("what's the capital of Mongolia", sender=EMILY.phone))
     service.respond(inbound("thanks!", sender=EMILY.phone))
@@ -89,7 +103,7 @@ def test_an_understood_message_in_between_resets_the_count(service: Conversation
     assert turn.handoff is None
 
 
-def test_a_frustrated_customer_in_german_gets_an_apology_and_a_person(service: ConversationService) -> None:
+def test_a_frustrated_customer_in_german_gets_an_apology_and_a_person(service: DialogueEngine) -> None:
     service.respond(inbound("Hallo", sender=JONAS.phone))
 
     turn = service.respond(inbound("Das ist doch Zeitverschwendung, der Bot ist nutzlos", sender=JONAS.phone))
@@ -99,7 +113,7 @@ def test_a_frustrated_customer_in_german_gets_an_apology_and_a_person(service: C
     assert turn.reply.text == f"{de.render('handoff.frustrated')}\n\n{de.render('handoff.started')}"
 
 
-def test_the_bot_answers_again_a_day_after_the_handoff(service: ConversationService, clock: Clock) -> None:
+def test_the_bot_answers_again_a_day_after_the_handoff(service: DialogueEngine, clock: Clock) -> None:
     service.respond(inbound("I want to talk to a real person please", sender=EMILY.phone))
     clock.now += timedelta(hours=25)
 
@@ -109,7 +123,7 @@ def test_the_bot_answers_again_a_day_after_the_handoff(service: ConversationServ
 
 
 def test_a_redelivered_handoff_message_is_answered_again(
-    service: ConversationService, conversations: InMemoryConversations
+    service: DialogueEngine, conversations: InMemoryConversations
 ) -> None:
     message = inbound("I want to talk to a real person please", sender=EMILY.phone)
     first = service.respond(message)
@@ -121,7 +135,7 @@ def test_a_redelivered_handoff_message_is_answered_again(
     assert first.reply.text.endswith(again.reply.text)
 
 
-def test_never_mind_leaves_a_flow_under_way(service: ConversationService, conversations: InMemoryConversations) -> None:
+def test_never_mind_leaves_a_flow_under_way(service: DialogueEngine, conversations: InMemoryConversations) -> None:
     service.respond(inbound("hello", sender=EMILY.phone))
     key = next(iter(conversations.items))
     conversations.items[key] = replace(conversations.items[key], flow="cancel_order", step="confirm")

@@ -541,3 +541,75 @@ def test_a_negative_amount_is_refused_with_the_reason() -> None:
 
     assert (error.line, error.column) == (2, "total")
     assert "cannot be negative" in error.message
+
+
+# --- optional columns: WhatsApp user ids, marketing consent, shipping addresses -----------------------------------
+
+BSUID = "US.13491208655302741918"
+PARENT_BSUID = "US.ENT.11815799212886844830"
+CUSTOMERS_WITH_OPTIONAL = "customer_id,name,email,phone,messenger_psid,language,whatsapp_user_id,marketing_opt_in\n"
+
+
+@pytest.mark.parametrize(("written", "opted_in"), [("yes", True), ("No", False), ("", None)])
+def test_a_customer_can_be_linked_by_whatsapp_user_id_and_say_whether_they_want_offers(
+    written: str, opted_in: bool | None
+) -> None:
+    parsed = parse(
+        DataKind.CUSTOMERS,
+        f"CUST-1,Ana,ana@example.com,,,pt,{BSUID},{written}\n",
+        head=CUSTOMERS_WITH_OPTIONAL,
+    )
+
+    record = only_record(parsed)
+    assert isinstance(record, Customer)
+    assert (record.phone, record.whatsapp_user_id, record.marketing_opt_in) == (None, BSUID, opted_in)
+
+
+def test_a_parent_business_scoped_user_id_is_accepted_as_written() -> None:
+    record = only_record(parse(DataKind.CUSTOMERS, f"CUST-1,Ana,,,,,{PARENT_BSUID},\n", head=CUSTOMERS_WITH_OPTIONAL))
+
+    assert isinstance(record, Customer) and record.whatsapp_user_id == PARENT_BSUID
+
+
+@pytest.mark.parametrize("written", ["13491208655302741918", "us.13491208655302741918", "US-1349120865", "US."])
+def test_a_whatsapp_user_id_not_in_metas_format_is_reported_with_an_example(written: str) -> None:
+    error = only_error(parse(DataKind.CUSTOMERS, f"CUST-1,Ana,,,,,{written},\n", head=CUSTOMERS_WITH_OPTIONAL))
+
+    assert (error.line, error.column) == (2, "whatsapp_user_id")
+    assert "US.13491208655302741918" in error.message
+
+
+def test_marketing_consent_is_yes_no_or_empty() -> None:
+    error = only_error(parse(DataKind.CUSTOMERS, "CUST-1,Ana,,,,,,maybe\n", head=CUSTOMERS_WITH_OPTIONAL))
+
+    assert (error.line, error.column) == (2, "marketing_opt_in")
+    assert "yes or no" in error.message
+
+
+def test_two_customers_with_the_same_whatsapp_user_id_are_an_error() -> None:
+    parsed = parse(
+        DataKind.CUSTOMERS,
+        f"CUST-1,Ana,,,,,{BSUID},\n",
+        f"CUST-2,Bea,,,,,{BSUID},yes\n",
+        head=CUSTOMERS_WITH_OPTIONAL,
+    )
+
+    error = only_error(parsed)
+    assert (error.line, error.column, error.message) == (3, "whatsapp_user_id", "repeats line 2")
+
+
+def test_an_order_may_carry_its_shipping_address() -> None:
+    head = header(DataKind.ORDERS).rstrip("\n") + ",shipping_address\n"
+    line = row(DataKind.ORDERS).rstrip("\n") + ',"Calle Mayor 1, 28013 Madrid"\n'
+
+    order = only_record(parse(DataKind.ORDERS, line, head=head))
+
+    assert isinstance(order, Order) and order.shipping_address == "Calle Mayor 1, 28013 Madrid"
+
+
+def test_files_in_the_older_layout_import_without_the_optional_columns() -> None:
+    customer = only_record(parse(DataKind.CUSTOMERS, row(DataKind.CUSTOMERS)))
+    order = only_record(parse(DataKind.ORDERS, row(DataKind.ORDERS)))
+
+    assert isinstance(customer, Customer) and (customer.whatsapp_user_id, customer.marketing_opt_in) == (None, None)
+    assert isinstance(order, Order) and order.shipping_address is None

@@ -11,8 +11,8 @@ import pytest
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, InMemoryOrders
 from parley.channels.model import Channel, MessageKind, Reaction
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.interpreting import Interpreter
-from parley.dialogue.service import ConversationService
 from parley.domain.records import MessageDirection, OrderStatus
 from parley.language.protect import Protector
 from parley.language.translation import TranslationPivot
@@ -50,7 +50,7 @@ def log(conversations: InMemoryConversations) -> InMemoryMessageLog:
 
 
 @pytest.fixture
-def service(conversations: InMemoryConversations, log: InMemoryMessageLog) -> ConversationService:
+def service(conversations: InMemoryConversations, log: InMemoryMessageLog) -> DialogueEngine:
     pivot = TranslationPivot(Tagging(), Protector(OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)))
     return conversation_service(
         customers=InMemoryCustomers([EMILY, CAMILLE, DAAN]),

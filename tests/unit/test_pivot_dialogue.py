@@ -13,13 +13,13 @@ from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.reading import LANGUAGE_PAYLOAD
-from parley.dialogue.service import ConversationService
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.language.protect import Protector
 from parley.language.translation import TranslationError, TranslationPivot
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
+from support.dialogue import conversation_service
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def service_with(translator: ScriptedTranslator | None, conversations: InMemoryC
     orders = [DAAN_ORDER, DAAN_OLDER]
     orders += [order(c, order_id=f"ORD-4{i:05d}", carrier="UPS") for i, c in enumerate(NATIVE.values())]
     pivot = TranslationPivot(translator, Protector(ORDER_IDS)) if translator else None
-    return ConversationService(
+    return conversation_service(
         customers=InMemoryCustomers([DAAN, *NATIVE.values()]),
         orders=InMemoryOrders(orders),
         conversations=conversations or InMemoryConversations(),
@@ -133,7 +133,7 @@ def test_when_translation_fails_the_answer_comes_in_english_after_a_dutch_apolog
 
 def test_a_language_without_an_apology_of_its_own_gets_the_english_one() -> None:
     welsh = customer(name="Rhys Evans", phone="447700900123", language="cy")
-    service = ConversationService(
+    service = conversation_service(
         customers=InMemoryCustomers([welsh]),
         orders=InMemoryOrders([]),
         conversations=InMemoryConversations(),

@@ -10,7 +10,7 @@ import pytest
 from parley.channels.meta import GraphApiError
 from parley.channels.model import Channel, InboundMessage, MessageKind
 from parley.channels.replies import Reply
-from parley.dialogue.service import Turn
+from parley.dialogue.turn import Turn
 from parley.fulfillment import MessageProcessor
 from parley.nlu.intents import Intent
 from support.factories import inbound

@@ -10,8 +10,8 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProducts
 from parley.channels.model import MessageKind, ReferredProduct
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.interpreting import Interpreter, TranslationUse
-from parley.dialogue.service import ConversationService
 from parley.language.protect import Protector
 from parley.language.translation import TranslationPivot
 from parley.nlu.intents import Intent
@@ -69,7 +69,7 @@ EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 
 
 @pytest.fixture
-def service() -> ConversationService:
+def service() -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY]),
         orders=InMemoryOrders([order(EMILY, order_id="ORD-104233")]),
@@ -78,7 +78,7 @@ def service() -> ConversationService:
     )
 
 
-def say(service: ConversationService, text: str, sender: str = "14155550999", **overrides):
+def say(service: DialogueEngine, text: str, sender: str = "14155550999", **overrides):
     return service.respond(inbound(text, sender=sender, **overrides))
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryReturns
 from parley.channels.model import MessageKind
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.domain.records import OrderStatus, ReturnStatus
 from parley.nlu.intents import Intent
 from support.dialogue import catalogs, conversation_service, first_paragraph
@@ -42,7 +42,7 @@ def returns(orders: InMemoryOrders) -> InMemoryReturns:
 
 
 @pytest.fixture
-def service(orders: InMemoryOrders, returns: InMemoryReturns) -> ConversationService:
+def service(orders: InMemoryOrders, returns: InMemoryReturns) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=orders,
@@ -53,7 +53,7 @@ def service(orders: InMemoryOrders, returns: InMemoryReturns) -> ConversationSer
     )
 
 
-def say(service: ConversationService, text: str, who=EMILY, **overrides):
+def say(service: DialogueEngine, text: str, who=EMILY, **overrides):
     return service.respond(inbound(text, sender=who.phone, **overrides))
 
 

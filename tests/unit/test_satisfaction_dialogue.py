@@ -9,8 +9,8 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.dialogue.satisfaction import typed_rating
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
+from parley.dialogue.flows.satisfaction import typed_rating
 from parley.domain.records import OrderStatus
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound, order
@@ -29,7 +29,7 @@ class Clock:
         return self.now
 
 
-def build(*people, clock=None) -> tuple[ConversationService, InMemoryOrders, InMemoryConversations]:
+def build(*people, clock=None) -> tuple[DialogueEngine, InMemoryOrders, InMemoryConversations]:
     orders = InMemoryOrders(
         [
             order(person, order_id=f"ORD-{700100 + i * 10 + n}", status=OrderStatus.PROCESSING)

@@ -11,7 +11,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProducts, InMemorySubscriptions
 from parley.channels.model import MessageKind
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.domain.records import Product, Subscription, SubscriptionStatus
 from parley.domain.rules import CANCEL, PAUSE
 from parley.nlu.intents import Intent
@@ -74,7 +74,7 @@ def subscriptions() -> InMemorySubscriptions:
 
 
 @pytest.fixture
-def service(subscriptions: InMemorySubscriptions) -> ConversationService:
+def service(subscriptions: InMemorySubscriptions) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA, BOB, DANIEL, NOBODY]),
         orders=InMemoryOrders([order(EMILY, order_id="ORD-104233")]),
@@ -85,12 +85,12 @@ def service(subscriptions: InMemorySubscriptions) -> ConversationService:
     )
 
 
-def say(service: ConversationService, text: str, who: Any = EMILY, **overrides: Any):
+def say(service: DialogueEngine, text: str, who: Any = EMILY, **overrides: Any):
     sender = who if isinstance(who, str) else who.phone
     return service.respond(inbound(text, sender=sender, **overrides))
 
 
-def tap(service: ConversationService, payload: str, who: Any = EMILY, title: str = "…"):
+def tap(service: DialogueEngine, payload: str, who: Any = EMILY, title: str = "…"):
     return say(service, title, who, kind=MessageKind.BUTTON_REPLY, payload=payload)
 
 

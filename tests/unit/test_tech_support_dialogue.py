@@ -9,7 +9,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.nlu.intents import Intent
 from parley.support.guides import load_guides
 from support.dialogue import catalogs, conversation_service, first_paragraph
@@ -22,7 +22,7 @@ JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
 
 
 @pytest.fixture
-def service() -> ConversationService:
+def service() -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, JONAS]),
         orders=InMemoryOrders([]),
@@ -32,7 +32,7 @@ def service() -> ConversationService:
     )
 
 
-def say(service: ConversationService, text: str, who=JONAS, **overrides):
+def say(service: DialogueEngine, text: str, who=JONAS, **overrides):
     return service.respond(inbound(text, sender=who.phone, **overrides))
 
 

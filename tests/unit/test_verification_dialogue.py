@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
-from parley.dialogue.service import ConversationService
+from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.verification import LOCK_SECONDS, MAX_FAILURES
 from parley.domain.records import OrderStatus
 from parley.nlu.intents import Intent
@@ -43,7 +43,7 @@ def orders() -> InMemoryOrders:
 
 
 @pytest.fixture
-def service(orders: InMemoryOrders, clock: Clock) -> ConversationService:
+def service(orders: InMemoryOrders, clock: Clock) -> DialogueEngine:
     return conversation_service(
         customers=InMemoryCustomers([EMILY, LUCIA]),
         orders=orders,
@@ -52,7 +52,7 @@ def service(orders: InMemoryOrders, clock: Clock) -> ConversationService:
     )
 
 
-def say(service: ConversationService, text: str, sender: str = NEW_PHONE):
+def say(service: DialogueEngine, text: str, sender: str = NEW_PHONE):
     return service.respond(inbound(text, sender=sender))
 
 

@@ -92,12 +92,21 @@ def _conversation_item(state: ConversationState, now: int, ttl_seconds: int) -> 
     )
 
 
+# The snapshot is a map of strings; a yes/no field is kept as these words.
+_YES_NO = {True: "yes", False: "no"}
+
+
 def _customer_fields(customer: Customer | None) -> dict[str, str] | None:
-    return {k: v for k, v in dataclasses.asdict(customer).items() if v is not None} if customer else None
+    if customer is None:
+        return None
+    fields = dataclasses.asdict(customer)
+    return {k: _YES_NO[v] if isinstance(v, bool) else str(v) for k, v in fields.items() if v is not None}
 
 
 def _customer_snapshot(fields: dict[str, Any]) -> Customer | None:
-    known = {k: str(v) for k, v in fields.items() if k in Customer.__dataclass_fields__}
+    known: dict[str, Any] = {k: str(v) for k, v in fields.items() if k in Customer.__dataclass_fields__}
+    if "marketing_opt_in" in known:
+        known["marketing_opt_in"] = {"yes": True, "no": False}.get(known["marketing_opt_in"])
     return Customer(**known) if "customer_id" in known else None
 
 

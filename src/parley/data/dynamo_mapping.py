@@ -86,6 +86,7 @@ def to_item(record: Record) -> Model:
                 currency=record.currency,
                 items=[OrderItemMap(sku=i.sku, quantity=i.quantity) for i in record.items] or None,
                 delivered_at=iso(record.delivered_at),
+                shipping_address=record.shipping_address,
             )
         case Invoice():
             return InvoiceModel(
@@ -139,6 +140,7 @@ def order_from(item: OrderModel) -> Order:
         currency=item.currency,
         items=tuple(OrderItem(i.sku, int(i.quantity)) for i in item.items or ()),
         delivered_at=from_dt(item.delivered_at),
+        shipping_address=item.shipping_address,
     )
 
 

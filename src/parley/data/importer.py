@@ -26,6 +26,7 @@ from parley.domain.records import (
     Subscription,
     SubscriptionStatus,
 )
+from parley.domain.senders import is_bsuid
 from parley.nlu.entities import OrderIdFinder
 
 
@@ -40,42 +41,17 @@ class DataKind(StrEnum):
 COLUMNS: dict[DataKind, tuple[str, ...]] = {
     DataKind.CUSTOMERS: ("customer_id", "name", "email", "phone", "messenger_psid", "language"),
     DataKind.ORDERS: (
-        "order_id",
-        "customer_id",
-        "status",
-        "placed_at",
-        "carrier",
-        "tracking_number",
-        "estimated_delivery",
-        "total",
-        "currency",
-        "items",
+        *("order_id", "customer_id", "status", "placed_at", "carrier", "tracking_number", "estimated_delivery"),
+        *("total", "currency", "items"),
     ),
-    DataKind.INVOICES: (
-        "invoice_id",
-        "customer_id",
-        "issued_at",
-        "due_at",
-        "amount",
-        "currency",
-        "status",
-        "url",
-    ),
-    DataKind.SUBSCRIPTIONS: (
-        "subscription_id",
-        "customer_id",
-        "plan",
-        "status",
-        "renews_at",
-        "price",
-        "currency",
-    ),
+    DataKind.INVOICES: ("invoice_id", "customer_id", "issued_at", "due_at", "amount", "currency", "status", "url"),
+    DataKind.SUBSCRIPTIONS: ("subscription_id", "customer_id", "plan", "status", "renews_at", "price", "currency"),
     DataKind.PRODUCTS: ("sku", "name", "description", "price", "currency", "stock", "attributes"),
 }
 # Columns beyond DESIGN.md's minimum that a file may have (an older file without them still imports).
 OPTIONAL_COLUMNS: dict[DataKind, tuple[str, ...]] = {
-    DataKind.CUSTOMERS: (),
-    DataKind.ORDERS: ("delivered_at",),
+    DataKind.CUSTOMERS: ("whatsapp_user_id", "marketing_opt_in"),
+    DataKind.ORDERS: ("delivered_at", "shipping_address"),
     DataKind.INVOICES: ("payment_failure_reason",),
     DataKind.SUBSCRIPTIONS: (),
     DataKind.PRODUCTS: (),
@@ -89,7 +65,7 @@ REQUIRED: dict[DataKind, tuple[str, ...]] = {
 }
 # Values that must not repeat within one file: keys, and the channel ids that identify a sender.
 UNIQUE: dict[DataKind, tuple[str, ...]] = {
-    DataKind.CUSTOMERS: ("customer_id", "phone", "messenger_psid"),
+    DataKind.CUSTOMERS: ("customer_id", "phone", "messenger_psid", "whatsapp_user_id"),
     DataKind.ORDERS: ("order_id",),
     DataKind.INVOICES: ("invoice_id",),
     DataKind.SUBSCRIPTIONS: ("subscription_id",),
@@ -185,6 +161,20 @@ def _phone(value: str) -> str:
     return digits
 
 
+def _whatsapp_user_id(value: str) -> str:
+    if not is_bsuid(value):
+        # The value is not repeated: like a phone number, it identifies a person.
+        raise FieldError("not a WhatsApp business-scoped user id (US.13491208655302741918, or US.ENT.… for a parent)")
+    return value
+
+
+def _yes_no(value: str) -> bool:
+    answer = value.strip().lower()
+    if answer not in {"yes", "no"}:
+        raise FieldError(f"{value!r} is not yes or no (leave it empty when the customer was never asked)")
+    return answer == "yes"
+
+
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
         raise FieldError("not an email address")
@@ -252,7 +242,13 @@ class RowParser:
     def converters(self) -> dict[str, Callable[[str], Any]]:
         common: dict[str, Callable[[str], Any]] = {"currency": _currency}
         by_kind: dict[DataKind, dict[str, Callable[[str], Any]]] = {
-            DataKind.CUSTOMERS: {"email": _email, "phone": _phone, "language": _language},
+            DataKind.CUSTOMERS: {
+                "email": _email,
+                "phone": _phone,
+                "language": _language,
+                "whatsapp_user_id": _whatsapp_user_id,
+                "marketing_opt_in": _yes_no,
+            },
             DataKind.ORDERS: {
                 "order_id": self._order_id,
                 "status": _choice(OrderStatus),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -40,6 +41,16 @@ class CustomerPsidIndex(GlobalSecondaryIndex["CustomerModel"]):
     messenger_psid = UnicodeAttribute(hash_key=True)
 
 
+class CustomerWhatsAppUserIndex(GlobalSecondaryIndex["CustomerModel"]):
+    """WhatsApp's business-scoped user id: the one id a customer with a username writes with."""
+
+    class Meta:
+        index_name = "whatsapp-user-index"
+        projection = AllProjection()
+
+    whatsapp_user_id = UnicodeAttribute(hash_key=True)
+
+
 class CustomerModel(Model):
     class Meta(_Meta):
         pass
@@ -54,8 +65,11 @@ class CustomerModel(Model):
     phone = UnicodeAttribute(null=True)
     messenger_psid = UnicodeAttribute(null=True)
     language = UnicodeAttribute(null=True)
+    whatsapp_user_id = UnicodeAttribute(null=True)
+    marketing_opt_in = BooleanAttribute(null=True)
     by_phone = CustomerPhoneIndex()
     by_psid = CustomerPsidIndex()
+    by_whatsapp_user = CustomerWhatsAppUserIndex()
 
 
 class OrderCustomerIndex(GlobalSecondaryIndex["OrderModel"]):
@@ -92,6 +106,7 @@ class OrderModel(Model):
     currency = UnicodeAttribute(null=True)
     items = ListAttribute(of=OrderItemMap, null=True)
     delivered_at = UnicodeAttribute(null=True)
+    shipping_address = UnicodeAttribute(null=True)
     # Written by Parley, not imported: when the customer cancelled, and the return under way (at most one).
     cancelled_at = UnicodeAttribute(null=True)
     open_return_id = UnicodeAttribute(null=True)

@@ -1,7 +1,11 @@
-"""What a flow (cancel an order, a return, a troubleshooting guide…) is given for one message, and what it hands back.
+"""What a flow (an order's status, cancelling it, a return, a troubleshooting guide…) declares, what it is given for
+one message, and what it hands back.
 
-A flow is started by one of its intents and then resumed by the customer's next messages while it asks its
-questions. Its state between messages is the conversation's `flow`, `step` and `slots`; the service routes to it.
+A flow is one module of parley.dialogue.flows: a Flow subclass under @register. Its declarations are all the engine
+needs to know of it: the intents that start it, the button payloads and message kinds routed to it without NLU,
+whether an unknown sender must prove who they are first, and the stores it uses (a deployment without one of them
+leaves the flow out). Started by one of those, it is then resumed by the customer's next messages while it asks its
+questions; its state between messages is the conversation's `flow`, `step` and `slots`.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import ClassVar, TypeVar
 
-from parley.channels.model import InboundMessage
+from parley.channels.model import InboundMessage, MessageKind
 from parley.channels.replies import Choice, Link
 from parley.dialogue.answers import Answer
+from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, Order
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
@@ -39,6 +44,9 @@ class Ask:
     confidence: float = 1.0  # of the intent
     step: str | None = None  # where the flow under way stands (resume only)
     slots: Mapping[str, str] = field(default_factory=dict)
+    first_message: bool = False  # the conversation's first: the engine's welcome comes before the answer
+    requested_language: str | None = None  # the language asked for ("in Spanish, please"), when Parley speaks it
+    languages: frozenset[str] = frozenset()  # the languages Parley speaks natively
 
     @property
     def conversation_id(self) -> str:
@@ -55,6 +63,7 @@ class FlowStep:
     step: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
     order_id: str | None = None  # the order now being discussed
+    forget_order: bool = False  # no order of the customer's is being discussed any more
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
     erased: bool = False  # the conversation was erased: nothing of it may be written back
@@ -65,19 +74,75 @@ class FlowStep:
     protect: tuple[str, ...] = ()  # names a translation must leave as they are (the products named)
 
 
-class Flow(Protocol):
-    name: str  # kept in the conversation between messages
-    intents: frozenset[Intent]  # the requests that start it
-    needs_customer: bool  # True: only for a customer on file or proven (an unknown sender proves it first)
+class Flow:
+    """A flow's declarations (class attributes) and its two moves. Subclasses take the deployment's ports."""
+
+    name: ClassVar[str]  # kept in the conversation between messages
+    # The requests that start it. The first is also what its payloads ask for.
+    intents: ClassVar[tuple[Intent, ...]] = ()
+    # True: only for a customer on file or proven. An unknown sender proves who they are before any of its intents.
+    needs_customer: ClassVar[bool] = False
+    # Button payload prefixes routed to it without NLU ("order:" → the order named), also after it has ended.
+    # Payloads that only answer its own question while it is under way need not be declared: it is resumed first.
+    payloads: ClassVar[tuple[str, ...]] = ()
+    # Message kinds it takes whatever their words (a catalog cart, a form); a photo with a caption is read by its words.
+    kinds: ClassVar[frozenset[MessageKind]] = frozenset()
+    # DialoguePorts fields it reads or writes: a deployment lacking one of them leaves the flow out.
+    uses: ClassVar[tuple[str, ...]] = ()
+    # False: an answer of one message (an order's status, small talk), not a flow analytics counts.
+    reported: ClassVar[bool] = True
+    # False: no rating question when it completes (thanks for feedback is no service to rate).
+    rating_after: ClassVar[bool] = True
+    # False: "never mind" does not end it (a rating question needs no "never mind": what follows is a new request).
+    stoppable: ClassVar[bool] = True
+
+    def __init__(self, ports: DialoguePorts) -> None:
+        self.ports = ports
 
     def start(self, ask: Ask) -> FlowStep:
-        """The first answer to one of the flow's intents."""
-        ...
+        """The first answer to one of the flow's intents, payloads or kinds."""
+        raise NotImplementedError
 
     def resume(self, ask: Ask) -> FlowStep | None:
         """The next step, or None when the message is not an answer to the flow's question: the flow is then left,
         nothing changed, and the message is understood as a new request."""
-        ...
+        return None
+
+    def claims(self, ask: Ask) -> bool:
+        """True to take a message before any kind or intent is looked at (a customer who has had enough of the bot
+        wants a person, whatever else they said)."""
+        return False
+
+    def names_in(self, text: str) -> tuple[str, ...]:
+        """Names in the customer's words that machine translation must leave as they are (products)."""
+        return ()
+
+
+FlowT = TypeVar("FlowT", bound=type[Flow])
+_REGISTERED: list[type[Flow]] = []
+
+
+def register(flow: FlowT) -> FlowT:
+    """Class decorator: declares a flow. The registry finds it by its module (see dialogue.registry)."""
+    if not getattr(flow, "name", ""):
+        raise TypeError(f"{flow.__name__} declares no name")
+    if flow not in _REGISTERED:
+        _REGISTERED.append(flow)
+    return flow
+
+
+def registered() -> tuple[type[Flow], ...]:
+    return tuple(_REGISTERED)
+
+
+_T = TypeVar("_T")
+
+
+def present(value: _T | None, port: str) -> _T:
+    """A store the flow declares in `uses`: a deployment without it never builds the flow."""
+    if value is None:
+        raise ValueError(f"this flow uses {port}, which this deployment does not have")
+    return value
 
 
 def which_order(question: str, orders: list[Order], flow: str) -> FlowStep:
@@ -91,7 +156,7 @@ def which_order(question: str, orders: list[Order], flow: str) -> FlowStep:
 
 
 def customer_of(ask: Ask) -> Customer:
-    """The customer of a flow that needs one (the service starts such flows only for a customer)."""
+    """The customer of a flow that needs one (the engine starts such flows only for a customer)."""
     if ask.customer is None:
         raise ValueError("this flow needs a customer on file")
     return ask.customer

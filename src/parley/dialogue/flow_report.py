@@ -3,23 +3,23 @@ that request opened, and how a flow ended. Every flow is reported once, however 
 
 A flow here is what the customer asked for: proving who they are is part of the flow they asked for (or, for a
 request answered in one message, such as an order's status, a flow of its own, "verify"); the rating question after
-a completed flow is not a flow. Endings: completed (the customer got what the flow is for), failed (it ended in a
-handoff, could not be done, or the sender could not prove who they are), abandoned (left by "never mind", by another
-request, or by a "no"). A flow that stays open after it completed (products: "and in blue?") is reported once, when
-it completes; the service keeps that in the SETTLED slot.
+a completed flow is not a flow, nor is an answer of one message (a flow declaring `reported = False`). Endings:
+completed (the customer got what the flow is for), failed (it ended in a handoff, could not be done, or the sender
+could not prove who they are), abandoned (left by "never mind", by another request, or by a "no"). A flow that stays
+open after it completed (products: "and in blue?") is reported once, when it completes; the engine keeps that in the
+SETTLED slot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from parley.dialogue.flow import FlowStep
-from parley.dialogue.satisfaction import FLOW as SATISFACTION_FLOW
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 
-# A service-owned slot of the flow under way: "1" once its outcome has been reported.
+# An engine-owned slot of the flow under way: "1" once its outcome has been reported.
 SETTLED = "settled"
 
 
@@ -46,7 +46,7 @@ class FlowReport:
 
 @dataclass(frozen=True)
 class Moves:
-    """What the service did with one message, as far as flows go."""
+    """What the engine did with one message, as far as flows go."""
 
     request: bool  # a request of its own (see FlowReport.request)
     never_mind: bool = False  # "never mind" left the flow under way
@@ -60,15 +60,17 @@ class Moves:
 
 
 class FlowReporter:
-    def __init__(self, flow_of_intent: Mapping[str, str]) -> None:
-        """`flow_of_intent`: intent value → the name of the flow it starts."""
+    def __init__(self, flow_of_intent: Mapping[str, str], unreported: Iterable[str] = ()) -> None:
+        """`flow_of_intent`: intent value → the name of the flow it starts; `unreported`: flows that are not counted
+        as flows (the rating question)."""
         self._flow_of_intent = dict(flow_of_intent)
+        self._unreported = frozenset(unreported)
 
     def flow(self, name: str | None, slots: Mapping[str, str]) -> str:
         """The flow as the customer sees it ("" none) of a conversation's flow name and slots."""
         if name == VERIFY_FLOW:
             return self._flow_of_intent.get(slots.get("then", ""), VERIFY_FLOW)
-        return "" if name in {None, SATISFACTION_FLOW} else str(name)
+        return "" if name is None or name in self._unreported else str(name)
 
     def report(
         self,

@@ -1,5 +1,6 @@
-"""Proving who you are: a sender whose number or Messenger account is not on file gives an order number and the
-email on that order before Parley shows any order, invoice or subscription. Repeated failures lock it for a while.
+"""Proving who you are: a sender whose number, WhatsApp user id or Messenger account is not on file gives an order
+number and the email on that order before Parley shows any order, invoice or subscription (every intent of a flow
+that needs a customer: dialogue.registry derives them). Repeated failures lock it for a while.
 
 The email is never kept: between messages only a hash of it waits in the conversation, to be compared with the
 hash of the email on the order. A wrong order number and a wrong email get the same answer.
@@ -20,18 +21,6 @@ FLOW = "verify"
 STEP = "order_and_email"
 MAX_FAILURES = 3
 LOCK_SECONDS = 30 * 60
-# What an unknown sender must prove themselves for: anything that shows or changes a customer's data.
-PROTECTED = frozenset(
-    {
-        Intent.ORDER_STATUS,
-        Intent.CANCEL_ORDER,
-        Intent.RETURN_REFUND,
-        Intent.INVOICE,
-        Intent.PAYMENT,
-        Intent.SUBSCRIPTION,
-        Intent.DELETE_DATA,
-    }
-)
 
 
 def email_hash(email: str) -> str:

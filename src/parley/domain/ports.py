@@ -26,6 +26,7 @@ from parley.domain.rules import (
     SubscriptionChange,
     SubscriptionTransition,
 )
+from parley.domain.senders import Sender
 
 
 class StorageError(RuntimeError):
@@ -36,11 +37,18 @@ class StorageError(RuntimeError):
 
 
 class CustomerRepository(Protocol):
-    def by_channel_id(self, channel: str, sender_id: str) -> Customer | None:
-        """The customer linked to the sender: channel \"whatsapp\" (their number) or \"messenger\" (their PSID)."""
+    def by_sender(self, sender: Sender) -> Customer | None:
+        """The customer linked to the sender, by the links of domain.senders in their order (on WhatsApp the
+        business-scoped user id, then the number; on Messenger the PSID)."""
         ...
 
     def get(self, customer_id: str) -> Customer | None: ...
+
+    def remember_whatsapp_user_id(self, customer_id: str, user_id: str) -> Customer | None:
+        """Write the WhatsApp business-scoped user id on the customer's record when it names none yet (a conditional
+        write: one already there is kept, see senders.may_remember). The record as it now stands; None when there
+        is no such customer."""
+        ...
 
 
 class OrderRepository(Protocol):

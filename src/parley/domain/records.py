@@ -67,6 +67,11 @@ class Customer:
     phone: str | None = None
     messenger_psid: str | None = None
     language: str | None = None
+    # WhatsApp's business-scoped user id (BSUID): from the business's data, or remembered once the sender proved who
+    # they are (domain.senders), so a customer whose number WhatsApp withholds (a username) is still recognised.
+    whatsapp_user_id: str | None = None
+    # Promotional messages: True opted in, False opted out, None never asked (nothing promotional is sent then).
+    marketing_opt_in: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Order:
     items: tuple[OrderItem, ...] = field(default_factory=tuple)
     # When the carrier delivered it: the return window counts from here. None = not delivered or not known.
     delivered_at: datetime | None = None
+    shipping_address: str | None = None  # as the shop wrote it, one line
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from enum import StrEnum
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import Ask, FlowStep, customer_of
-from parley.domain.ports import ProductCatalog, SubscriptionRepository
+from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, register
+from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Product, Subscription, SubscriptionStatus
 from parley.domain.rules import (
     CANCEL,
@@ -35,8 +35,8 @@ FLOW = "subscription"
 WHICH = "which_subscription"
 PLAN = "which_plan"
 CONFIRM = "confirm"
-# Payloads of this flow's choices. A tap may come after the flow ended (a button of an earlier answer): the service
-# sends every one of them here.
+# Payloads of this flow's choices. A tap may come after the flow ended (a button of an earlier answer): every one of
+# them is routed here.
 SUBSCRIPTION_PAYLOAD = "subscription:"  # subscription:<id>
 ACTION_PAYLOAD = "subscription_action:"  # subscription_action:<action>[:<id>]
 PLAN_PAYLOAD = "plan:"  # plan:<sku>
@@ -112,14 +112,18 @@ def named_plan(text: str, plans: list[Product], current: str) -> Product | None:
     return chosen[0] if best and len(chosen) == 1 else None
 
 
-class Subscriptions:
+@register
+class Subscriptions(Flow):
     name = FLOW
-    intents = frozenset({Intent.SUBSCRIPTION})
+    intents = (Intent.SUBSCRIPTION,)
     needs_customer = True
+    payloads = PAYLOADS
+    uses = ("subscriptions",)  # and the products, when there are plans to switch to
 
-    def __init__(self, subscriptions: SubscriptionRepository, products: ProductCatalog | None = None) -> None:
-        self._subscriptions = subscriptions
-        self._products = products
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._subscriptions = present(ports.subscriptions, "subscriptions")
+        self._products = ports.products
 
     def start(self, ask: Ask) -> FlowStep:
         catalog, customer_id = ask.catalog, customer_of(ask).customer_id

@@ -4,26 +4,28 @@ message log). Orders and invoices are business records the shop must keep; they 
 from __future__ import annotations
 
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import Ask, FlowStep, customer_of
-from parley.domain.ports import MessageLog
+from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, register
+from parley.dialogue.ports import DialoguePorts
 from parley.nlu.intents import Intent
-from parley.privacy import Forgets, erase
+from parley.privacy import erase
 
 FLOW = "delete_data"
 CONFIRM = "confirm"
 
 
-class Erasure:
+@register
+class Erasure(Flow):
     name = FLOW
-    intents = frozenset({Intent.DELETE_DATA})
+    intents = (Intent.DELETE_DATA,)
     needs_customer = True
+    uses = ("message_log",)  # and the analytics keys, when this deployment keeps any
 
-    def __init__(self, log: MessageLog, pseudonyms: Forgets | None = None) -> None:
-        self._log = log
-        self._pseudonyms = pseudonyms
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._log = present(ports.message_log, "message_log")
+        self._pseudonyms = ports.pseudonyms
 
-    @staticmethod
-    def start(ask: Ask) -> FlowStep:
+    def start(self, ask: Ask) -> FlowStep:
         catalog = ask.catalog
         return FlowStep(catalog.render("privacy.confirm"), choices=confirm_choices(catalog), flow=FLOW, step=CONFIRM)
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
 from parley.data.product_search import fold
-from parley.dialogue.flow import Ask, FlowStep
+from parley.dialogue.flow import Ask, Flow, FlowStep, present, register
+from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.product_query import (
     ATTRIBUTE_WORDS,
     Asked,
@@ -35,7 +36,7 @@ ABOUT = "about"  # a product was discussed: the next question may be about it
 WHICH = "which_product"  # several products matched: the customer picks one
 FIND = "find"  # nothing matched: the next message may be its name or SKU
 PRODUCT_PAYLOAD = "product:"
-# The service's intent payload: a tap asks for a person.
+# The engine's intent payload: a tap asks for a person.
 PERSON_PAYLOAD = "intent:human_agent"
 MAX_CHOICES = 10
 LOW_STOCK = 3  # at most this many left: "only 3 left"
@@ -54,20 +55,27 @@ def product_names_in(products: ProductCatalog, text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.name for p in products.search(text, 10) if fold(p.name) in folded))
 
 
-class Products:
+@register
+class Products(Flow):
     name = FLOW
-    intents = frozenset({Intent.PRODUCT_INFO})
+    intents = (Intent.PRODUCT_INFO,)
     needs_customer = False  # nothing personal: anyone may ask
+    payloads = (PRODUCT_PAYLOAD,)
+    uses = ("products",)
 
-    def __init__(self, products: ProductCatalog) -> None:
-        self._products = products
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._products = present(ports.products, "products")
+
+    def names_in(self, text: str) -> tuple[str, ...]:
+        return product_names_in(self._products, text)
 
     def start(self, ask: Ask) -> FlowStep:
         return self._answer(ask, must=True) or self._not_found(ask.catalog)
 
     def resume(self, ask: Ask) -> FlowStep | None:
         if ask.intent not in _MAYBE_PRODUCT and self._picked(ask) is None:
-            return None  # another request: the service answers it
+            return None  # another request: the engine routes it
         return self._answer(ask, must=ask.intent is Intent.PRODUCT_INFO)
 
     # ------------------------------------------------------------------------------------------------ finding

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
-from parley.domain.ports import OrderRepository, ReturnRepository
+from parley.dialogue.flow import WHICH_ORDER, Ask, Flow, FlowStep, customer_of, present, register, which_order
+from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, OrderStatus, Return, ReturnStatus
 from parley.domain.rules import ReturnOutcome
 from parley.i18n import Catalog
@@ -19,15 +19,18 @@ CONFIRM = "confirm"
 _OPEN = {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
 
 
-class Returns:
+@register
+class Returns(Flow):
     name = FLOW
-    intents = frozenset({Intent.RETURN_REFUND})
+    intents = (Intent.RETURN_REFUND,)
     needs_customer = True
+    uses = ("orders", "returns")
 
-    def __init__(self, orders: OrderRepository, returns: ReturnRepository, window_days: int) -> None:
-        self._orders = orders
-        self._returns = returns
-        self._window_days = window_days
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._orders = ports.orders
+        self._returns = present(ports.returns, "returns")
+        self._window_days = ports.return_window_days
 
     def start(self, ask: Ask) -> FlowStep:
         """An order named: its return (if one exists) or a new one. None named: the open return's news, else

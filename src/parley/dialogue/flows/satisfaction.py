@@ -10,18 +10,12 @@ import unicodedata
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer
-from parley.dialogue.flow import Ask, FlowStep
-from parley.i18n import Catalog
+from parley.dialogue.flow import Ask, Flow, FlowStep, register
+from parley.dialogue.rating import FLOW, RATING, RATING_PAYLOAD, SCALE, ask_rating
 from parley.nlu.intents import Intent, fold
 
-FLOW = "csat"
-RATING = "rating"
 COMMENT = "comment"
-RATING_PAYLOAD = "rating:"
 SKIP_PAYLOAD = "csat:skip"
-SCALE = range(1, 6)
-# Asked at most this often in one conversation: a customer who does three things is not asked three times.
-ASK_EVERY_SECONDS = 24 * 3600
 # A rating typed rather than tapped: "4", "4/5", "5 stars", "⭐⭐⭐⭐", "٤", "४", "五星".
 _STARS = re.compile(r"^[⭐★]{1,5}$")
 _HAN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -53,30 +47,17 @@ def _digits(text: str) -> list[int]:
             if c in _HAN_DIGITS or unicodedata.digit(c, -1) >= 0]  # fmt: skip
 
 
-def rating_choices() -> tuple[Choice, ...]:
-    # Best first: on a phone the top of the list is the easiest to reach, and the stars read in every language.
-    return tuple(Choice(f"{RATING_PAYLOAD}{n}", "⭐" * n, verbatim=True) for n in reversed(SCALE))
-
-
-class Satisfaction:
-    """Started by the service after a completed flow (no intent starts it); resumed by the rating and the comment."""
+@register
+class Satisfaction(Flow):
+    """Started by the engine after a completed flow (dialogue.rating; no intent starts it); resumed by the rating
+    and the comment."""
 
     name = FLOW
-    intents: frozenset[Intent] = frozenset()
-    needs_customer = False
-
-    @staticmethod
-    def ask(catalog: Catalog) -> FlowStep:
-        return FlowStep(
-            catalog.render("csat.ask"),
-            choices=rating_choices(),
-            flow=FLOW,
-            step=RATING,
-            menu_label=catalog.render("menu.rating"),
-        )
+    reported = False  # a question after a flow, not a flow of its own
+    stoppable = False  # "cancel ORD-1" after the rating question is a new request, not "never mind"
 
     def start(self, ask: Ask) -> FlowStep:
-        return self.ask(ask.catalog)
+        return ask_rating(ask.catalog)
 
     def resume(self, ask: Ask) -> FlowStep | None:
         catalog, message = ask.catalog, ask.message

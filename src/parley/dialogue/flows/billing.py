@@ -1,23 +1,21 @@
 """Invoices and payments: what is due and by when, one invoice by its number, the pay link, why a payment failed,
-and where to change the payment method. The links are configuration (BillingLinks)."""
+and where to change the payment method. The links are configuration (dialogue.ports.BillingLinks)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from urllib.parse import quote
 
 from babel.numbers import format_decimal
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice, Link
-from parley.dialogue.flow import Ask, FlowStep, customer_of
-from parley.domain.ports import InvoiceRepository
+from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, register
+from parley.dialogue.ports import BillingLinks, DialoguePorts
 from parley.domain.records import Customer, Invoice, InvoiceStatus
 from parley.domain.rules import OPEN_INVOICE
 from parley.i18n import UNSPACED_LANGUAGES, Catalog
@@ -51,39 +49,17 @@ class Wish(StrEnum):
     METHOD = "payment_method"
 
 
-@dataclass(frozen=True)
-class BillingLinks:
-    """Where a customer pays an invoice and changes their payment method: URL templates from configuration, whose
-    placeholders config.py has checked. No pay template: the invoice's own url. No method template: no link."""
-
-    pay_template: str = ""
-    method_template: str = ""
-
-    def pay(self, invoice: Invoice, language: str) -> str | None:
-        if not self.pay_template:
-            return invoice.url
-        return self.pay_template.format(
-            invoice_id=quote(invoice.invoice_id, safe=""),
-            customer_id=quote(invoice.customer_id, safe=""),
-            language=quote(language, safe=""),
-        )
-
-    def method(self, customer: Customer, language: str) -> str | None:
-        if not self.method_template:
-            return None
-        return self.method_template.format(
-            customer_id=quote(customer.customer_id, safe=""), language=quote(language, safe="")
-        )
-
-
-class Billing:
+@register
+class Billing(Flow):
     name = FLOW
-    intents = frozenset({Intent.INVOICE, Intent.PAYMENT})
+    intents = (Intent.INVOICE, Intent.PAYMENT)
     needs_customer = True
+    uses = ("invoices",)  # and the deployment's billing links, when configured
 
-    def __init__(self, invoices: InvoiceRepository, links: BillingLinks) -> None:
-        self._invoices = invoices
-        self._links = links
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._invoices = present(ports.invoices, "invoices")
+        self._links = ports.billing_links or BillingLinks()
 
     def start(self, ask: Ask) -> FlowStep:
         customer = customer_of(ask)

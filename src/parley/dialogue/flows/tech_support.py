@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from parley.channels.replies import Choice
 from parley.dialogue.answers import CONFIRM_PAYLOAD, Answer
-from parley.dialogue.flow import Ask, FlowStep
+from parley.dialogue.flow import Ask, Flow, FlowStep, register
+from parley.dialogue.ports import DialoguePorts
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
-from parley.support.guides import Guide, Guides
+from parley.support.guides import Guide
 
 FLOW = "tech_support"
 STEP = "did_it_help"
 
 
-class TechSupport:
+@register
+class TechSupport(Flow):
     name = FLOW
-    intents = frozenset({Intent.TECH_SUPPORT})
-    needs_customer = False
+    intents = (Intent.TECH_SUPPORT,)
+    uses = ("guides",)
 
-    def __init__(self, guides: Guides) -> None:
-        self._guides = guides
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._guides = ports.guides
 
     def start(self, ask: Ask) -> FlowStep:
         # The words in the catalog's language (the English translation for a language without a catalog).

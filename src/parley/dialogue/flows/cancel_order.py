@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, Ask, FlowStep, customer_of, which_order
+from parley.dialogue.flow import WHICH_ORDER, Ask, Flow, FlowStep, customer_of, register, which_order
 from parley.dialogue.orders import describe_status
-from parley.domain.ports import OrderRepository
+from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, Order, OrderStatus
 from parley.domain.rules import CANCELLABLE, CancelOutcome, cancel_outcome
 from parley.i18n import Catalog
@@ -18,13 +18,16 @@ CONFIRM = "confirm"
 RETURN_PAYLOAD = "intent:return_refund"
 
 
-class CancelOrder:
+@register
+class CancelOrder(Flow):
     name = FLOW
-    intents = frozenset({Intent.CANCEL_ORDER})
+    intents = (Intent.CANCEL_ORDER,)
     needs_customer = True
+    uses = ("orders",)
 
-    def __init__(self, orders: OrderRepository) -> None:
-        self._orders = orders
+    def __init__(self, ports: DialoguePorts) -> None:
+        super().__init__(ports)
+        self._orders = ports.orders
 
     def start(self, ask: Ask) -> FlowStep:
         catalog, customer = ask.catalog, customer_of(ask)

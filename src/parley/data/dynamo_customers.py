@@ -1,0 +1,57 @@
+"""The DynamoDB adapter of customers: who a sender is (by WhatsApp's business-scoped user id, their number or their
+Messenger PSID, in the order domain.senders gives), and the business-scoped user id remembered once a sender proved
+who they are."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import PynamoDBException, UpdateError
+from pynamodb.indexes import GlobalSecondaryIndex
+
+from parley.data.dynamo_mapping import condition_failed, customer_from
+from parley.data.models import CustomerModel
+from parley.domain.ports import StorageError
+from parley.domain.records import Customer
+from parley.domain.senders import Sender, is_bsuid
+
+_INDEXES: dict[str, GlobalSecondaryIndex[CustomerModel]] = {
+    "whatsapp_user_id": CustomerModel.by_whatsapp_user,
+    "phone": CustomerModel.by_phone,
+    "messenger_psid": CustomerModel.by_psid,
+}
+
+
+class DynamoCustomers:
+    def by_sender(self, sender: Sender) -> Customer | None:
+        # One query per link, stopping at the first hit: a known WhatsApp sender costs one (their BSUID) or two.
+        for field, value in sender.links():
+            try:
+                for item in _INDEXES[field].query(value, limit=1):
+                    return customer_from(item)
+            except PynamoDBException as exc:
+                raise StorageError("customer lookup failed") from exc
+        return None
+
+    def get(self, customer_id: str) -> Customer | None:
+        try:
+            return customer_from(CustomerModel.get(customer_id))
+        except CustomerModel.DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise StorageError("customer lookup failed") from exc
+
+    def remember_whatsapp_user_id(self, customer_id: str, user_id: str) -> Customer | None:
+        if not is_bsuid(user_id):
+            return self.get(customer_id)
+        # Only on an existing record that names no BSUID yet (senders.may_remember): one already there (imported, or
+        # remembered by an earlier proof) is kept, and a customer deleted meanwhile is not brought back as a stub.
+        item = CustomerModel(customer_id=customer_id)
+        try:
+            item.update(
+                actions=[CustomerModel.whatsapp_user_id.set(user_id)],
+                condition=CustomerModel.customer_id.exists() & CustomerModel.whatsapp_user_id.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return self.get(customer_id)
+            raise StorageError("remembering the WhatsApp user id failed") from exc
+        return customer_from(item)

@@ -1,0 +1,232 @@
+"""The dialogue engine: one inbound message in, one reply out, with the conversation's memory updated.
+
+A turn is five steps: understand (language, translation, request: dialogue.understanding) → who may see what
+(recognition and proving who they are: dialogue.access) → route (the flow under way, the flow the message starts,
+or a handoff or the fallback: dialogue.routing) → compose (the reply, the rating question, a handoff's notice, the
+translation back: dialogue.composing) → save (the state and the turn's messages in one write). The flows themselves
+are modules of dialogue.flows, found by dialogue.registry; nothing here names one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from parley.analytics.redaction import redact
+from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
+from parley.channels.replies import Reply
+from parley.dialogue.access import Access, Gate
+from parley.dialogue.answers import Answer, read_answer
+from parley.dialogue.composing import HANDOFF_MESSAGE, Composed, Composer
+from parley.dialogue.flow import Ask
+from parley.dialogue.flow_report import SETTLED, FlowReport, FlowReporter, Moves
+from parley.dialogue.interpreting import TranslationUse
+from parley.dialogue.ports import DialoguePorts
+from parley.dialogue.recognition import recognise
+from parley.dialogue.registry import FlowRegistry, default_registry
+from parley.dialogue.routing import Routed, Router
+from parley.dialogue.turn import Turn
+from parley.dialogue.turn_log import turn_entries
+from parley.dialogue.understanding import SILENT_KINDS, UNREADABLE, Reader, Reading, Understanding
+from parley.domain.conversation import ConversationState
+from parley.domain.records import Customer
+from parley.language.translation import PIVOT_LANGUAGE
+
+__all__ = ["SILENT_KINDS", "DialogueEngine", "Turn"]
+
+# A person who took a conversation over has it for this long; after that the bot answers again.
+HANDOFF_SECONDS = 24 * 3600
+
+
+class DialogueEngine:
+    def __init__(self, ports: DialoguePorts, understanding: Understanding, flows: FlowRegistry | None = None) -> None:
+        """`flows`: the flows to know (default: every module of dialogue.flows); those whose stores `ports` lacks are
+        left out, and their requests get "not yet"."""
+        flows = flows if flows is not None else default_registry()
+        deployed = flows.deploy(ports)
+        self._ports = ports
+        self._catalogs = understanding.catalogs
+        self._reader = Reader(understanding, flows.payload_intent, deployed.names_in)
+        self._gate = Gate(ports.customers, ports.orders, flows.protected)
+        self._router = Router(deployed)
+        self._composer = Composer(ports.office_hours)
+        self._reported = deployed.reported_by_intent()
+        self._flow_report = FlowReporter(self._reported, flows.unreported)
+        self._stoppable = {flow.name: flow.stoppable for flow in flows.flows}
+
+    @property
+    def ports(self) -> DialoguePorts:
+        return self._ports
+
+    def respond(self, message: InboundMessage) -> Turn:
+        stored = self._ports.conversations.get(message.conversation_key)
+        first_message = stored is None
+        state = stored or ConversationState(conversation_id=message.conversation_key)
+        today = self._ports.clock()
+        now = int(today.timestamp())
+
+        # 1. Understand: the sender as the data knows them, the language to answer in, what the message asks for.
+        recognised = recognise(self._ports.customers, message, state, now)
+        reading = self._reader.read(message, state.language, recognised.customer)
+        with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
+        if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
+            return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
+        answer = read_answer(message, reading.catalog) if state.flow else None
+        if answer is Answer.ABORT and not self._stoppable.get(state.flow or "", True):
+            answer = None  # e.g. a rating question needs no "never mind": "cancel ORD-1" after it is a new request
+        silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
+        # A flow under way ends with this message unless its next step continues it; a reaction to its question, or
+        # a handoff being told again, leaves everything as it was.
+        keep = silent or with_person
+
+        # 2. Who may see what: a sender not on file proves who they are before anything personal.
+        access = self._gate.check(message, state, reading, recognised, answer, keep, now)
+
+        # 3. Route: the flow under way, the flow the message starts, a handoff or the fallback.
+        ask = Ask(
+            reading.catalog, access.customer, message, reading.text, access.intent, access.order_id, answer,
+            state.last_order_id, today, reading.confidence, step=state.step, slots=state.slots,
+            first_message=first_message, requested_language=reading.requested_language,
+            languages=self._catalogs.languages,
+        )  # fmt: skip
+        gate = access.gate.step if access.gate else None
+        routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)
+
+        # 4. Compose: the reply and where the conversation stands; what it did to the flows, for analytics.
+        composed = self._composer.compose(
+            routed.step, reading.catalog, access.customer, state, message_id=message.message_id,
+            welcome=first_message and not silent, proven=access.proven, keep=keep, today=today,
+            rating_after=routed.rating_after,
+        )  # fmt: skip
+        report = FlowReport()
+        if not keep:
+            report, settled = self._report(message, state, access, answer, routed, composed)
+            composed = replace(composed, slots=composed.slots | ({SETTLED: "1"} if settled else {}))
+
+        # 5. Save, the reply translated on its way out when the language has no catalog.
+        return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
+
+    def _leave_to_person(
+        self,
+        message: InboundMessage,
+        state: ConversationState,
+        reading: Reading,
+        customer: Customer | None,
+        read_at: int | None,
+        now: int,
+    ) -> Turn:
+        """A person has this conversation: the bot stays out of it (their inbox shows the message)."""
+        kept = replace(state, language=reading.language, updated_at=now, customer=customer, customer_read_at=read_at)
+        self._save(kept, message, None, reading.language, with_person=True)
+        customer_id = customer.customer_id if customer else ""
+        return Turn(None, reading.language, reading.intent, reading.confidence, customer is not None,
+                    reading.translation, with_person=True, customer_id=customer_id)  # fmt: skip
+
+    def _finish(
+        self,
+        message: InboundMessage,
+        state: ConversationState,
+        reading: Reading,
+        access: Access,
+        routed: Routed,
+        composed: Composed,
+        report: FlowReport,
+        now: int,
+        with_person: bool,
+    ) -> Turn:
+        """Translate the reply when the language has no catalog, save the turn, and say what it led to."""
+        customer, step, handoff = access.customer, routed.step, composed.handoff
+        customer_id = customer.customer_id if customer else ""
+        reply = composed.reply()
+        if step is not None and step.erased:
+            # Erased at the customer's request: nothing of this conversation is written back.
+            return Turn(reply, reading.language, access.intent, reading.confidence, True, reading.translation,
+                        customer_id=customer_id, flows=report)  # fmt: skip
+        translation = reading.translation
+        if reply is not None and reading.foreign:
+            names = step.protect if step is not None else ()
+            reply, translation = self._reader.interpreter.localise(reply, reading.language, translation, names)
+        proof = access.proof
+        self._save(
+            replace(
+                state,
+                customer_id=customer_id or None,
+                customer=customer,
+                customer_read_at=access.read_at,
+                language=reading.language,
+                last_order_id=composed.last_order_id,
+                updated_at=now,
+                flow=composed.flow,
+                step=composed.step,
+                slots=composed.slots,
+                misunderstood=routed.misunderstood,
+                handoff_at=state.handoff_at if with_person else now if handoff else None,
+                verified_customer_id=(
+                    proof.customer.customer_id if proof and proof.customer else state.verified_customer_id
+                ),
+                verify_failures=proof.failures if proof else state.verify_failures,
+                verify_locked_until=proof.locked_until if proof else state.verify_locked_until,
+                rating_asked_at=composed.rating_asked_at,
+            ),
+            message,
+            reply,
+            PIVOT_LANGUAGE if translation is TranslationUse.FAILED else reading.language,
+        )
+        return Turn(
+            reply=reply,
+            language=reading.language,
+            intent=access.intent,
+            confidence=reading.confidence,
+            known_customer=customer is not None,
+            translation=translation,
+            handoff=handoff,
+            rating=step.rating if step else None,
+            commented=step.commented if step else False,
+            customer_id=customer_id,
+            flows=report,
+            # Not understood: its words with anything identifying removed, for the report's top unrecognised.
+            unrecognised=redact(message.text, ((customer.name or "") if customer else "", message.profile_name))
+            if routed.misunderstood or handoff == "misunderstood"
+            else None,
+            rating_requested=composed.rating_asked_at != state.rating_asked_at,
+        )
+
+    def _report(
+        self,
+        message: InboundMessage,
+        state: ConversationState,
+        access: Access,
+        answer: Answer | None,
+        routed: Routed,
+        composed: Composed,
+    ) -> tuple[FlowReport, bool]:
+        """What the message did to the conversation's flows (analytics), and whether the flow under way after it
+        has been reported (the SETTLED slot)."""
+        proof, gate = access.proof, access.gate
+        answered = routed.resumed is not None or (access.answering and proof is not None)
+        words = bool(message.text.strip() or message.kind in PAYLOAD_KINDS)
+        moves = Moves(
+            request=not (answered or answer is Answer.ABORT or message.kind in UNREADABLE) and words,
+            never_mind=answer is Answer.ABORT,
+            declined=answer is Answer.NO,
+            resumed=routed.resumed,
+            started=routed.started,
+            gated=gate.step if gate else None,
+            proven=access.proven,
+            handoff=composed.handoff,
+            locked=bool(gate and gate.step and gate.step.flow is None),
+        )
+        before = self._flow_report.flow(state.flow, state.slots)
+        after = self._flow_report.flow(composed.flow, composed.slots)
+        intent_flow = self._reported.get(access.intent.value, "")
+        return self._flow_report.report(before, SETTLED in state.slots, after, moves, intent_flow)
+
+    def _save(
+        self, state: ConversationState, message: InboundMessage, reply: Reply | None, language: str,
+        with_person: bool = False,
+    ) -> None:  # fmt: skip
+        """The state, and in one write the message and the reply (in `language`) for the log: the message alone
+        while a person has the conversation (it is theirs to answer)."""
+        log = self._ports.message_log
+        if log is None:
+            return self._ports.conversations.save(state)
+        log.save_turn(state, turn_entries(message, reply, state.language, language, with_person))

@@ -1,0 +1,74 @@
+"""The engine's third step: where a message goes. In this order: a handoff being told again, nothing for a message
+that needs no answer, "never mind", proving who they are, the flow under way (if the message answers it), a flow
+that claims the message (a customer who wants a person), the flow of the message's kind (a form, a catalog cart),
+the flow of its intent; then "not yet" for a request this deployment has no flow for, and the fallback, which after
+MISUNDERSTOOD_LIMIT messages in a row hands the conversation to a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from parley.channels.model import MessageKind
+from parley.dialogue.answers import Answer
+from parley.dialogue.flow import Ask, FlowStep
+from parley.dialogue.registry import Deployment
+from parley.domain.conversation import ConversationState
+from parley.nlu.intents import Intent
+
+# Two messages in a row Parley could not understand, and a person takes over.
+MISUNDERSTOOD_LIMIT = 2
+# Slot naming why a person took over: if the reply of that message failed to send, the redelivery says it again.
+HANDOFF_REASON = "handoff_reason"
+
+
+@dataclass(frozen=True)
+class Routed:
+    step: FlowStep | None  # what the message leads to (None: nothing to say)
+    resumed: FlowStep | None = None  # the flow under way answered it
+    started: FlowStep | None = None  # it started a flow analytics counts (its first step)
+    misunderstood: int = 0  # messages in a row not understood, this one included
+    rating_after: bool = True  # the flow that answered may be followed by the rating question
+
+
+class Router:
+    def __init__(self, flows: Deployment) -> None:
+        self._flows = flows
+
+    def route(
+        self,
+        ask: Ask,
+        state: ConversationState,
+        *,
+        quiet: bool,
+        handoff_again: bool,
+        gate: FlowStep | None,
+    ) -> Routed:
+        """`quiet`: a message that needs no answer; `handoff_again`: the message that started a handoff, delivered
+        again after its reply failed to send; `gate`: what proving who they are says first."""
+        catalog, message = ask.catalog, ask.message
+        if handoff_again:
+            # Said again (and notified and handed over again, since the failure may have come before either).
+            return Routed(FlowStep("", handoff=state.slots.get(HANDOFF_REASON) or "asked"))
+        if quiet or message.kind is MessageKind.REFERRAL:
+            return Routed(None)  # nothing to answer (a referral on a new conversation gets the welcome alone)
+        if ask.answer is Answer.ABORT:
+            return Routed(FlowStep(catalog.render("flow.stopped")))
+        if gate is not None:
+            return Routed(gate)
+        ongoing = self._flows.named(state.flow)
+        if ongoing is not None and (ask.customer or not ongoing.needs_customer):
+            resumed = ongoing.resume(ask)
+            if resumed is not None:
+                return Routed(resumed, resumed=resumed, rating_after=ongoing.rating_after)
+        fresh = replace(ask, step=None, slots={})
+        flow = self._flows.claiming(fresh) or self._flows.for_kind(message) or self._flows.for_intent(ask.intent)
+        if flow is not None:
+            if flow.needs_customer and ask.customer is None:
+                return Routed(FlowStep(catalog.render("identity.unknown")))
+            started = flow.start(fresh)
+            return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after)
+        if ask.intent is not Intent.OUT_OF_SCOPE:
+            return Routed(FlowStep(catalog.render("not_yet")))  # a request whose flow this deployment does not have
+        if state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
+            return Routed(FlowStep(catalog.render("handoff.misunderstood"), handoff="misunderstood"))
+        return Routed(FlowStep(catalog.render("fallback")), misunderstood=state.misunderstood + 1)

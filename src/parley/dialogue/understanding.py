@@ -1,0 +1,115 @@
+"""The engine's first step: what a message says. The language to answer in (and the translation pivot for a language
+without a catalog), then the request: from a tapped payload without NLU, else an intent with its confidence, an
+order number, and the language asked for when the customer wants another one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from babel.languages import get_official_languages
+
+from parley.channels.model import PAYLOAD_KINDS, Channel, InboundMessage, MessageKind
+from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
+from parley.dialogue.language_policy import ConversationLanguage
+from parley.dialogue.reading import RequestReader
+from parley.domain.records import Customer
+from parley.domain.senders import is_bsuid, is_wa_id
+from parley.i18n import Catalog, Catalogs
+from parley.language.names import language_of_number
+from parley.language.translation import PIVOT_LANGUAGE
+from parley.nlu.entities import OrderIdFinder
+from parley.nlu.intents import Intent, LinearIntents
+
+# Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
+UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
+# Kinds that need no answer: a reaction to our message, a number change, a customer returning via a link.
+SILENT_KINDS = frozenset({MessageKind.REACTION, MessageKind.SYSTEM, MessageKind.REFERRAL})
+# Kinds whose words say nothing of the customer's language: a tapped button's title is ours, a form's field names
+# are the business's.
+_NO_LANGUAGE = PAYLOAD_KINDS | {MessageKind.FORM}
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The language and understanding parts, loaded once per execution environment."""
+
+    catalogs: Catalogs
+    language: ConversationLanguage
+    intents: LinearIntents
+    order_ids: OrderIdFinder
+    # None: no translation pivot; a language without a catalog then gets English after an apology.
+    interpreter: Interpreter | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One message, understood."""
+
+    language: str  # the language to answer in (may have no catalog: `foreign`)
+    catalog: Catalog  # its catalog, or English formatted for its locale
+    foreign: bool  # answered in English and translated on the way out
+    text: str  # the words as understood: the message's, or their English translation
+    translation: TranslationUse
+    intent: Intent
+    confidence: float
+    order_id: str | None
+    requested_language: str | None  # the language the customer asked for, when Parley speaks it
+
+
+class Reader:
+    def __init__(
+        self,
+        parts: Understanding,
+        payload_intent: Callable[[str], Intent | None],
+        names_in: Callable[[str], tuple[str, ...]],
+    ) -> None:
+        """`payload_intent`: what a flow's payload asks for; `names_in`: names translation must leave alone."""
+        self._catalogs = parts.catalogs
+        self._language = parts.language
+        self._requests = RequestReader(parts.intents, parts.order_ids, parts.catalogs.languages, payload_intent)
+        self._names_in = names_in
+        # Without a translation pivot, a language without a catalog gets English with an apology.
+        self.interpreter = parts.interpreter or Interpreter(parts.catalogs.languages, parts.catalogs.apologies())
+
+    def read(self, message: InboundMessage, remembered: str | None, customer: Customer | None) -> Reading:
+        """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one."""
+        customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
+        hint = self._channel_hint(message)
+        if message.kind in _NO_LANGUAGE or not message.text.strip():
+            # A tapped button says nothing about language; neither does a photo without a caption.
+            language = self._language.choose("", remembered, customer_language, hint)
+            understood = Understood(message.text, TranslationUse.NOT_NEEDED)
+        else:
+            language = self._language.choose(message.text, remembered, customer_language, hint)
+            # A language without a catalog is understood in English (the pivot); a native one never is.
+            names = self._names_in(message.text) if self.interpreter.needs_translation(language) else ()
+            understood = self.interpreter.understand(message.text, language, names)
+        intent, confidence, order_id = self._requests.read(message, understood.text)
+        requested = (
+            self._requests.requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
+        )
+        language = requested or language
+        foreign = self.interpreter.needs_translation(language)
+        # Replies to a language without a catalog are written in English (dates and money in the customer's
+        # locale) and translated on the way out.
+        catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
+        return Reading(
+            language, catalog, foreign, understood.text, understood.translation, intent, confidence, order_id, requested
+        )
+
+    def _channel_hint(self, message: InboundMessage) -> str | None:
+        if message.channel is not Channel.WHATSAPP:
+            return message.locale_hint[:2].lower() or None
+        native = self._catalogs.languages
+        if is_wa_id(message.sender_id):
+            return language_of_number(message.sender_id, native)
+        # A customer with a username shows no number; their business-scoped user id starts with their country.
+        bsuid = message.user_id or message.sender_id
+        return language_of_country(bsuid[:2], native) if is_bsuid(bsuid) else None
+
+
+def language_of_country(country: str, native: frozenset[str]) -> str | None:
+    """The country's main official language, if Parley speaks it natively (as for a number's calling code)."""
+    official = get_official_languages(country, de_facto=True)
+    return official[0] if official and official[0] in native else None
