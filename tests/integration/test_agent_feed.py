@@ -6,6 +6,7 @@ import boto3
 
 from parley.agents.notify import SnsPublisher
 from parley.local.agent_feed import AgentFeed
+from parley.local.lambda_runtime import invoke
 from parley.local.sqs_poller import SqsPoller
 
 
@@ -52,10 +53,12 @@ def test_a_failed_fulfillment_invocation_is_logged_and_the_batch_comes_back(aws,
     ]
     sqs.send_message(QueueUrl=url, MessageBody="{}", MessageGroupId="g", MessageDeduplicationId="d")
 
-    def crashing(event):
-        raise RuntimeError("the handler crashed")
+    class Crashing:
+        @staticmethod
+        def handler(event, context):
+            raise RuntimeError("the handler crashed")
 
-    poller = SqsPoller(sqs, url, crashing, "us-east-1")
+    poller = SqsPoller(sqs, url, lambda event: invoke(Crashing, event, "parley-fulfillment"), "us-east-1")
 
     assert poller.poll_once(wait_seconds=0) == 1
     assert poller.errors == 1

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from parley.channels.registry import CHANNELS
 from parley.local.http import BackgroundHttpServer
+from parley.local.lambda_runtime import InvocationError
 
 # Each channel's webhook, GET for Meta's handshake and POST for its events, as the template routes them.
 ROUTES = {(method, f"/webhook/{name}") for name in CHANNELS for method in ("GET", "POST")}
@@ -96,7 +97,7 @@ class ApiGatewayServer(BackgroundHttpServer):
                 event = http_api_event(method, self.path, dict(self.headers.items()), body, self.client_address[0])
                 try:
                     result = outer.invoke(event)
-                except Exception:  # whatever the function raised: Lambda's runtime answers API Gateway with a 500
+                except InvocationError:  # the function raised: Lambda's runtime answers API Gateway with a 500
                     self._write(500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
                     return
                 raw = result.get("body") or ""

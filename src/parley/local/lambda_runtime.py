@@ -56,5 +56,12 @@ class LocalLambdaContext:
         return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
 
 
+class InvocationError(RuntimeError):
+    """The function raised: Lambda reports the invocation as failed (a 500 to API Gateway, the batch back to SQS)."""
+
+
 def invoke(module: ModuleType, event: dict[str, Any], function_name: str, timeout_seconds: int = 30) -> Any:
-    return module.handler(event, LocalLambdaContext(function_name, timeout_seconds))
+    try:
+        return module.handler(event, LocalLambdaContext(function_name, timeout_seconds))
+    except Exception as exc:  # as Lambda's runtime does: whatever a handler raises fails that invocation, no more
+        raise InvocationError(f"{function_name} failed: {type(exc).__name__}") from exc

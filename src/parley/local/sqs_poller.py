@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from parley.local.lambda_runtime import InvocationError
 from parley.observability import logger
 
 
@@ -72,7 +73,7 @@ class SqsPoller:
             return 0
         try:
             result = self._invoke(sqs_event(messages, self._queue_arn, self._region)) or {}
-        except Exception as exc:  # as Lambda does: any error fails the invocation, and SQS delivers the batch again
+        except InvocationError as exc:  # the invocation failed: SQS delivers the whole batch again
             self.errors += 1
             logger.warning(
                 "fulfillment invocation failed", extra={"records": len(messages), "error": type(exc).__name__}
