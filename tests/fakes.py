@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from parley.agents.commands import AgentCommand
-from parley.analytics.pseudonyms import KeyStoreError
+from parley.channels.events import Record
 from parley.channels.model import InboundMessage
 from parley.data.product_search import ProductIndex
 from parley.domain.conversation import ConversationState
@@ -44,7 +44,7 @@ from parley.domain.rules import (
     transition_outcome,
 )
 from parley.domain.senders import Sender, find_linked, may_remember
-from parley.events import Record
+from parley.privacy.pseudonyms import KeyStoreError
 
 
 class InMemoryCustomers:

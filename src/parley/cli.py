@@ -108,12 +108,12 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _customer_data() -> Any:
-    from parley.analytics.pseudonyms import Pseudonyms
     from parley.data.dynamo import DynamoCustomers, DynamoInvoices, DynamoOrders, DynamoReturns, DynamoSubscriptions
     from parley.data.dynamo_conversations import DynamoMessageLog
     from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
     from parley.data.tables import bind_models
-    from parley.privacy import CustomerData
+    from parley.privacy.pseudonyms import Pseudonyms
+    from parley.privacy.rights import CustomerData
 
     settings = load_settings()
     bind_models(settings)

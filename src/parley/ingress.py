@@ -9,18 +9,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from parley.channels.events import EventSink, EventSinkError, LoggingEventSink
 from parley.channels.meta import handshake_challenge, signature_is_valid
 from parley.channels.model import Channel
 from parley.channels.payload_reading import PayloadError
 from parley.channels.registry import CHANNELS
 from parley.config import MetaCredentials
-from parley.events import EventSink, EventSinkError, LoggingEventSink
 from parley.queue import InboundQueue
 
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand, AgentCommandQueue
-    from parley.analytics.pseudonyms import Pseudonyms
     from parley.channels.payload_reading import Delivery, ThreadReturn
+    from parley.privacy.pseudonyms import Pseudonyms
 
 # Meta's payloads are a few KB; a batched one rarely passes 100 KB. Anything far bigger is not Meta.
 MAX_BODY_BYTES = 1_000_000

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
+from parley.channels.events import EventSink, LoggingEventSink
 from parley.channels.model import InboundMessage
 from parley.config import (
     CredentialsUnavailableError,
@@ -21,7 +22,6 @@ from parley.config import (
     load_settings,
     load_translation_key,
 )
-from parley.events import EventSink, LoggingEventSink
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
 
@@ -156,7 +156,7 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
     boto3 client costs tens of milliseconds of the webhook's cold start."""
     from parley.agents.api import AgentApi
     from parley.agents.commands import SqsAgentCommandQueue
-    from parley.analytics.pseudonyms import DynamoKeyReader, Pseudonyms
+    from parley.privacy.pseudonyms import DynamoKeyReader, Pseudonyms
 
     settings = settings or load_settings()
     fetch_secret = secret_fetcher(settings)
@@ -258,7 +258,6 @@ class FulfillmentRuntime:
         from parley.agents.desk import AgentDesk
         from parley.agents.notify import HandoffNotifier, SnsPublisher
         from parley.agents.translating import AgentTranslator
-        from parley.analytics.pseudonyms import Pseudonyms
         from parley.analytics.recording import EventRecorder
         from parley.analytics.sinks import BufferedEventSink
         from parley.channels.meta import GraphClient
@@ -280,6 +279,7 @@ class FulfillmentRuntime:
         from parley.dialogue.understanding import Understanding
         from parley.fulfillment import MessageProcessor
         from parley.observability import logger
+        from parley.privacy.pseudonyms import Pseudonyms
 
         self.settings = settings
         bind_models(settings)

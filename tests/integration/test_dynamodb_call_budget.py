@@ -18,7 +18,7 @@ from support.fulfillment import EMILY, invoke
 # An order-status turn of a known customer in a conversation under way. The first message of a conversation (or
 # the first after dialogue.recognition.CUSTOMER_RECHECK_SECONDS) also looks the customer up: one call more. The first
 # message of a conversation and customer analytics has never seen also makes their pseudonym keys: one batch read
-# and a conditional write for each (parley.analytics.pseudonyms); later turns find them cached.
+# and a conditional write for each (parley.privacy.pseudonyms); later turns find them cached.
 BUDGET = 5
 NEW_PSEUDONYM_KEYS = 3
 FIRST_MESSAGE_BUDGET = BUDGET + 1 + NEW_PSEUDONYM_KEYS

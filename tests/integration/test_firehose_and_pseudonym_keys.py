@@ -9,10 +9,10 @@ from typing import Any
 
 import boto3
 
-from parley.analytics.pseudonyms import DynamoKeyReader, Pseudonyms, subject_id
 from parley.analytics.schema import Event, EventType
 from parley.analytics.sinks import FirehoseEventSink
 from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
+from parley.privacy.pseudonyms import DynamoKeyReader, Pseudonyms, subject_id
 
 BUCKET = "parley-events-test"
 PREFIX = "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"

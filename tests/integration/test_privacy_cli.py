@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from parley.analytics.pseudonyms import Pseudonyms
 from parley.cli import main
 from parley.data.dynamo import DynamoRecordWriter
 from parley.data.dynamo_conversations import DynamoConversations, DynamoMessageLog
 from parley.data.dynamo_pseudonyms import DynamoPseudonymKeys
 from parley.domain.conversation import ConversationState
 from parley.domain.records import LoggedMessage, MessageDirection
+from parley.privacy.pseudonyms import Pseudonyms
 from support.factories import customer, order
 
 EMILY = customer(customer_id="CUST-1001", name="Emily Carter", email="emily.carter@example.com", phone="14155550123",

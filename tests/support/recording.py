@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from fakes import InMemoryEventSink, InMemoryKeyStore
-from parley.analytics.pseudonyms import Pseudonyms
 from parley.analytics.recording import EventRecorder
+from parley.privacy.pseudonyms import Pseudonyms
 
 
 class Recording:

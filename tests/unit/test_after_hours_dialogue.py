@@ -9,7 +9,7 @@ import pytest
 
 from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.engine import DialogueEngine
-from parley.office_hours import parse_office_hours
+from parley.domain.office_hours import parse_office_hours
 from support.dialogue import catalogs, conversation_service
 from support.factories import customer, inbound
 

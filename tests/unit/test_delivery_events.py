@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue, InMemoryKeyStore
-from parley.analytics.pseudonyms import Pseudonyms
 from parley.channels.meta import sign
 from parley.channels.model import Channel
 from parley.config import MetaCredentials
 from parley.ingress import WebhookIngress
+from parley.privacy.pseudonyms import Pseudonyms
 from support.events import APP_SECRET, VERIFY_TOKEN, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN)

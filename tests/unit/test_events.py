@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from fakes import InMemoryEventSink
+from parley.channels.events import ChannelEvent, EventType, LoggingEventSink
 from parley.channels.messenger.parsing import read_messenger
 from parley.channels.model import Channel, PlatformError, message_ref
 from parley.channels.whatsapp.parsing import read_whatsapp
-from parley.events import ChannelEvent, EventType, LoggingEventSink
 from parley.observability import logger
 from support.events import EVENTS, load
 

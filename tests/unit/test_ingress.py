@@ -3,10 +3,10 @@ import json
 import pytest
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue
+from parley.channels.events import EventSinkError, EventType
 from parley.channels.meta import sign
 from parley.channels.model import Channel
 from parley.config import MetaCredentials
-from parley.events import EventSinkError, EventType
 from parley.ingress import WebhookIngress
 from parley.queue import QueueError
 from support.events import APP_SECRET, VERIFY_TOKEN, raw

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from parley.config import ConfigError, load_settings
-from parley.office_hours import OfficeHoursError, after_hours_notice, parse_office_hours
+from parley.dialogue.composing import after_hours_notice
+from parley.domain.office_hours import OfficeHoursError, parse_office_hours
 from support.dialogue import catalogs
 
 WEEKDAYS = "mon-fri 09:00-18:00; sat 10:00-14:00"

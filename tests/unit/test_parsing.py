@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.channels.events import EventType
 from parley.channels.messenger.parsing import read_messenger
 from parley.channels.model import (
     Attachment,
@@ -21,7 +22,6 @@ from parley.channels.model import (
 )
 from parley.channels.payload_reading import PayloadError
 from parley.channels.whatsapp.parsing import read_whatsapp
-from parley.events import EventType
 from support.events import EVENTS, load
 
 RECEIVED_AT = 1_795_600_000

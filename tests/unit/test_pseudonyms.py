@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fakes import InMemoryKeyStore
-from parley.analytics.pseudonyms import KeyStoreError, Pseudonyms, subject_id
+from parley.privacy.pseudonyms import KeyStoreError, Pseudonyms, subject_id
 
 EMILY_WA = "whatsapp#14155550123"
 EMILY_MS = "messenger#5512345678901234"

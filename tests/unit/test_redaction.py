@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.analytics.redaction import MAX_TEXT, redact
+from parley.privacy.redaction import MAX_TEXT, redact
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ import json
 
 from fakes import InMemoryAgentCommandQueue, InMemoryEventSink, InMemoryInboundQueue
 from parley.agents.commands import AgentAction, CommandSource
+from parley.channels.events import EventType
 from parley.channels.meta import sign
 from parley.channels.model import Channel
 from parley.config import MetaCredentials
-from parley.events import EventType
 from parley.ingress import WebhookIngress
 from support.events import APP_SECRET, load, raw
 

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fakes import InMemoryEventSink, InMemoryInboundQueue
+from parley.channels.events import ChannelEvent
 from parley.channels.meta import sign
 from parley.channels.model import Channel, InboundMessage
 from parley.config import MetaCredentials
-from parley.events import ChannelEvent
 from parley.ingress import WebhookIngress
 from support.events import EVENTS, load, raw
 

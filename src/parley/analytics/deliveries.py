@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parley.analytics.pseudonyms import KeyStoreError, Names, Pseudonyms
 from parley.analytics.schema import Event, EventType
 from parley.channels.model import Channel
 from parley.channels.payload_reading import Delivery
 from parley.observability import logger
+from parley.privacy.pseudonyms import KeyStoreError, Names, Pseudonyms
 
 
 def delivery_events(channel: Channel, deliveries: Sequence[Delivery], pseudonyms: Pseudonyms) -> list[Event]:

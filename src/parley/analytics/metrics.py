@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
-from parley.events import Record
+from parley.channels.events import Record
 from parley.observability import metrics
 
 MESSAGES_IN = "MessagesIn"

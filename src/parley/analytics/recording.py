@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from parley.analytics.pseudonyms import KeyStoreError, Names, Pseudonyms
 from parley.analytics.schema import AGENT_CHANNEL, Event, EventType, SchemaError
 from parley.analytics.sinks import note_lost
+from parley.channels.events import EventSink
 from parley.channels.model import InboundMessage, MessageKind
 from parley.dialogue.flow_report import Outcome
 from parley.dialogue.interpreting import TranslationUse
-from parley.events import EventSink
 from parley.observability import logger
+from parley.privacy.pseudonyms import KeyStoreError, Names, Pseudonyms
 
 if TYPE_CHECKING:
     from parley.dialogue.turn import Turn

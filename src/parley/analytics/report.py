@@ -21,8 +21,8 @@ from typing import Any
 from parley.analytics import charts
 from parley.analytics.kpis import Kpis
 from parley.analytics.numbers import NO_DATA, Numbers
-from parley.analytics.scrubbing import scrub
 from parley.analytics.tally import OUTCOMES
+from parley.privacy.scrubbing import scrub
 
 JSON_FILE, CSV_FILE, HTML_FILE = "kpis.json", "kpis.csv", "report.html"
 CHART_PREFIX = "chart-"

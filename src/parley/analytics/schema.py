@@ -2,7 +2,7 @@
 
 One record is one JSON object on one line. Every field is always written, so a reader never guesses a default. No
 field may hold message text, a phone number, a PSID, an email or a name: ids are pseudonyms (16 hex characters of an
-HMAC-SHA256 under a per-subject key, see parley.analytics.pseudonyms), and every other string is a code from a
+HMAC-SHA256 under a per-subject key, see parley.privacy.pseudonyms), and every other string is a code from a
 fixed vocabulary (an intent, a flow, a language, a status, a reason) that validation holds to a short word.
 
 | field | type | meaning |
@@ -33,6 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 from parley.channels.model import Channel
+from parley.privacy.pseudonyms import PSEUDONYM_LENGTH
 
 SCHEMA_VERSION = 1
 
@@ -71,7 +72,6 @@ class FlowReason(StrEnum):
     NOT_VERIFIED = "not_verified"  # failed: the sender could not prove who they are
 
 
-PSEUDONYM_LENGTH = 16
 _PSEUDONYM = re.compile(rf"[0-9a-f]{{{PSEUDONYM_LENGTH}}}")
 # Codes are words: an intent, a flow name, a language tag, a status, a reason. Never a sentence.
 _CODE = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from parley.events import EventSink, Record
+from parley.channels.events import EventSink, Record
 from parley.observability import logger
 
 # PutRecordBatch takes at most 500 records and 4 MiB, each record at most 1,000 KiB.

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parley.analytics.schema import EventType, FlowReason
-from parley.analytics.scrubbing import normalise
 from parley.analytics.sketches import CappedCounter, DistinctCounter, KeyedDistinct, Quantiles, TopTexts
+from parley.privacy.scrubbing import normalise
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from parley.channels.events import ChannelEvent, EventType
 from parley.channels.model import Channel, InboundMessage, MessageKind, PlatformError, message_ref, user_hash
-from parley.events import ChannelEvent, EventType
 
 
 class PayloadError(ValueError):

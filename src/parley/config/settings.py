@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from string import Formatter
 from urllib.parse import urlparse
 
-from parley.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
+from parley.domain.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_API_VERSION = "v25.0"

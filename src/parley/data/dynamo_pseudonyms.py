@@ -1,4 +1,4 @@
-"""DynamoDB adapter of the analytics pseudonym keys (parley.analytics.pseudonyms.KeyStore): fulfillment creates
+"""DynamoDB adapter of the analytics pseudonym keys (parley.privacy.pseudonyms.KeyStore): fulfillment creates
 them, `parley privacy erase` and a customer's own "delete my data" delete them."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from pynamodb.exceptions import PynamoDBException
 
-from parley.analytics.pseudonyms import KeyStoreError
 from parley.data.dynamo_mapping import condition_failed
 from parley.data.models import PseudonymKeyModel
+from parley.privacy.pseudonyms import KeyStoreError
 
 
 class DynamoPseudonymKeys:

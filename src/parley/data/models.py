@@ -313,7 +313,7 @@ class TranslationCacheModel(Model):
 
 
 class PseudonymKeyModel(Model):
-    """One analytics subject's HMAC key (parley.analytics.pseudonyms), keyed by a SHA-256 of the subject: no phone
+    """One analytics subject's HMAC key (parley.privacy.pseudonyms), keyed by a SHA-256 of the subject: no phone
     number, PSID or customer id in the table. Erasing a customer deletes their items. No point-in-time recovery on
     purpose: a restore would bring erased keys back, and with them the link to the customer's past events."""
 

@@ -12,9 +12,9 @@ from parley.dialogue.flow import FlowStep
 from parley.dialogue.rating import ASK_EVERY_SECONDS, ask_rating
 from parley.dialogue.routing import HANDOFF_REASON
 from parley.domain.conversation import ConversationState
+from parley.domain.office_hours import OfficeHours
 from parley.domain.records import Customer
 from parley.i18n import Catalog
-from parley.office_hours import OfficeHours, after_hours_notice
 
 # Slot naming the message that started a handoff: if its reply failed to send, the redelivery says it again.
 HANDOFF_MESSAGE = "handoff_message"
@@ -103,3 +103,22 @@ def _welcome(catalog: Catalog, customer: Customer | None) -> str:
     if customer and customer.name:
         return catalog.render("welcome", name=customer.name.split()[0])
     return catalog.render("welcome_anonymous")
+
+
+def after_hours_notice(hours: OfficeHours, catalog: Catalog, now: datetime) -> str | None:
+    """What a customer handed to a person outside office hours is told: when the team next answers, the day and
+    time in their language and the office's time zone (named, since the customer may live in another); None while
+    the office is open."""
+    opening = hours.next_opening(now)
+    if opening is None:
+        return None
+    from babel.dates import format_date, format_time, get_timezone_name
+
+    locale = catalog.format_locale or catalog.language
+    local = opening.astimezone(hours.timezone)
+    at_time = str(format_time(local, format="short", locale=locale))
+    zone = str(get_timezone_name(local, width="long", locale=locale))
+    if local.date() == now.astimezone(hours.timezone).date():
+        return catalog.render("handoff.after_hours_today", time=at_time, timezone=zone)
+    day = str(format_date(local, format="EEEE", locale=locale))
+    return catalog.render("handoff.after_hours", day=day, time=at_time, timezone=zone)

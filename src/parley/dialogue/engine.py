@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parley.analytics.redaction import redact
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.replies import Reply
 from parley.dialogue.access import Access, Gate
@@ -30,6 +29,7 @@ from parley.dialogue.understanding import SILENT_KINDS, UNREADABLE, Reader, Read
 from parley.domain.conversation import ConversationState
 from parley.domain.records import Customer
 from parley.language.translation import PIVOT_LANGUAGE
+from parley.privacy.redaction import redact
 
 __all__ = ["SILENT_KINDS", "DialogueEngine", "Turn"]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from parley.domain.office_hours import OfficeHours
 from parley.domain.ports import (
     ConversationRepository,
     CustomerRepository,
@@ -20,8 +21,7 @@ from parley.domain.ports import (
 )
 from parley.domain.records import Customer, Invoice
 from parley.domain.rules import DEFAULT_RETURN_WINDOW_DAYS
-from parley.office_hours import OfficeHours
-from parley.privacy import Forgets
+from parley.privacy.rights import Forgets
 from parley.support.guides import Guides, load_guides
 
 

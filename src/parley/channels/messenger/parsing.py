@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.channels.events import EventType
 from parley.channels.model import (
     Attachment,
     Channel,
@@ -31,7 +32,6 @@ from parley.channels.payload_reading import (
     dicts,
     synthetic_id,
 )
-from parley.events import EventType
 
 # Messenger Platform ------------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from parley.channels.events import EventType
 from parley.channels.model import (
     Attachment,
     CatalogOrder,
@@ -49,7 +50,6 @@ from parley.channels.payload_reading import (
     errors_of,
     synthetic_id,
 )
-from parley.events import EventType
 
 # A WhatsApp Flow's answers: at most this many fields, each value at most this long, go into the message text.
 FORM_FIELDS = 50

@@ -7,7 +7,7 @@ from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, register
 from parley.dialogue.ports import DialoguePorts
 from parley.nlu.intents import Intent
-from parley.privacy import erase
+from parley.privacy.rights import erase
 
 FLOW = "delete_data"
 CONFIRM = "confirm"

@@ -9,11 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-if TYPE_CHECKING:
-    from parley.i18n import Catalog
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MINUTES_PER_DAY = 24 * 60
@@ -131,22 +127,3 @@ def _minutes(text: str, entry: str) -> tuple[int, int]:
             "(like 'fri 22:00-24:00; sat 00:00-02:00')"
         )
     return start, min(end, _MINUTES_PER_DAY)
-
-
-def after_hours_notice(hours: OfficeHours, catalog: Catalog, now: datetime) -> str | None:
-    """What a customer handed to a person outside office hours is told: when the team next answers, the day and
-    time in their language and the office's time zone (named, since the customer may live in another); None while
-    the office is open."""
-    opening = hours.next_opening(now)
-    if opening is None:
-        return None
-    from babel.dates import format_date, format_time, get_timezone_name
-
-    locale = catalog.format_locale or catalog.language
-    local = opening.astimezone(hours.timezone)
-    at_time = str(format_time(local, format="short", locale=locale))
-    zone = str(get_timezone_name(local, width="long", locale=locale))
-    if local.date() == now.astimezone(hours.timezone).date():
-        return catalog.render("handoff.after_hours_today", time=at_time, timezone=zone)
-    day = str(format_date(local, format="EEEE", locale=locale))
-    return catalog.render("handoff.after_hours", day=day, time=at_time, timezone=zone)

@@ -24,7 +24,7 @@ from parley.domain.records import Customer
 
 
 class Forgets(Protocol):
-    """Analytics pseudonym keys (parley.analytics.pseudonyms.Pseudonyms)."""
+    """Analytics pseudonym keys (parley.privacy.pseudonyms.Pseudonyms)."""
 
     def forget(self, customer_id: str | None, conversation_keys: Iterable[str]) -> None: ...
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from parley.analytics.scrubbing import scrub
+from parley.privacy.scrubbing import scrub
 
 MAX_TEXT = 200
 NAME = "[name]"

@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from parley.analytics.schema import PSEUDONYM_LENGTH
+# Hex digits of a pseudonym: 64 bits of an HMAC, more than enough to tell millions of subjects apart.
+PSEUDONYM_LENGTH = 16
+
 
 KEY_BYTES = 32
 CACHE_SECONDS = 3600
