@@ -7,16 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from babel.languages import get_official_languages
-
-from parley.channels.model import PAYLOAD_KINDS, Channel, InboundMessage, MessageKind
+from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
+from parley.channels.registry import CHANNELS
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.reading import RequestReader
 from parley.domain.records import Customer
-from parley.domain.senders import is_bsuid, is_wa_id
 from parley.i18n import Catalog, Catalogs
-from parley.language.names import language_of_number
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
@@ -99,17 +96,5 @@ class Reader:
         )
 
     def _channel_hint(self, message: InboundMessage) -> str | None:
-        if message.channel is not Channel.WHATSAPP:
-            return message.locale_hint[:2].lower() or None
-        native = self._catalogs.languages
-        if is_wa_id(message.sender_id):
-            return language_of_number(message.sender_id, native)
-        # A customer with a username shows no number; their business-scoped user id starts with their country.
-        bsuid = message.user_id or message.sender_id
-        return language_of_country(bsuid[:2], native) if is_bsuid(bsuid) else None
-
-
-def language_of_country(country: str, native: frozenset[str]) -> str | None:
-    """The country's main official language, if Parley speaks it natively (as for a number's calling code)."""
-    official = get_official_languages(country, de_facto=True)
-    return official[0] if official and official[0] in native else None
+        # What the channel can tell of the sender's language: a WhatsApp number's (or username's) country, a locale.
+        return CHANNELS[message.channel].language_hint(message, self._catalogs.languages)

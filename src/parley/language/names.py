@@ -69,3 +69,11 @@ def own_name(code: str) -> str:
         return "Bahasa Indonesia"  # Babel says "Indonesia", the country
     name = str(Locale.parse(code).get_display_name(code))
     return name[:1].upper() + name[1:]
+
+
+def language_of_country(country: str, native: Iterable[str]) -> str | None:
+    """The country's main official language, if Parley speaks it natively (as for a number's calling code)."""
+    from babel.languages import get_official_languages
+
+    official = get_official_languages(country, de_facto=True)
+    return official[0] if official and official[0] in set(native) else None

@@ -46,13 +46,15 @@ class WhatsAppChannel:
         )
 
     def language_hint(self, message: InboundMessage, native: Iterable[str]) -> str | None:
-        # The calling code of the customer's number; a business-scoped user id says nothing (its "US." prefix is
-        # where the account was made, not the language its owner writes).
-        if not message.sender_id.isdigit():
-            return None
-        from parley.language.names import language_of_number
+        # The calling code of the customer's number; with a username and no number, the country their business-scoped
+        # user id starts with ("BR.…"): a prior for a first, short message, as weak as a calling code.
+        from parley.domain.senders import is_bsuid, is_wa_id
+        from parley.language.names import language_of_country, language_of_number
 
-        return language_of_number(message.sender_id, native)
+        if is_wa_id(message.sender_id):
+            return language_of_number(message.sender_id, native)
+        bsuid = message.user_id or message.sender_id
+        return language_of_country(bsuid[:2], native) if is_bsuid(bsuid) else None
 
 
 WHATSAPP = WhatsAppChannel()
