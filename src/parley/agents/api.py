@@ -17,12 +17,12 @@ from parley.agents.commands import (
     AgentCommand,
     AgentCommandQueue,
     ConversationRef,
-    language_code,
     new_request_id,
     parse_conversation_id,
     valid_request_id,
 )
 from parley.config import ConfigError
+from parley.domain.language import language_code
 
 # A person's reply fits one WhatsApp text (4096); Messenger's 2000 are split into several messages.
 MAX_AGENT_TEXT = 4000

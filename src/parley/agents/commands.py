@@ -27,7 +27,6 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 # WhatsApp wa_ids and Messenger PSIDs are digits; WhatsApp's business-scoped user ids are a country code, a dot and
 # letters or digits ("US.13491208655302741918"), "ENT." before the digits for a parent id.
 _SENDER_ID = re.compile(r"\d{5,32}|[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 class AgentAction(StrEnum):
@@ -87,12 +86,6 @@ def valid_request_id(value: str) -> bool:
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
-
-
-def language_code(value: str) -> str | None:
-    """A language an agent names ("es", "pt-BR" → "pt"); None when it is not a code."""
-    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
-    return primary if _LANGUAGE.fullmatch(primary) else None
 
 
 @dataclass(frozen=True)

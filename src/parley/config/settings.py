@@ -5,12 +5,12 @@ This package is the only reader of the environment in Parley: every other module
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from string import Formatter
 from urllib.parse import urlparse
 
+from parley.domain.language import language_code
 from parley.domain.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
@@ -38,7 +38,6 @@ PAYMENT_METHOD_URL_PLACEHOLDERS = frozenset({"customer_id", "language"})
 # secret on AWS. Shorter tokens are refused: the endpoint speaks to customers in the business's name.
 AGENT_TOKEN_NAME = "AGENT_API_TOKEN"  # noqa: S105 (the variable's name, not a token)
 MIN_AGENT_TOKEN_LENGTH = 16
-_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # Secrets that may be set in the environment (locally; on AWS the secret holds them).
 ENV_SECRET_NAMES = (*META_SECRET_KEYS, TRANSLATION_KEY_NAME, AGENT_TOKEN_NAME)
 
@@ -233,10 +232,10 @@ def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) ->
 
 def _agent_language(env: Mapping[str, str]) -> str:
     raw = (env.get("AGENT_LANGUAGE") or "en").strip()
-    primary = re.split(r"[-_]", raw, maxsplit=1)[0].lower()
-    if not _LANGUAGE_CODE.fullmatch(primary):
+    code = language_code(raw)
+    if code is None:
         raise ConfigError(f"AGENT_LANGUAGE must be a language code like en or es, got {raw!r}")
-    return primary
+    return code
 
 
 def _office_hours(env: Mapping[str, str]) -> OfficeHours:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from parley.domain.language import language_code
 from parley.domain.records import (
     Customer,
     Invoice,
@@ -73,7 +74,6 @@ UNIQUE: dict[DataKind, tuple[str, ...]] = {
 }
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # The space before the x is what separates SKU from quantity: without it, SKU-BOX12 would read as SKU-BO x12.
 _ITEM = re.compile(r"^\s*(\S+)\s+[xX×]\s*(\d+)\s*$")
@@ -182,9 +182,10 @@ def _email(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not _LANGUAGE.match(value.lower()):
+    code = language_code(value)
+    if code is None:
         raise FieldError(f"{value!r} is not a language code (en, es, pt-BR)")
-    return value.replace("_", "-").split("-")[0].lower()
+    return code
 
 
 def _items(value: str) -> tuple[OrderItem, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from parley.domain.language import language_code
 from parley.language.detector import LanguageDetector
 from parley.language.lexicon import Lexicon
 
@@ -17,21 +18,11 @@ LEXICAL_MARGIN = 1.0
 # When langdetect cannot tell and nothing is known of the customer: words found only in one language's
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
-_CODE = re.compile(r"[a-z]{2,3}")
 # Emails, links and Latin tokens with a digit in them (order numbers, amounts, codes) are in no language: "بريدي هو
 # someone@example.org" is Arabic, not English. Only ASCII is taken out: "2023年に注文した" keeps its Japanese.
 _NO_LANGUAGE = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[!-~]+|[A-Za-z0-9_./:#-]*[0-9][A-Za-z0-9_./:#-]*", re.ASCII
 )
-
-
-def language_code(value: str | None) -> str | None:
-    """The ISO 639 code a customer record or channel carries, lower-cased and without region ("pt-BR" → "pt");
-    None when it is not one."""
-    if not value:
-        return None
-    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
-    return primary if _CODE.fullmatch(primary) else None
 
 
 class ConversationLanguage:
