@@ -14,8 +14,8 @@ from typing import Any
 from parley.agents.commands import AgentCommand
 from parley.channels.events import Record
 from parley.channels.model import InboundMessage
-from parley.data.product_search import ProductIndex
 from parley.domain.conversation import ConversationState
+from parley.domain.product_search import ProductIndex
 from parley.domain.records import (
     Customer,
     Invoice,

@@ -9,8 +9,8 @@ from pynamodb.exceptions import PynamoDBException
 
 from parley.data.dynamo_mapping import product_from
 from parley.data.models import ProductModel
-from parley.data.product_search import ProductIndex
 from parley.domain.ports import StorageError
+from parley.domain.product_search import ProductIndex
 from parley.domain.records import Product
 
 

@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage
 from parley.channels.replies import Choice
+from parley.folding import fold
 from parley.i18n import Catalog
-from parley.nlu.intents import fold
 
 CONFIRM_PAYLOAD = "confirm:"
 # An answer is a short message: "sí, cancélalo" is a yes, a paragraph that starts with "no" is not an answer.

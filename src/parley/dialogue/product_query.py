@@ -8,8 +8,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from parley.data.product_search import CATEGORY, PAIRS_WITH, fold
+from parley.domain.product_search import CATEGORY, PAIRS_WITH
 from parley.domain.records import Product
+from parley.folding import fold
 from parley.i18n import Catalog
 
 ATTRIBUTE_WORDS = "attribute_words"

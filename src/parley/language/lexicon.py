@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from parley.nlu.intents import fold
+from parley.folding import fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from parley.nlu.intents import fold
+from parley.folding import fold
 
 # Calling codes whose country mostly writes one of Parley's languages: a prior for a first, short message.
 _CALLING_CODES = {

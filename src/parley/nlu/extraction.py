@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from parley.folding import fold
 from parley.nlu.entities import INVOICE_ID_PATTERN, OrderIdFinder, canonical_invoice_id
-from parley.nlu.intents import fold
 
 DEFAULT_INVOICE_ID_PATTERN = INVOICE_ID_PATTERN
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)

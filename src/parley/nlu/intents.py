@@ -6,7 +6,6 @@ import copy
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from parley.folding import fold
 
 if TYPE_CHECKING:
     from parley.nlu.linear import FloatArray, IntArray, LinearWeights, SparseRows
@@ -48,12 +49,6 @@ class Classification:
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: customers type 'donde esta mi pedido' as often as 'dónde está'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -199,8 +194,8 @@ class LinearIntents:
             return 1.0
         fold_of = _fold_of(label_of, folds)
         scores = np.zeros((len(texts), len(self._labels)), dtype=np.float32)
-        for fold in range(folds):
-            held_out, kept = np.flatnonzero(fold_of == fold), np.flatnonzero(fold_of != fold)
+        for part in range(folds):
+            held_out, kept = np.flatnonzero(fold_of == part), np.flatnonzero(fold_of != part)
             if len(held_out) == 0 or len(kept) == 0:
                 continue
             # Each fold learns its own vocabulary, as the full model did: words only the held-out examples use

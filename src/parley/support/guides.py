@@ -15,6 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from parley.folding import LOOKALIKES
+from parley.folding import fold as plain_fold
+
 DEFAULT_LANGUAGE = "en"  # every guide is written in it; a language without steps falls back to it
 MAX_STEP_CHARS = 300  # one short action, readable in a WhatsApp bubble above the "did that help?" buttons
 _KEYS = frozenset({"id", "categories", "title", "terms", "steps"})
@@ -37,17 +40,14 @@ def guides_dir() -> Path:
 
 # --- Text folding and term matching ---------------------------------------------------------------------------
 
-# Letters customers type interchangeably: Turkish dotless i, Arabic alef maqsura / ta marbuta / tatweel, Hindi
-# chandrabindu for anusvara. Accents and Arabic vowel marks go with NFKD below.
-_LOOKALIKES = str.maketrans({"ı": "i", "ى": "ي", "ة": "ه", "ـ": None, "ँ": "ं"})
 _APOSTROPHES = "'’‘ʼ`´"  # the ways customers type an apostrophe
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def fold(text: str) -> str:
-    """Lowercase, without accents or vowel marks: "no enciende" and "NO ENCIENDE", "ça marche" and "ca marche"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LOOKALIKES)
+    """Folded as everywhere (folding.fold), and lookalike letters evened out: "no enciende" and "NO ENCIENDE",
+    "ça marche" and "ca marche", a Turkish dotless i and a dotted one."""
+    return plain_fold(text).translate(LOOKALIKES)
 
 
 def _separator(char: str) -> bool:

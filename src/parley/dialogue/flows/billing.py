@@ -18,9 +18,10 @@ from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, regi
 from parley.dialogue.ports import BillingLinks, DialoguePorts
 from parley.domain.records import Customer, Invoice, InvoiceStatus
 from parley.domain.rules import OPEN_INVOICE
+from parley.folding import fold
 from parley.i18n import UNSPACED_LANGUAGES, Catalog
 from parley.nlu.entities import find_invoice_id
-from parley.nlu.intents import Intent, fold
+from parley.nlu.intents import Intent
 
 FLOW = "billing"
 WHICH_INVOICE = "which_invoice"

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice
-from parley.data.product_search import fold
 from parley.dialogue.flow import Ask, Flow, FlowStep, present, register
 from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.product_query import (
@@ -27,6 +26,7 @@ from parley.dialogue.product_query import (
 )
 from parley.domain.ports import ProductCatalog
 from parley.domain.records import Product
+from parley.folding import fold
 from parley.i18n import Catalog
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.intents import Intent

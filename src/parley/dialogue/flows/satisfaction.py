@@ -12,7 +12,8 @@ from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer
 from parley.dialogue.flow import Ask, Flow, FlowStep, register
 from parley.dialogue.rating import FLOW, RATING, RATING_PAYLOAD, SCALE, ask_rating
-from parley.nlu.intents import Intent, fold
+from parley.folding import fold
+from parley.nlu.intents import Intent
 
 COMMENT = "comment"
 SKIP_PAYLOAD = "csat:skip"

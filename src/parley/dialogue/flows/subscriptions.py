@@ -28,8 +28,9 @@ from parley.domain.rules import (
     SubscriptionChange,
     transition_outcome,
 )
+from parley.folding import fold
 from parley.i18n import Catalog
-from parley.nlu.intents import Intent, fold
+from parley.nlu.intents import Intent
 
 FLOW = "subscription"
 WHICH = "which_subscription"

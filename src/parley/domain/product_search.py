@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from parley.domain.records import (
     Product,
 )
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Café Crème" and "cafe creme" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from parley.folding import fold
 
 
 def _words(text: str) -> list[str]:
