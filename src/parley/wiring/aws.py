@@ -1,0 +1,79 @@
+"""AWS clients and secrets for the composition root: short timeouts and few retries where a customer or Meta waits,
+and the app secret read through Powertools' parameters utility, cached for five minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from parley.config import CredentialsUnavailableError, MetaCredentials, Settings, load_meta_credentials
+
+# botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
+AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+# Firehose: the sink retries the records that failed itself, and analytics must never hold a reply up for long.
+FIREHOSE_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=3)
+# Batch work reading and writing S3 for minutes: more patience than the webhook's calls, still bounded.
+BATCH_AWS_CONFIG = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
+
+
+def aws_client(service: str, settings: Settings, config: Config = AWS_CONFIG) -> Any:
+    return boto3.session.Session().client(
+        service,  # type: ignore[call-overload]
+        region_name=settings.region,
+        endpoint_url=settings.aws_endpoint_url,
+        config=config,
+    )
+
+
+class LazyClient:
+    """A boto3 client made on first use: a cold start does not pay for a client its requests may never need."""
+
+    def __init__(self, service: str, settings: Settings, config: Config = AWS_CONFIG) -> None:
+        self._make = lambda: aws_client(service, settings, config)
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
+def _secret_fetcher(settings: Settings) -> Callable[[str], str]:
+    """Reads a secret through Powertools' parameters utility, cached for five minutes so a rotation is seen."""
+    provider: Any = None
+
+    def fetch_secret(name: str) -> str:
+        nonlocal provider
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+        if provider is None:
+            provider = SecretsProvider(boto3_client=aws_client("secretsmanager", settings))
+        try:
+            value = provider.get(name, max_age=300)
+        except GetParameterError as exc:
+            raise CredentialsUnavailableError(f"cannot read secret {name}") from exc
+        return value if isinstance(value, str) else bytes(value).decode()
+
+    return fetch_secret
+
+
+def secret_fetcher(settings: Settings) -> Callable[[str], str] | None:
+    """One reader of the app secret (Meta credentials and the translation key share it); None without one."""
+    return _secret_fetcher(settings) if settings.meta_secret_name else None
+
+
+def credentials_provider(
+    settings: Settings, fetch_secret: Callable[[str], str] | None = None
+) -> Callable[[], MetaCredentials]:
+    """Meta credentials, fetched lazily and cached for five minutes so a rotated secret is picked up; those set in the
+    environment were read with the settings, at start-up."""
+    fetch_secret = fetch_secret or secret_fetcher(settings)
+
+    def provide() -> MetaCredentials:
+        return load_meta_credentials(settings, fetch_secret=fetch_secret)
+
+    return provide

@@ -1,0 +1,111 @@
+"""The understanding parts (catalogs, language detection, intent model, entity finders, the translation pivot and
+the troubleshooting guides), loaded once per execution environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parley.config import Settings, load_translation_key
+from parley.wiring.aws import secret_fetcher
+
+if TYPE_CHECKING:
+    from parley.dialogue.language_policy import ConversationLanguage
+    from parley.i18n import Catalogs
+    from parley.language.detector import LangdetectDetector
+    from parley.language.lexicon import Lexicon
+    from parley.language.translation import TranslationPivot
+    from parley.nlu.entities import OrderIdFinder
+    from parley.nlu.intents import LinearIntents
+    from parley.support.guides import Guides
+
+
+def translation_pivot(
+    settings: Settings, order_ids: OrderIdFinder, fetch_secret: Callable[[str], str] | None = None
+) -> TranslationPivot | None:
+    """The translation pivot for languages without a catalog; None when TRANSLATION_PROVIDER is "none".
+
+    Nothing here reaches the provider or Secrets Manager: the key is read when a first translation needs it."""
+    from parley.data.dynamo_translation_cache import DynamoTranslationCache
+    from parley.language.protect import Protector
+    from parley.language.providers import build_translation_pivot
+
+    if settings.translation_provider == "none":
+        return None
+    fetch_secret = fetch_secret or secret_fetcher(settings)
+    return build_translation_pivot(
+        settings.translation_provider,
+        lambda: load_translation_key(settings, fetch_secret=fetch_secret),
+        DynamoTranslationCache(),
+        Protector(order_ids),
+        deadline_seconds=settings.translation_deadline_seconds,
+        ttl_days=settings.translation_cache_days,
+        region=settings.translation_region or None,
+    )
+
+
+@dataclass(frozen=True)
+class UnderstandingParts:
+    catalogs: Catalogs
+    detector: LangdetectDetector
+    lexicon: Lexicon
+    language: ConversationLanguage
+    intents: LinearIntents
+    order_ids: OrderIdFinder
+
+
+def understanding_parts(settings: Settings) -> UnderstandingParts:
+    """Catalogs, language detector, intent model and entity finders: loaded once per execution environment."""
+    from parley.dialogue.language_policy import ConversationLanguage
+    from parley.i18n import load_catalogs
+    from parley.language.detector import LangdetectDetector
+    from parley.nlu.artifact import load_or_train
+    from parley.nlu.entities import OrderIdFinder
+
+    catalogs = load_catalogs(
+        Path(settings.locales_dir) if settings.locales_dir else None, default_language=settings.default_language
+    )
+    detector, lexicon = LangdetectDetector(catalogs.languages), catalogs.lexicon()
+    return UnderstandingParts(
+        catalogs=catalogs,
+        detector=detector,
+        lexicon=lexicon,
+        language=ConversationLanguage(detector, lexicon, catalogs.languages, catalogs.default_language),
+        intents=load_or_train(
+            catalogs.examples(),
+            Path(settings.intent_model_path) if settings.intent_model_path else None,
+            save=settings.intent_model_save,
+        ),
+        order_ids=OrderIdFinder(settings.order_id_pattern),
+    )
+
+
+def configured_guides(settings: Settings) -> Guides:
+    """The troubleshooting guides: PARLEY_GUIDES_DIR's (the layer's, in Lambda), else the repository's."""
+    from parley.support.guides import load_guides
+
+    return load_guides(Path(settings.guides_dir) if settings.guides_dir else None)
+
+
+def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
+    """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
+    from parley.nlu.extraction import EntityExtractor
+
+    parts = understanding_parts(settings)
+    extractor = EntityExtractor(parts.order_ids, parts.catalogs.languages)
+
+    def understand(text: str) -> dict[str, Any]:
+        guess = parts.detector.guess(text)
+        language = parts.language.identify(text) or (guess.language if guess else None)
+        classification = parts.intents.classify(text)
+        entities = extractor.extract(text)
+        return {
+            "language": language,
+            "intent": classification.intent.value,
+            "confidence": classification.confidence,
+            "entities": entities,
+        }
+
+    return understand
