@@ -53,7 +53,7 @@ def receive(channel: str) -> Response:
 
 
 def _agent(action: str, result: ApiResponse) -> Response:
-    logger.append_keys(action=action, sender=result.conversation_hash)
+    logger.append_keys(action=action, conversation=result.conversation_hash)
     logger.info("agent request", extra={"result": result.reason})
     return Response(result.status, "application/json", result.json, headers=result.headers)
 

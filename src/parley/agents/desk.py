@@ -80,7 +80,7 @@ class AgentDesk:
         if state is not None:
             self._record(command, ref, state, outcome)
         summary = {"outcome": outcome, "action": command.action.value, "channel": ref.channel.value}
-        logger.info("agent command", extra={**summary, "source": command.source.value, "sender": ref.sender_hash})
+        logger.info("agent command", extra={**summary, "source": command.source.value})
         return summary
 
     # ------------------------------------------------------------------------------------------------ reply
@@ -138,7 +138,7 @@ class AgentDesk:
             self._log.append(entry)
         except StorageError as exc:
             # Sent already: raising would send it again. The transcript misses one line instead.
-            logger.warning("agent reply not logged", extra={"sender": ref.sender_hash, "error": str(exc)})
+            logger.warning("agent reply not logged", extra={"error": str(exc)})
 
     # ------------------------------------------------------------------------------------------------ release
 
@@ -161,7 +161,7 @@ class AgentDesk:
         except GraphApiError as exc:
             if exc.retryable:
                 raise
-            logger.warning("hand-back notice not deliverable", extra={"sender": ref.sender_hash, "code": exc.code})
+            logger.warning("hand-back notice not deliverable", extra={"code": exc.code})
             return "released_quietly"
         return "released"
 
@@ -178,7 +178,7 @@ class AgentDesk:
         try:
             sender.take_back(to, note="Parley: a person handed the conversation back to the assistant")
         except GraphApiError as exc:
-            logger.warning("thread not taken back from the inbox", extra={"sender": to.sender_hash, "code": exc.code})
+            logger.warning("thread not taken back from the inbox", extra={"code": exc.code})
 
     # ------------------------------------------------------------------------------------------------ helpers
 

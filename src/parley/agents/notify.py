@@ -226,7 +226,6 @@ class HandoffNotifier:
             extra={
                 "type": document["type"],
                 "channel": ref.channel.value,
-                "sender": ref.sender_hash,
                 "lines": len(lines),
                 "untranslated": sum(line.untranslated for line in lines),
             },
