@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "whatsapp_smb_message_echoes.json": (),
     "whatsapp_calls_connect_and_terminate.json": (),
     "whatsapp_request_welcome.json": ("8613812345605",),
+    "whatsapp_meta_group_text.json": (),
     "messenger_text_numeric_ids.json": ("6123456789012301",),
     "messenger_echo_from_page.json": (),
     "messenger_read_and_delivery.json": (),

@@ -19,6 +19,7 @@ from parley.channels.model import (
     ReferredProduct,
     SystemChange,
     message_ref,
+    user_hash,
 )
 from parley.channels.payload_reading import PayloadError
 from parley.channels.whatsapp.parsing import read_whatsapp
@@ -670,6 +671,17 @@ def test_a_deleted_or_edited_whatsapp_message_is_an_event_naming_the_original_an
     assert event.type is kind
     assert event.message_ref == message_ref(Channel.WHATSAPP, original)
     assert "ORD-104251" not in json.dumps(event.to_dict())  # the edited words stay out of the event
+
+
+def test_a_message_in_a_whatsapp_group_is_an_event_without_its_words_and_never_answered():
+    parsed = read("whatsapp_group_image.json")
+
+    assert parsed.messages == ()
+    [event] = parsed.events
+    assert (event.type, event.detail) == (EventType.GROUP_MESSAGE, "image")
+    assert event.user_hash == user_hash(Channel.WHATSAPP, "MX.88123456770012345")
+    for private in ("roto", "5215512345688", "120363041234567890", "wamid"):
+        assert private not in json.dumps(event.to_dict())
 
 
 def test_a_whatsapp_flow_answer_is_a_form_readable_as_its_fields_without_the_flow_token():

@@ -20,6 +20,7 @@ class EventType(StrEnum):
     MESSAGE_EDITED = "message_edited"  # the customer edited a message they sent: not answered again
     CALL = "call"  # WhatsApp calls and answers to a call-permission request: Parley takes no calls
     OPTIN = "optin"  # Messenger: the customer opted in to (or out of) notification messages
+    GROUP_MESSAGE = "group_message"  # WhatsApp: a message in a group the business is in: Parley answers one person
     UNHANDLED = "unhandled"  # a field or event kind Parley does not handle: acknowledged, counted
 
 

@@ -10,7 +10,8 @@ What is not answered, by choice:
 - an edited message (`edit`): the original was answered already, and answering the edit as well would say the
   same thing twice, or contradict the first answer the customer has read. It is acknowledged as a channel event;
   a customer who wants another answer writes again;
-- calls (the `calls` field) and answers to a call-permission request: Parley does not take calls.
+- calls (the `calls` field) and answers to a call-permission request: Parley does not take calls;
+- a message in a group the business's number is in (`group_id`): Parley serves one customer at a time.
 Each becomes a content-free channel event; none is queued. `request_welcome` (the customer opened the chat for the
 first time) is queued as a referral: a new conversation gets the welcome, and nothing else.
 """
@@ -272,6 +273,11 @@ def _wa_messages(value: dict[str, Any], found: Found) -> None:
         sender = phone or bsuid
         if not sender or not message_id:
             found.unhandled("incomplete_message", timestamp)
+            continue
+        if as_str(msg.get("group_id")):
+            # Parley serves one customer at a time: a reply in the group would speak to everyone in it, one in the
+            # private chat would answer words the customer addressed to the group.
+            found.event(EventType.GROUP_MESSAGE, timestamp, bsuid or phone, message_id, detail=as_word(type_))
             continue
         if type_ in _EVENT_TYPES:
             original = as_str(as_obj(msg.get(type_)).get("original_message_id")) or message_id
