@@ -588,10 +588,12 @@ def test_a_lone_surrogate_in_a_payload_is_replaced_so_hashing_and_the_queue_work
 # The queue round trip -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ALL_FIXTURES)
+# Only payloads that hold messages: for the others a loop over none would pass and prove nothing.
+@pytest.mark.parametrize("name", [name for name in ALL_FIXTURES if read(name).messages])
 def test_every_message_of_every_payload_survives_the_queue_round_trip(name):
-    for message in read(name).messages:
-        assert InboundMessage.from_json(message.to_json()) == message
+    messages = read(name).messages
+
+    assert [InboundMessage.from_json(m.to_json()) for m in messages] == list(messages)
 
 
 def test_the_payloads_cover_every_kind_and_every_kind_round_trips():
