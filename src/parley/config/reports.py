@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
-
 from parley.config.settings import ConfigError, translation_provider
 
 # What a million characters of machine translation cost (USD, list prices), by TRANSLATION_PROVIDER.
@@ -72,6 +70,8 @@ def report_timezone(name: str) -> ZoneInfo:
 def load_report_settings(env: Mapping[str, str] | None = None, *, scheduled: bool = False) -> ReportSettings:
     """The report's settings; `scheduled`: for the scheduled function, which needs both buckets."""
     env = os.environ if env is None else env
+    from babel import Locale, UnknownLocaleError  # here, not at import: the webhook reads its settings too
+
     locale = (env.get("REPORT_LOCALE") or "en").strip()
     try:
         Locale.parse(locale.replace("-", "_"))
