@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from parley.domain.conversation import ConversationState
+from parley.domain.proof_limits import Subject
 from parley.domain.records import (
     Customer,
     Invoice,
@@ -154,6 +155,20 @@ class MessageLog(Protocol):
     def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
         """The conversation's state and one turn's messages, all or nothing (in DynamoDB, one call). A message
         saved again (a redelivery, a retry after a failed send) replaces the one saved before."""
+        ...
+
+
+class ProofAttempts(Protocol):
+    """Attempts at proving who you are, counted per order number and per email across conversations (see
+    domain.proof_limits)."""
+
+    def count(self, subjects: Sequence[Subject], now: int, window_seconds: int) -> Subject | None:
+        """Count one attempt against every subject, each atomically (proof_limits.counted), unless one has reached
+        its limit: then none stays counted and that subject is returned."""
+        ...
+
+    def take_back(self, subjects: Sequence[Subject], now: int) -> None:
+        """Take back the attempt just counted (it proved who the sender is, so it was no failure)."""
         ...
 
 
