@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from string import Formatter
 from urllib.parse import urlparse
 
+from parley.config.verification import ProofLimitsError, load_proof_limits
 from parley.domain.language import language_code
 from parley.domain.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
+from parley.domain.proof_limits import ProofLimits
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_API_VERSION = "v25.0"
@@ -63,6 +65,7 @@ class Tables:
     returns: str = "parley-returns"
     conversation_messages: str = "parley-conversation-messages"
     pseudonym_keys: str = "parley-pseudonym-keys"
+    proof_attempts: str = "parley-proof-attempts"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Tables:
@@ -91,6 +94,8 @@ class Settings:
     conversation_ttl_days: int = 30
     # Days after delivery a return may be started (RETURN_WINDOW_DAYS).
     return_window_days: int = 30
+    # How often proving who you are may fail: per conversation, and per order number and email across all of them.
+    proof_limits: ProofLimits = field(default_factory=ProofLimits)
     # The intent model built with the layer (PARLEY_INTENT_MODEL); without it the model is trained at cold start.
     intent_model_path: str = ""
     # Save a model trained at start-up as that artifact (PARLEY_INTENT_MODEL_SAVE=1), so the next start loads it.
@@ -190,6 +195,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
         return_window_days=_positive_int(env, "RETURN_WINDOW_DAYS", 30),
+        proof_limits=_proof_limits(env),
         translation_provider=translation_provider(env),
         translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
         translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),
@@ -228,6 +234,13 @@ def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) ->
     if urlparse(template).scheme not in {"http", "https"} or not urlparse(template).netloc:
         raise ConfigError(f"{name} must be an absolute http(s) URL, got {template!r}")
     return template
+
+
+def _proof_limits(env: Mapping[str, str]) -> ProofLimits:
+    try:
+        return load_proof_limits(env)
+    except ProofLimitsError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _agent_language(env: Mapping[str, str]) -> str:
