@@ -449,7 +449,7 @@ def test_functions_get_the_configuration_the_code_reads(cfn: dict[str, Any]) -> 
 
 
 def test_the_limits_on_proving_who_you_are_are_parameters_with_the_codes_defaults(cfn: dict[str, Any]) -> None:
-    from parley.config.verification import VARIABLES
+    from parley.config.identity import VARIABLES
 
     parameters = cfn["Parameters"]
     variables = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]

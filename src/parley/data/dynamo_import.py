@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 
+from parley.data.dynamo_customers import DynamoCustomers
 from parley.data.dynamo_mapping import customer_from, to_item
 from parley.data.models import CustomerModel
 from parley.domain.ports import StorageError
@@ -24,6 +25,9 @@ def _hash_key(model: type[Model]) -> str:
 
 class DynamoRecordWriter:
     """Imports: write every record, and on any failure restore what the table held before."""
+
+    def customers_holding(self, links: Sequence[tuple[str, str]]) -> list[Customer]:
+        return DynamoCustomers().holding(links)
 
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
         """Write the records; returns how to undo it, so a multi-file import can be rolled back whole. A customer

@@ -176,3 +176,8 @@ class RecordWriter(Protocol):
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
         """Write every record or, when any write fails, leave the table as it was. Returns an undo."""
         ...
+
+    def customers_holding(self, links: Sequence[tuple[str, str]]) -> list[Customer]:
+        """The customers on file with any of these links ((field, value): a phone number, WhatsApp user id or
+        PSID), for the import to refuse a link given to a second customer."""
+        ...
