@@ -558,8 +558,8 @@ def test_where_numbers_may_be_shared_the_import_takes_them_and_the_sender_proves
     monkeypatch.setenv("SHARED_PHONE_NUMBERS", "allow")
     _import_customers(aws, tmp_path, "CUST-1,Lucía,lucia@example.es,34612345678,,es,,")
 
-    code = main(["data", "import", "customers",
-                 str(write_customers_file(tmp_path / "more.csv", "CUST-2,Pablo,pablo@example.es,34612345678,,es,,"))])  # fmt: skip
+    more = write_customers_file(tmp_path / "more.csv", "CUST-2,Pablo,pablo@example.es,34612345678,,es,,")
+    code = main(["data", "import", "customers", str(more)])
 
     assert code == 0
     assert DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "34612345678")) is None
