@@ -120,14 +120,15 @@ def test_a_second_interruption_cannot_cut_the_restore_short(
         signal.raise_signal(signal.SIGTERM)
 
     stop_at(3, KeyboardInterrupt(), then=impatient)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
 
     exit_code = main(["data", "import", "orders", str(big_orders_file(tmp_path / "orders.csv"))])
 
     assert exit_code == 130
     assert "Traceback" not in capsys.readouterr().err
     assert table_contents(OrderModel) == demo_orders
-    # The command's own handlers are gone: Ctrl-C is Python's KeyboardInterrupt again.
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # The command's own handlers are gone: Ctrl-C and SIGTERM do again what they did before.
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
 
 
 def test_stopped_while_the_file_is_checked_nothing_is_written(
