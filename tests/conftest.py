@@ -31,7 +31,9 @@ def intent_model_artifact(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str) -> None:
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test sees a developer's real AWS profile, endpoint or Meta secrets."""
     from parley.config import META_SECRET_KEYS
 
@@ -44,6 +46,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, intent_model_artifact: str) -
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("PARLEY_INTENT_MODEL", intent_model_artifact)
     monkeypatch.setenv("PARLEY_INTENT_MODEL_SAVE", "1")
+    # An import's journal (a test may leave one on purpose) never reaches a developer's own cache.
+    monkeypatch.setenv("PARLEY_IMPORT_JOURNAL_DIR", str(tmp_path_factory.mktemp("imports")))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from parley.channels.events import Record
 from parley.channels.model import InboundMessage
 from parley.domain.conversation import ConversationState
 from parley.domain.product_search import ProductIndex
+from parley.domain.proof_limits import Subject, Tally, counted, taken_back
 from parley.domain.records import (
     Customer,
     Invoice,
@@ -62,6 +63,34 @@ class InMemoryCustomers:
         if customer is not None and may_remember(customer, user_id):
             customer = self.items[customer_id] = replace(customer, whatsapp_user_id=user_id)
         return customer
+
+
+class InMemoryProofAttempts:
+    """Attempts at proving who you are, per subject, under the same rules (and as atomic) as the DynamoDB table."""
+
+    def __init__(self) -> None:
+        self.tallies: dict[str, Tally] = {}
+        self._lock = threading.Lock()
+
+    def count(self, subjects: Sequence[Subject], now: int, window_seconds: int) -> Subject | None:
+        with self._lock:
+            for done, subject in enumerate(subjects):
+                after = counted(self.tallies.get(subject.key), subject.allowed, now, window_seconds)
+                if after is None:
+                    self._take_back(subjects[:done], now)
+                    return subject
+                self.tallies[subject.key] = after
+            return None
+
+    def take_back(self, subjects: Sequence[Subject], now: int) -> None:
+        with self._lock:
+            self._take_back(subjects, now)
+
+    def _take_back(self, subjects: Sequence[Subject], now: int) -> None:
+        for subject in subjects:
+            after = taken_back(self.tallies.get(subject.key), now)
+            if after is not None:
+                self.tallies[subject.key] = after
 
 
 class InMemoryOrders:

@@ -46,7 +46,8 @@ WEBHOOK_PATHS = ("/webhook/{channel}",)
 AGENT_PATHS = ("/agent/conversations/{conversation_id}/messages", "/agent/conversations/{conversation_id}/release")
 BUSINESS_READ_ONLY = ("invoices", "products")
 # Customers: fulfillment only remembers a verified sender's WhatsApp business-scoped user id on their record.
-FULFILLMENT_UPDATES_ONLY = {"customers": {"dynamodb:UpdateItem"}}
+# Attempts at proving who you are: counted and taken back with conditional updates, never deleted (they expire).
+FULFILLMENT_UPDATES_ONLY = {"customers": {"dynamodb:UpdateItem"}, "proof_attempts": {"dynamodb:UpdateItem"}}
 FULFILLMENT_WRITES = (
     "orders",
     "subscriptions",
@@ -445,6 +446,19 @@ def test_functions_get_the_configuration_the_code_reads(cfn: dict[str, Any]) -> 
     assert parameters["TranslationProvider"]["Default"] == defaults.translation_provider
     assert set(parameters["TranslationProvider"]["AllowedValues"]) == set(TRANSLATION_PROVIDERS)
     assert float(parameters["TranslationDeadlineSeconds"]["Default"]) == defaults.translation_deadline_seconds
+
+
+def test_the_limits_on_proving_who_you_are_are_parameters_with_the_codes_defaults(cfn: dict[str, Any]) -> None:
+    from parley.config.identity import VARIABLES
+
+    parameters = cfn["Parameters"]
+    variables = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]
+    defaults = load_settings({}).proof_limits
+    for name, (field_name, unit) in VARIABLES.items():
+        parameter = "".join(word.capitalize() for word in name.lower().split("_"))
+        assert variables[name] == {"Ref": parameter}, name
+        assert int(parameters[parameter]["Default"]) * unit == getattr(defaults, field_name), name
+        assert int(parameters[parameter]["MinValue"]) == 1, name
 
 
 # ------------------------------------------------------------------------------------------------ queue

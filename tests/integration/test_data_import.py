@@ -471,3 +471,96 @@ def test_an_import_giving_the_user_id_to_another_customer_wins(aws: Settings, tm
     found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, BSUID, BSUID))
     assert found is not None and found.customer_id == "CUST-B"
     assert DynamoCustomers().get("CUST-A") == Customer(customer_id="CUST-A", name="Ana", language="pt")
+
+
+# --- one sender, one customer -------------------------------------------------------------------------------------
+
+
+def _import_customers(aws: Settings, tmp_path: Path, *rows: str) -> Any:
+    return import_file(DataKind.CUSTOMERS, write_customers_file(tmp_path / "customers.csv", *rows), aws,
+                       DynamoRecordWriter())  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("column", "cells"),
+    [
+        ("phone", "ana@example.com,+34 612 345 678,,pt,,"),
+        ("messenger_psid", "ana@example.com,,6723410987654321,pt,,"),
+        ("whatsapp_user_id", f"ana@example.com,,,pt,{BSUID},"),
+    ],
+)
+def test_a_sender_id_a_customer_on_file_has_is_refused_for_another_naming_both(
+    aws: Settings, tmp_path: Path, column: str, cells: str
+) -> None:
+    _import_customers(aws, tmp_path, f"CUST-1,Lucía,lucia@example.es,34612345678,6723410987654321,es,{BSUID},")
+    before = table_contents(CustomerModel)
+
+    result = _import_customers(aws, tmp_path, "CUST-8,Bea,bea@example.com,,,es,,", f"CUST-9,Ana,{cells}")
+
+    [error] = result.errors
+    assert (error.line, error.column) == (3, column)
+    assert "customer CUST-1 on file already has this" in error.message
+    assert result.written == 0
+    assert table_contents(CustomerModel) == before
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "34612345678"))
+    assert found is not None and found.customer_id == "CUST-1"
+
+
+def test_reimporting_a_customer_with_the_same_number_is_fine(aws: Settings, tmp_path: Path) -> None:
+    row = f"CUST-1,Lucía,lucia@example.es,34612345678,6723410987654321,es,{BSUID},"
+    _import_customers(aws, tmp_path, row)
+
+    result = _import_customers(aws, tmp_path, row.replace("Lucía", "Lucía Fernández"))
+
+    assert result.ok and result.written == 1
+    found = DynamoCustomers().get("CUST-1")
+    assert found is not None and found.name == "Lucía Fernández"
+
+
+def test_a_number_moves_to_another_customer_when_both_are_in_the_file(aws: Settings, tmp_path: Path) -> None:
+    _import_customers(aws, tmp_path, "CUST-1,Lucía,lucia@example.es,34612345678,,es,,")
+
+    result = _import_customers(aws, tmp_path, "CUST-1,Lucía,lucia@example.es,,,es,,",
+                               "CUST-2,Pablo,pablo@example.es,34612345678,,es,,")  # fmt: skip
+
+    assert result.ok
+    found = DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "34612345678"))
+    assert found is not None and found.customer_id == "CUST-2"
+
+
+def test_a_large_file_is_checked_against_the_table_in_one_pass(aws: Settings, tmp_path: Path) -> None:
+    rows = [f"CUST-{n},Name {n},c{n}@example.com,3461200{n:04d},,es,," for n in range(100)]
+    _import_customers(aws, tmp_path, *rows)
+
+    result = _import_customers(aws, tmp_path, *rows[1:], "CUST-NEW,New,new@example.com,34612000000,,es,,")
+
+    assert [(e.line, e.column) for e in result.errors] == [(101, "phone")]
+    assert "customer CUST-0 on file" in result.errors[0].message
+
+
+def test_the_cli_names_both_lines_but_never_the_number(
+    aws: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import_customers(aws, tmp_path, "CUST-1,Lucía,lucia@example.es,34612345678,,es,,")
+    path = write_customers_file(tmp_path / "more.csv", "CUST-2,Pablo,pablo@example.es,+34 612 345 678,,es,,")
+
+    code = main(["data", "import", "customers", str(path)])
+
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "more.csv: line 2, column phone: customer CUST-1 on file already has this phone number" in err
+    assert "612" not in err and "nothing was imported" in err
+
+
+def test_where_numbers_may_be_shared_the_import_takes_them_and_the_sender_proves_who_they_are(
+    aws: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARED_PHONE_NUMBERS", "allow")
+    _import_customers(aws, tmp_path, "CUST-1,Lucía,lucia@example.es,34612345678,,es,,")
+
+    more = write_customers_file(tmp_path / "more.csv", "CUST-2,Pablo,pablo@example.es,34612345678,,es,,")
+    code = main(["data", "import", "customers", str(more)])
+
+    assert code == 0
+    assert DynamoCustomers().by_sender(Sender(Channel.WHATSAPP, "34612345678")) is None
+    assert DynamoCustomers().get("CUST-2") is not None

@@ -316,6 +316,23 @@ def test_two_customers_with_the_same_channel_id_are_an_error(column: str, first:
     assert (error.line, error.column, error.message) == (3, column, "repeats line 2")
 
 
+def test_where_the_business_shares_phone_numbers_two_customers_may_have_one_but_not_one_psid() -> None:
+    text = header(DataKind.CUSTOMERS) + "".join(
+        [
+            row(DataKind.CUSTOMERS, customer_id="CUST-1", phone="14155550001", messenger_psid="1001"),
+            row(DataKind.CUSTOMERS, customer_id="CUST-2", phone="+1 415 555 0001", messenger_psid="1002"),
+            row(DataKind.CUSTOMERS, customer_id="CUST-3", phone="14155550003", messenger_psid="1001"),
+        ]
+    )
+
+    parsed = parse_rows(DataKind.CUSTOMERS, text.splitlines(keepends=True), ORDER_IDS, shared_phone_numbers=True)
+
+    error = only_error(parsed)
+    assert (error.line, error.column, error.message) == (4, "messenger_psid", "repeats line 2")
+    assert [c.customer_id for c in parsed.records] == ["CUST-1", "CUST-2", "CUST-3"]
+    assert parsed.lines == [2, 3, 4]
+
+
 def test_customers_without_a_phone_or_psid_are_not_duplicates_of_each_other() -> None:
     parsed = parse(
         DataKind.CUSTOMERS,

@@ -5,13 +5,16 @@ This package is the only reader of the environment in Parley: every other module
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
+from typing import TypeVar
 from urllib.parse import urlparse
 
+from parley.config.identity import IdentitySettingError, load_proof_limits, shared_phone_numbers
 from parley.domain.language import language_code
 from parley.domain.office_hours import OfficeHours, OfficeHoursError, parse_office_hours
+from parley.domain.proof_limits import ProofLimits
 
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com"
 DEFAULT_GRAPH_API_VERSION = "v25.0"
@@ -42,6 +45,9 @@ MIN_AGENT_TOKEN_LENGTH = 16
 ENV_SECRET_NAMES = (*META_SECRET_KEYS, TRANSLATION_KEY_NAME, AGENT_TOKEN_NAME)
 
 
+_T = TypeVar("_T")
+
+
 class ConfigError(RuntimeError):
     """A required setting is missing or malformed."""
 
@@ -63,6 +69,7 @@ class Tables:
     returns: str = "parley-returns"
     conversation_messages: str = "parley-conversation-messages"
     pseudonym_keys: str = "parley-pseudonym-keys"
+    proof_attempts: str = "parley-proof-attempts"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Tables:
@@ -91,6 +98,10 @@ class Settings:
     conversation_ttl_days: int = 30
     # Days after delivery a return may be started (RETURN_WINDOW_DAYS).
     return_window_days: int = 30
+    # How often proving who you are may fail: per conversation, and per order number and email across all of them.
+    proof_limits: ProofLimits = field(default_factory=ProofLimits)
+    # Several customers may have one phone number (SHARED_PHONE_NUMBERS=allow); by default an import refuses it.
+    shared_phone_numbers: bool = False
     # The intent model built with the layer (PARLEY_INTENT_MODEL); without it the model is trained at cold start.
     intent_model_path: str = ""
     # Save a model trained at start-up as that artifact (PARLEY_INTENT_MODEL_SAVE=1), so the next start loads it.
@@ -190,6 +201,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
         return_window_days=_positive_int(env, "RETURN_WINDOW_DAYS", 30),
+        proof_limits=_identity(load_proof_limits, env),
+        shared_phone_numbers=_identity(shared_phone_numbers, env),
         translation_provider=translation_provider(env),
         translation_deadline_seconds=_float(env, "TRANSLATION_DEADLINE_SECONDS", 2.0),
         translation_cache_days=_positive_int(env, "TRANSLATION_CACHE_DAYS", 30),
@@ -228,6 +241,13 @@ def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) ->
     if urlparse(template).scheme not in {"http", "https"} or not urlparse(template).netloc:
         raise ConfigError(f"{name} must be an absolute http(s) URL, got {template!r}")
     return template
+
+
+def _identity(read: Callable[[Mapping[str, str]], _T], env: Mapping[str, str]) -> _T:
+    try:
+        return read(env)
+    except IdentitySettingError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _agent_language(env: Mapping[str, str]) -> str:

@@ -6,12 +6,14 @@ from parley.data.dynamo_customers import DynamoCustomers
 from parley.data.dynamo_import import DynamoRecordWriter
 from parley.data.dynamo_orders import DynamoOrders, DynamoReturns
 from parley.data.dynamo_products import DynamoProducts
+from parley.data.dynamo_proofs import DynamoProofAttempts
 
 __all__ = [
     "DynamoCustomers",
     "DynamoInvoices",
     "DynamoOrders",
     "DynamoProducts",
+    "DynamoProofAttempts",
     "DynamoRecordWriter",
     "DynamoReturns",
     "DynamoSubscriptions",

@@ -4,6 +4,8 @@ who they are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pynamodb.exceptions import PynamoDBException, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -11,7 +13,7 @@ from parley.data.dynamo_mapping import condition_failed, customer_from
 from parley.data.models import CustomerModel
 from parley.domain.ports import StorageError
 from parley.domain.records import Customer
-from parley.domain.senders import Sender, is_bsuid
+from parley.domain.senders import SENDER_FIELDS, Sender, is_bsuid, only_one
 
 _INDEXES: dict[str, GlobalSecondaryIndex[CustomerModel]] = {
     "whatsapp_user_id": CustomerModel.by_whatsapp_user,
@@ -19,17 +21,38 @@ _INDEXES: dict[str, GlobalSecondaryIndex[CustomerModel]] = {
     "messenger_psid": CustomerModel.by_psid,
 }
 
+# Up to this many links are looked up one query each; more are found in one pass over the table.
+_FEW_LINKS = 60
+
 
 class DynamoCustomers:
     def by_sender(self, sender: Sender) -> Customer | None:
-        # One query per link, stopping at the first hit: a known WhatsApp sender costs one (their BSUID) or two.
+        # One query per link, stopping at the first hit: a known WhatsApp sender costs one (their BSUID) or two. Two
+        # items are asked for, to see a link two customers share (senders.only_one): in the same call.
         for field, value in sender.links():
             try:
-                for item in _INDEXES[field].query(value, limit=1):
-                    return customer_from(item)
+                found = [customer_from(item) for item in _INDEXES[field].query(value, limit=2)]
             except PynamoDBException as exc:
                 raise StorageError("customer lookup failed") from exc
+            if found:
+                return only_one(found)
         return None
+
+    def holding(self, values: Sequence[tuple[str, str]]) -> list[Customer]:
+        """The customers on file with any of these (field, value) links: one query each for a few, one pass over
+        the table (its link fields only) for many."""
+        try:
+            if len(values) <= _FEW_LINKS:
+                return [customer_from(item) for field, value in values for item in _INDEXES[field].query(value)]
+            wanted = set(values)
+            fields = ("customer_id", *SENDER_FIELDS)
+            return [
+                customer_from(item)
+                for item in CustomerModel.scan(attributes_to_get=list(fields), consistent_read=True)
+                if any((field, getattr(item, field)) in wanted for field in SENDER_FIELDS)
+            ]
+        except PynamoDBException as exc:
+            raise StorageError("reading the customers on file failed; nothing was imported") from exc
 
     def get(self, customer_id: str) -> Customer | None:
         try:

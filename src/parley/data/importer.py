@@ -104,6 +104,7 @@ class ParsedFile:
     kind: DataKind
     records: list[Record] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line each record starts on
 
     @property
     def ok(self) -> bool:
@@ -301,7 +302,10 @@ class RowParser:
         return record_type[self.kind](**values), []
 
 
-def parse_rows(kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder) -> ParsedFile:
+def parse_rows(
+    kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder, shared_phone_numbers: bool = False
+) -> ParsedFile:
+    """`shared_phone_numbers`: several customers may have one phone number (SHARED_PHONE_NUMBERS=allow)."""
     result = ParsedFile(kind)
     reader = csv.reader(lines)
     try:
@@ -326,7 +330,8 @@ def parse_rows(kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder) -
         result.errors.append(RowError(1, "; ".join(parts) + f". Expected: {','.join(expected)}"))
         return result
     parser = RowParser(kind, order_ids)
-    seen: dict[str, dict[str, int]] = {column: {} for column in UNIQUE[kind]}
+    unique = [c for c in UNIQUE[kind] if not (shared_phone_numbers and c == "phone")]
+    seen: dict[str, dict[str, int]] = {column: {} for column in unique}
     line = reader.line_num + 1
     while True:
         try:
@@ -355,12 +360,13 @@ def parse_rows(kind: DataKind, lines: Iterable[str], order_ids: OrderIdFinder) -
                 first_seen[value] = start
         if record is not None:
             result.records.append(record)
+            result.lines.append(start)
     if not result.records and not result.errors:
         result.errors.append(RowError(1, "no data rows"))
     return result
 
 
-def parse_file(kind: DataKind, path: Path, order_ids: OrderIdFinder) -> ParsedFile:
+def parse_file(kind: DataKind, path: Path, order_ids: OrderIdFinder, shared_phone_numbers: bool = False) -> ParsedFile:
     # Spreadsheets often save a byte-order mark, which would otherwise garble the first column. It is removed
     # here rather than by utf-8-sig so that the offset of an undecodable byte counts from the same bytes.
     data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
@@ -372,4 +378,4 @@ def parse_file(kind: DataKind, path: Path, order_ids: OrderIdFinder) -> ParsedFi
         result.errors.append(RowError(line, "is not UTF-8 text; save the file as CSV UTF-8"))
         return result
     # Only \n and \r end a CSV line; str.splitlines() would also split cells at U+2028, form feeds and the like.
-    return parse_rows(kind, io.StringIO(text, newline=""), order_ids)
+    return parse_rows(kind, io.StringIO(text, newline=""), order_ids, shared_phone_numbers)

@@ -329,6 +329,23 @@ class PseudonymKeyModel(Model):
     created_at = NumberAttribute(null=True)
 
 
+class ProofAttemptModel(Model):
+    """Attempts at proving who you are, counted per order number or email across conversations
+    (domain.proof_limits). Keyed by a hash, never the number or the email; each item expires with its window."""
+
+    class Meta(_Meta):
+        pass
+
+    logical_id: ClassVar[str] = "ProofAttemptsTable"
+    point_in_time_recovery: ClassVar[bool] = False
+    ttl_attribute: ClassVar[str | None] = "expires_at"
+
+    subject = UnicodeAttribute(hash_key=True)
+    attempts = NumberAttribute(null=True)
+    window_ends = NumberAttribute(null=True)
+    expires_at = NumberAttribute(null=True)
+
+
 # Settings.tables field name → model.
 MODELS: dict[str, type[Model]] = {
     "customers": CustomerModel,
@@ -342,4 +359,5 @@ MODELS: dict[str, type[Model]] = {
     "processed_messages": ProcessedMessageModel,
     "translation_cache": TranslationCacheModel,
     "pseudonym_keys": PseudonymKeyModel,
+    "proof_attempts": ProofAttemptModel,
 }

@@ -14,7 +14,8 @@ from parley.dialogue.understanding import Reading
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
 from parley.dialogue.verification import Check, Verification
 from parley.domain.conversation import ConversationState
-from parley.domain.ports import CustomerRepository, OrderRepository
+from parley.domain.ports import CustomerRepository, OrderRepository, ProofAttempts
+from parley.domain.proof_limits import ProofLimits
 from parley.domain.records import Customer
 from parley.nlu.extraction import find_email
 from parley.nlu.intents import Intent
@@ -41,10 +42,18 @@ class Access:
 
 
 class Gate:
-    def __init__(self, customers: CustomerRepository, orders: OrderRepository, protected: frozenset[Intent]) -> None:
-        """`protected`: the intents an unknown sender proves who they are for (FlowRegistry.protected)."""
+    def __init__(
+        self,
+        customers: CustomerRepository,
+        orders: OrderRepository,
+        protected: frozenset[Intent],
+        attempts: ProofAttempts | None = None,
+        limits: ProofLimits | None = None,
+    ) -> None:
+        """`protected`: the intents an unknown sender proves who they are for (FlowRegistry.protected); `attempts`
+        and `limits`: how often proving it may fail (domain.proof_limits)."""
         self._customers = customers
-        self._verification = Verification(customers, orders)
+        self._verification = Verification(customers, orders, attempts, limits)
         self._protected = protected
 
     def check(

@@ -46,7 +46,7 @@ class DialogueEngine:
         self._ports = ports
         self._catalogs = understanding.catalogs
         self._reader = Reader(understanding, flows.payload_intent, deployed.names_in)
-        self._gate = Gate(ports.customers, ports.orders, flows.protected)
+        self._gate = Gate(ports.customers, ports.orders, flows.protected, ports.proof_attempts, ports.proof_limits)
         self._router = Router(deployed)
         self._composer = Composer(ports.office_hours)
         self._reported = deployed.reported_by_intent()

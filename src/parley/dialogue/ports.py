@@ -16,9 +16,11 @@ from parley.domain.ports import (
     MessageLog,
     OrderRepository,
     ProductCatalog,
+    ProofAttempts,
     ReturnRepository,
     SubscriptionRepository,
 )
+from parley.domain.proof_limits import ProofLimits
 from parley.domain.records import Customer, Invoice
 from parley.domain.rules import DEFAULT_RETURN_WINDOW_DAYS
 from parley.privacy.rights import Forgets
@@ -71,6 +73,10 @@ class DialoguePorts:
     return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS
     billing_links: BillingLinks | None = None  # None: the invoices' own pages, and no payment-method link
     office_hours: OfficeHours | None = None  # None: always open
+    # Failed attempts at proving who you are, counted across conversations per order number and email (None: per
+    # conversation only), and the limits and window.
+    proof_attempts: ProofAttempts | None = None
+    proof_limits: ProofLimits = field(default_factory=ProofLimits)
 
     def has(self, name: str) -> bool:
         """Whether this deployment has the store or setting (a flow's `uses` names them)."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from parley.domain.conversation import ConversationState
+from parley.domain.proof_limits import Subject
 from parley.domain.records import (
     Customer,
     Invoice,
@@ -157,7 +158,26 @@ class MessageLog(Protocol):
         ...
 
 
+class ProofAttempts(Protocol):
+    """Attempts at proving who you are, counted per order number and per email across conversations (see
+    domain.proof_limits)."""
+
+    def count(self, subjects: Sequence[Subject], now: int, window_seconds: int) -> Subject | None:
+        """Count one attempt against every subject, each atomically (proof_limits.counted), unless one has reached
+        its limit: then none stays counted and that subject is returned."""
+        ...
+
+    def take_back(self, subjects: Sequence[Subject], now: int) -> None:
+        """Take back the attempt just counted (it proved who the sender is, so it was no failure)."""
+        ...
+
+
 class RecordWriter(Protocol):
     def replace_all(self, records: Sequence[Record]) -> Callable[[], None]:
         """Write every record or, when any write fails, leave the table as it was. Returns an undo."""
+        ...
+
+    def customers_holding(self, links: Sequence[tuple[str, str]]) -> list[Customer]:
+        """The customers on file with any of these links ((field, value): a phone number, WhatsApp user id or
+        PSID), for the import to refuse a link given to a second customer."""
         ...

@@ -20,6 +20,9 @@ MESSENGER = "messenger"
 _BSUID = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
 # WhatsApp's wa_id: the number with its country code, digits only.
 _WA_ID = re.compile(r"^[0-9]{7,15}$")
+# The customer fields that link a sender to a customer: each value links one customer only, unless the business
+# allows shared phone numbers (SHARED_PHONE_NUMBERS).
+SENDER_FIELDS = ("whatsapp_user_id", "phone", "messenger_psid")
 
 
 def is_bsuid(value: str) -> bool:
@@ -62,10 +65,53 @@ def find_linked(customers: Iterable[Customer], sender: Sender) -> Customer | Non
     """The customer linked to the sender, the links tried in order (a BSUID outranks a number)."""
     people = list(customers)
     for field, value in sender.links():
-        for customer in people:
-            if getattr(customer, field) == value:
-                return customer
+        found = [customer for customer in people if getattr(customer, field) == value]
+        if found:
+            return only_one(found)
     return None
+
+
+def only_one(found: Sequence[Customer]) -> Customer | None:
+    """The customer a link found, or None when it found several: a number shared by two customers (allowed by the
+    business, or imported before imports refused it) links neither, so the sender proves which one they are before
+    anything is shown, rather than seeing whichever record a lookup happens to return first."""
+    return found[0] if len({customer.customer_id for customer in found}) == 1 else None
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    """An imported customer's phone, WhatsApp user id or PSID that a customer on file already has."""
+
+    customer_id: str  # the imported customer
+    field: str
+    holder_id: str  # the customer on file who has it
+
+
+def linking_fields(shared_phone_numbers: bool = False) -> tuple[str, ...]:
+    """The fields whose values must each belong to one customer."""
+    return tuple(f for f in SENDER_FIELDS if not (shared_phone_numbers and f == "phone"))
+
+
+def shared_links(
+    imported: Sequence[Customer], stored: Iterable[Customer], shared_phone_numbers: bool = False
+) -> list[SharedLink]:
+    """Each sender id of an imported customer that a customer on file outside the import already has. The imported
+    customers' records are replaced whole, so what they held before does not count: a number moves from one
+    customer to another when both are in the file."""
+    fields = linking_fields(shared_phone_numbers)
+    importing = {customer.customer_id for customer in imported}
+    holders: dict[tuple[str, str], str] = {}
+    for customer in stored:
+        if customer.customer_id not in importing:
+            for field in fields:
+                if value := getattr(customer, field):
+                    holders.setdefault((field, value), customer.customer_id)
+    return [
+        SharedLink(customer.customer_id, field, holders[(field, value)])
+        for customer in imported
+        for field in fields
+        if (value := getattr(customer, field)) and (field, value) in holders
+    ]
 
 
 def may_remember(customer: Customer, user_id: str) -> bool:

@@ -40,6 +40,7 @@ class FulfillmentRuntime:
             DynamoInvoices,
             DynamoOrders,
             DynamoProducts,
+            DynamoProofAttempts,
             DynamoReturns,
             DynamoSubscriptions,
         )
@@ -80,6 +81,8 @@ class FulfillmentRuntime:
             billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
             office_hours=settings.office_hours,
             guides=configured_guides(settings),
+            proof_attempts=DynamoProofAttempts(),
+            proof_limits=settings.proof_limits,
         )
         interpreter = Interpreter(catalogs.languages, catalogs.apologies(), pivot)
         service = DialogueEngine(
