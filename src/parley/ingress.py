@@ -79,7 +79,8 @@ class WebhookIngress:
         if not signature_is_valid(raw_body, signature_header, self._credentials().app_secret):
             return Outcome(WebhookResponse(401, "invalid signature"), "bad_signature")
         try:
-            payload = json.loads(raw_body)
+            # UTF-8 only, as Meta sends it: json.loads would also take UTF-16 and UTF-32 bytes.
+            payload = json.loads(raw_body.decode("utf-8"))
         except (ValueError, RecursionError):
             # ValueError covers bad JSON, bad UTF-8 and integers too long to convert; RecursionError, nesting
             # deeper than the parser goes. All the sender's mistake: 400, never 500.

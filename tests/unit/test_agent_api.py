@@ -115,6 +115,8 @@ def test_an_id_that_is_no_conversation_is_404(api, queue, raw):
         (body(text="hola", language="Spanish!"), '"language"'),
         (body(text="hola", request_id="has spaces in it"), "request id"),
         (b"\xff\xfe", "not JSON"),
+        (json.dumps({"text": "hola"}).encode("utf-16"), "UTF-8"),  # JSON, but not in UTF-8
+        (b'{"text": "caf\xe9"}', "UTF-8"),  # Latin-1
     ],
 )
 def test_a_bad_body_is_400_with_the_reason(api, queue, payload, complaint):

@@ -81,9 +81,10 @@ class AgentApi:
         if len(body) > MAX_BODY_BYTES:
             return _error(413, "too_large", f"the request body is larger than {MAX_BODY_BYTES} bytes")
         try:
-            data = json.loads(body) if body.strip() else {}
+            # UTF-8 only (json.loads would take UTF-16 and UTF-32 bytes too); bad UTF-8 is a ValueError.
+            data = json.loads(body.decode("utf-8")) if body.strip() else {}
         except (ValueError, RecursionError):
-            return _error(400, "malformed", "the body is not JSON")
+            return _error(400, "malformed", "the body is not JSON in UTF-8")
         if not isinstance(data, dict):
             return _error(400, "malformed", "the body must be a JSON object")
         return self._command(action, conversation, data, request_id)
