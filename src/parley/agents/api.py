@@ -21,6 +21,7 @@ from parley.agents.commands import (
     parse_conversation_id,
     valid_request_id,
 )
+from parley.channels.model import queueable
 from parley.config import ConfigError
 from parley.domain.language import language_code
 
@@ -124,7 +125,9 @@ class AgentApi:
                 language = (language_code(raw_language) if isinstance(raw_language, str) else None) or ""
                 if not language:
                     return _error(400, "bad_language", '"language" is the code of the language you write in, like es')
-        command = AgentCommand(action, conversation.key, request_id, int(self._clock()), text, language)
+        # Characters SQS refuses (U+FFFF, most control characters) would have the queue refuse the command on every
+        # try: they become U+FFFD, as in customers' messages.
+        command = queueable(AgentCommand(action, conversation.key, request_id, int(self._clock()), text, language))
         # A QueueError propagates: the handler answers 500 and the agent (or the CLI) tries again.
         self._queue.put_commands([command])
         body = {

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from parley.channels.model import Channel, InboundMessage, user_hash
+from parley.channels.model import Channel, InboundMessage, queueable, user_hash
 from parley.queue import QueueError, message_group_id
 
 # The queue body's key that tells an agent command from a customer message.
@@ -148,7 +148,7 @@ class SqsAgentCommandQueue:
             try:
                 self._client.send_message(
                     QueueUrl=self._queue_url,
-                    MessageBody=command.to_json(),
+                    MessageBody=queueable(command.to_json()),
                     MessageGroupId=message_group_id(command.conversation_id),
                     MessageDeduplicationId=_digest(command.idempotency_key),
                 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, is_dataclass
-from enum import StrEnum
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 
@@ -59,6 +60,27 @@ MEDIA_KINDS = frozenset(
         MessageKind.LINK,
     }
 )
+
+
+# The characters SQS takes in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. It
+# refuses a body with any other (InvalidMessageContents), which would fail every redelivery of the message alike.
+_NOT_QUEUEABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_Queued = TypeVar("_Queued")
+
+
+def queueable(value: _Queued) -> _Queued:
+    """The value with every character SQS refuses replaced by U+FFFD, in every string however deep (a message's
+    text, names, payloads and ids, an agent's words): the message is still answered, the odd character shown as
+    the replacement mark its platform would show, instead of being refused by the queue on every redelivery."""
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return _NOT_QUEUEABLE.sub("\ufffd", value) if _NOT_QUEUEABLE.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(queueable(item) for item in value)  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: queueable(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
 
 
 def user_hash(channel: Channel, user_id: str) -> str:
