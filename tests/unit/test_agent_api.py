@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fakes import InMemoryAgentCommandQueue
 from parley.agents.api import MAX_AGENT_TEXT, AgentApi
@@ -94,7 +96,28 @@ def test_conversation_ids_are_accepted_as_typed_or_url_encoded(api, queue, raw, 
 
 
 @pytest.mark.parametrize(
-    "raw", ["telegram:34612345678", "whatsapp:+34 612 345 678", "whatsapp", "whatsapp:", "34612345678", "whatsapp:12"]
+    "raw",
+    [
+        "telegram:34612345678",
+        "whatsapp:+34 612 345 678",
+        "whatsapp",
+        "whatsapp:",
+        "34612345678",
+        "whatsapp:12",
+        # Digits no platform writes ids in: Arabic-Indic, extended Arabic-Indic (Persian), full-width, Devanagari,
+        # and one such digit among ASCII ones, typed or URL-encoded.
+        "whatsapp:٣٤٦١٢٣٤٥٦٧٨",
+        "whatsapp:۳۴۶۱۲۳۴۵۶۷۸",
+        "messenger:５５１２３４５６７８９０１２３４",
+        "whatsapp:३४६१२३४५६७८",
+        "whatsapp:3461234567٨",
+        "whatsapp%3A3461234567%D9%A8",
+        "whatsapp:US.١٣٤٩١٢٠٨٦٥٥٣٠٢٧٤١٩١٨",
+        "whatsapp:US.1349120865530274191８",
+        # A business-scoped user id is WhatsApp's: Messenger names people by PSID only.
+        "messenger:US.13491208655302741918",
+        "whatsapp:us.13491208655302741918",
+    ],
 )
 def test_an_id_that_is_no_conversation_is_404(api, queue, raw):
     result = api.reply(raw, BEARER, body(text="hello"), None)
@@ -174,3 +197,11 @@ def test_a_whatsapp_username_conversation_can_be_named_by_its_business_scoped_us
         assert ref.key.startswith("whatsapp#US.")
     assert parse_conversation_id("whatsapp:US.") is None
     assert parse_conversation_id("whatsapp:us.1234<script>") is None
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd"]), min_size=5, max_size=20), st.sampled_from(list(Channel)))
+def test_a_conversation_id_in_any_digits_but_ascii_ones_is_no_conversation(digits, channel):
+    ref = parse_conversation_id(f"{channel}:{digits}")
+
+    assert (ref is not None) == digits.isascii()
+    assert ref is None or ref.key == f"{channel}#{digits}"

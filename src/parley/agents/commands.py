@@ -24,9 +24,13 @@ from parley.queue import QueueError, message_group_id
 COMMAND_KEY = "agent_command"
 # A request id the caller may choose (Idempotency-Key header): repeating it within five minutes is one command.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
-# WhatsApp wa_ids and Messenger PSIDs are digits; WhatsApp's business-scoped user ids are a country code, a dot and
-# letters or digits ("US.13491208655302741918"), "ENT." before the digits for a parent id.
-_SENDER_ID = re.compile(r"\d{5,32}|[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+# A conversation is named only in the form it is keyed by. WhatsApp wa_ids and Messenger PSIDs are ASCII digits (a
+# regular expression's \d would also take Arabic-Indic or full-width ones, naming a conversation that cannot exist);
+# WhatsApp's business-scoped user ids are a country code, a dot and letters or digits ("US.13491208655302741918"),
+# "ENT." before the digits for a parent id, and exist on WhatsApp only.
+_DIGITS = re.compile(r"[0-9]{5,32}")
+_BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+_SENDER_IDS: dict[Channel, tuple[re.Pattern[str], ...]] = {Channel.WHATSAPP: (_DIGITS, _BSUID)}
 
 
 class AgentAction(StrEnum):
@@ -71,13 +75,16 @@ def parse_conversation_id(raw: str) -> ConversationRef | None:
     """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one."""
     text = unquote(raw or "").strip()
     match = re.fullmatch(r"([a-z]+)[:#](.+)", text)
-    if not match or not _SENDER_ID.fullmatch(match.group(2)):
+    if not match:
         return None
     try:
         channel = Channel(match.group(1))
     except ValueError:
         return None
-    return ConversationRef(channel, match.group(2))
+    sender = match.group(2)
+    if not any(form.fullmatch(sender) for form in _SENDER_IDS.get(channel, (_DIGITS,))):
+        return None
+    return ConversationRef(channel, sender)
 
 
 def valid_request_id(value: str) -> bool:
