@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from parley.agents.api import ApiResponse
+from parley.agents.ledger import RequestLedgerError
 from parley.channels.base import ChannelAdapter
 from parley.channels.registry import channel_named
 from parley.config import CredentialsUnavailableError
@@ -91,6 +92,7 @@ def agent_release(conversation_id: str) -> Response:
 
 @app.exception_handler(QueueError)
 @app.exception_handler(CredentialsUnavailableError)
+@app.exception_handler(RequestLedgerError)
 def dependency_unavailable(exc: Exception) -> Response:
     # Our failure, not the sender's: 500 makes Meta redeliver, so nothing is lost.
     logger.error("dependency unavailable", extra={"error": str(exc)})

@@ -482,17 +482,26 @@ def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
 
 
 def test_webhook_may_only_enqueue_read_the_secret_and_stream_delivery_events(cfn: dict[str, Any]) -> None:
+    from parley.agents.ledger import RECORD_PREFIX
+
     granted = {}
     for statement in role_statements(cfn, "WebhookFunction"):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
             granted[action] = set(refs(statement["Resource"]))
+        if "ProcessedMessagesTable" in refs(statement["Resource"]):
+            # Only the agents' endpoint's own records: fulfillment's idempotency records are out of its reach.
+            leading = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            assert leading == [f"{RECORD_PREFIX}*"]
     assert granted == {
         "sqs:SendMessage*": {"InboundQueue"},
         "secretsmanager:GetSecretValue": {"MetaSecret"},
         # Delivery statuses: onto the events stream, under pseudonym keys it may read and never write.
         "firehose:PutRecordBatch": {"EventsStream"},
         "dynamodb:BatchGetItem": {"PseudonymKeysTable"},
+        # The Idempotency-Keys the agents' endpoint accepted, with what each carried.
+        "dynamodb:PutItem": {"ProcessedMessagesTable"},
+        "dynamodb:GetItem": {"ProcessedMessagesTable"},
     }
 
 

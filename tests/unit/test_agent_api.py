@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fakes import InMemoryAgentCommandQueue
+from fakes import InMemoryAgentCommandQueue, InMemoryRequestLedger
 from parley.agents.api import MAX_AGENT_TEXT, AgentApi
 from parley.agents.commands import AgentAction, AgentCommand, CommandSource, is_command, parse_conversation_id
 from parley.channels.model import Channel
@@ -164,6 +164,78 @@ def test_a_request_id_given_by_the_caller_is_kept_so_a_repeat_is_one_command(api
     assert queue.commands[0].idempotency_key == queue.commands[1].idempotency_key
     other = AgentCommand(AgentAction.REPLY, "whatsapp#49170000000", "retry-7", 0, "hello")
     assert other.idempotency_key != queue.commands[0].idempotency_key
+
+
+@pytest.fixture
+def ledger() -> InMemoryRequestLedger:
+    return InMemoryRequestLedger()
+
+
+@pytest.fixture
+def remembering(queue: InMemoryAgentCommandQueue, ledger: InMemoryRequestLedger) -> AgentApi:
+    """The endpoint as deployed: the keys callers choose are remembered with what they carried, for eight days."""
+    return AgentApi(lambda: TOKEN, queue, clock=lambda: 1_795_500_000.0, ledger=ledger)
+
+
+def test_a_key_reused_with_another_text_is_409_and_the_second_text_is_not_queued(remembering, queue):
+    first = remembering.reply(LUCIA, BEARER, body(text="Your refund was approved."), "retry-7")
+    second = remembering.reply(LUCIA, BEARER, body(text="Sorry, it was declined."), "retry-7")
+
+    assert (first.status, second.status) == (202, 409)
+    assert "Idempotency-Key" in second.body["error"] and second.reason == "idempotency_key_reused"
+    assert [c.text for c in queue.commands] == ["Your refund was approved."]
+
+
+def test_the_same_request_under_the_same_key_is_accepted_again_and_is_one_command(remembering, queue):
+    """A retry after a timeout or a 500 must succeed: SQS and fulfillment make the two one command."""
+    first = remembering.reply(LUCIA, BEARER, body(text="Your refund was approved."), "retry-7")
+    again = remembering.reply(LUCIA, BEARER, body(text="  Your refund was approved.  "), "retry-7")
+
+    assert (first.status, again.status) == (202, 202)
+    assert len(queue.commands) == 2
+    assert len({(c.idempotency_key, c.fingerprint) for c in queue.commands}) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("reply", body(text="Bye!")), ("release", b"")),
+        (("release", b""), ("reply", body(text="Bye!"))),
+        (("reply", body(text="Bye!", language="fr")), ("reply", body(text="Bye!", language="es"))),
+    ],
+)
+def test_a_key_reused_for_another_action_or_language_is_409(remembering, queue, first, second):
+    def send(action: str, payload: bytes) -> int:
+        return getattr(remembering, action)(LUCIA, BEARER, payload, "key-1").status
+
+    assert (send(*first), send(*second)) == (202, 409)
+    assert len(queue.commands) == 1
+
+
+def test_a_key_chosen_in_the_body_is_remembered_like_the_header(remembering, queue):
+    assert remembering.reply(LUCIA, BEARER, body(text="hello", request_id="k-9"), None).status == 202
+    assert remembering.reply(LUCIA, BEARER, body(text="bye", request_id="k-9"), None).status == 409
+
+
+def test_the_same_key_in_another_conversation_is_another_request(remembering, queue):
+    assert remembering.reply(LUCIA, BEARER, body(text="hello"), "retry-1").status == 202
+    assert remembering.reply("whatsapp:14155550123", BEARER, body(text="bye"), "retry-1").status == 202
+
+
+def test_a_key_is_free_again_once_its_record_expires(queue, ledger):
+    now = [1_795_500_000.0]
+    api = AgentApi(lambda: TOKEN, queue, clock=lambda: now[0], ledger=ledger, remember_seconds=600)
+    assert api.reply(LUCIA, BEARER, body(text="hello"), "k").status == 202
+
+    now[0] += 601
+
+    assert api.reply(LUCIA, BEARER, body(text="another day"), "k").status == 202
+
+
+def test_requests_without_a_chosen_key_are_not_recorded(remembering, ledger):
+    assert remembering.reply(LUCIA, BEARER, body(text="hello"), None).status == 202
+    assert remembering.release(LUCIA, BEARER, b"", None).status == 202
+    assert ledger.records == {}
 
 
 def test_a_release_needs_no_body(api, queue):

@@ -21,6 +21,7 @@ from parley.agents.commands import (
     parse_conversation_id,
     valid_request_id,
 )
+from parley.agents.ledger import RequestLedger
 from parley.channels.model import queueable
 from parley.config import ConfigError
 from parley.domain.language import language_code
@@ -53,12 +54,17 @@ class AgentApi:
         token: Callable[[], str | None],
         queue: AgentCommandQueue,
         clock: Callable[[], float] = time.time,
+        ledger: RequestLedger | None = None,
+        remember_seconds: int = 8 * 86_400,
     ) -> None:
         """token: the expected bearer token, asked on every request so a rotated secret is seen (None: the endpoint
-        is not configured and refuses everything)."""
+        is not configured and refuses everything). ledger: where the Idempotency-Keys callers chose are remembered
+        with what they carried, for `remember_seconds` (as long as fulfillment remembers the commands)."""
         self._token = token
         self._queue = queue
         self._clock = clock
+        self._ledger = ledger
+        self._remember_seconds = remember_seconds
 
     def reply(
         self, conversation_id: str, authorization: str | None, body: bytes, request_id: str | None
@@ -127,7 +133,19 @@ class AgentApi:
                     return _error(400, "bad_language", '"language" is the code of the language you write in, like es')
         # Characters SQS refuses (U+FFFF, most control characters) would have the queue refuse the command on every
         # try: they become U+FFFD, as in customers' messages.
-        command = queueable(AgentCommand(action, conversation.key, request_id, int(self._clock()), text, language))
+        now = int(self._clock())
+        command = queueable(AgentCommand(action, conversation.key, request_id, now, text, language))
+        if (header_id or "request_id" in data) and self._ledger is not None:
+            # A key the caller chose: the same request again is accepted (and carried out once, downstream); another
+            # request under it would be dropped there as a repeat, so it is refused here. A RequestLedgerError
+            # propagates: the handler answers 500 and the agent tries again.
+            held = self._ledger.claim(command.idempotency_key, command.fingerprint, now, now + self._remember_seconds)
+            if held != command.fingerprint:
+                return _error(
+                    409,
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was already used for another request; use a new key for a new message",
+                )
         # A QueueError propagates: the handler answers 500 and the agent (or the CLI) tries again.
         self._queue.put_commands([command])
         body = {

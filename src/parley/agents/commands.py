@@ -22,7 +22,8 @@ from parley.queue import QueueError, message_group_id
 
 # The queue body's key that tells an agent command from a customer message.
 COMMAND_KEY = "agent_command"
-# A request id the caller may choose (Idempotency-Key header): repeating it within five minutes is one command.
+# A request id the caller may choose (Idempotency-Key header): repeating it with the same body is one command, reusing
+# it with another is refused (see agents.ledger).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 # A conversation is named only in the form it is keyed by. WhatsApp wa_ids and Messenger PSIDs are ASCII digits (a
 # regular expression's \d would also take Arabic-Indic or full-width ones, naming a conversation that cannot exist);
@@ -111,6 +112,13 @@ class AgentCommand:
         return f"agent:{self.conversation_id}:{self.request_id}"
 
     @property
+    def fingerprint(self) -> str:
+        """What makes two commands under one idempotency key the same request: what they do and say. A key reused
+        with another fingerprint is another request under a used key (the endpoint refuses it: 409)."""
+        said = json.dumps([self.action.value, self.text, self.language], ensure_ascii=False)
+        return hashlib.sha256(said.encode()).hexdigest()
+
+    @property
     def conversation(self) -> ConversationRef:
         ref = parse_conversation_id(self.conversation_id)
         if ref is None:
@@ -143,8 +151,9 @@ def _digest(value: str) -> str:
 
 class SqsAgentCommandQueue:
     """The inbound FIFO queue, for agent commands: the same message group as the customer's messages (so an agent's
-    reply, a hand-back and the customer's words are handled in the order they came) and the request id as the
-    deduplication id. Both hashed, as for messages: SQS metadata carries no phone numbers."""
+    reply, a hand-back and the customer's words are handled in the order they came) and the request id with the
+    command's fingerprint as the deduplication id. Both hashed, as for messages: SQS metadata carries no phone
+    numbers."""
 
     def __init__(self, client: Any, queue_url: str) -> None:
         self._client = client
@@ -157,7 +166,8 @@ class SqsAgentCommandQueue:
                     QueueUrl=self._queue_url,
                     MessageBody=queueable(command.to_json()),
                     MessageGroupId=message_group_id(command.conversation_id),
-                    MessageDeduplicationId=_digest(command.idempotency_key),
+                    # The key and what it carries: SQS never merges two different commands as one.
+                    MessageDeduplicationId=_digest(f"{command.idempotency_key}|{command.fingerprint}"),
                 )
             except (BotoCoreError, ClientError) as exc:
                 raise QueueError("inbound queue unavailable") from exc

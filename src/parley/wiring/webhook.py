@@ -42,6 +42,7 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
     boto3 client costs tens of milliseconds of the webhook's cold start."""
     from parley.agents.api import AgentApi
     from parley.agents.commands import SqsAgentCommandQueue
+    from parley.agents.ledger import DynamoRequestLedger
     from parley.privacy.pseudonyms import DynamoKeyReader, Pseudonyms
 
     settings = settings or load_settings()
@@ -51,7 +52,8 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
     # Channel events go to the log; delivery statuses also become analytics events, under the pseudonyms
     # fulfillment made (read with plain boto3, never created here). A Messenger thread the Page Inbox passes back
     # becomes a hand-back command on the same queue.
-    keys = DynamoKeyReader(LazyClient("dynamodb", settings), settings.tables.pseudonym_keys)
+    dynamodb = LazyClient("dynamodb", settings)
+    keys = DynamoKeyReader(dynamodb, settings.tables.pseudonym_keys)
     ingress = WebhookIngress(
         credentials_provider(settings, fetch_secret),
         SqsInboundQueue(sqs, settings.inbound_queue_url),
@@ -60,6 +62,12 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
         analytics=analytics_sinks(settings)[0],
         pseudonyms=Pseudonyms(keys, create=False),
     )
-    # The agents' bearer token: AGENT_API_TOKEN from the environment, else the app secret.
-    agents = AgentApi(lambda: load_agent_token(settings, fetch_secret=fetch_secret), commands)
+    # The agents' bearer token: AGENT_API_TOKEN from the environment, else the app secret. The Idempotency-Keys they
+    # choose are remembered beside fulfillment's idempotency records, as long as those are kept.
+    agents = AgentApi(
+        lambda: load_agent_token(settings, fetch_secret=fetch_secret),
+        commands,
+        ledger=DynamoRequestLedger(dynamodb, settings.tables.processed_messages),
+        remember_seconds=settings.idempotency_days * 86_400,
+    )
     return ingress, agents
