@@ -28,7 +28,10 @@ from parley.config import (
     DEFAULT_GRAPH_API_URL,
     DEFAULT_GRAPH_API_VERSION,
     DEFAULT_ORDER_ID_PATTERN,
+    LOG_HASH_KEY_NAME,
+    LOG_HASH_KEY_SECRET_NAME,
     META_SECRET_KEYS,
+    MIN_LOG_HASH_KEY_LENGTH,
     TRANSLATION_PROVIDERS,
     load_settings,
 )
@@ -488,14 +491,14 @@ def test_webhook_may_only_enqueue_read_the_secret_and_stream_delivery_events(cfn
     for statement in role_statements(cfn, "WebhookFunction"):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
-            granted[action] = set(refs(statement["Resource"]))
+            granted.setdefault(action, set()).update(refs(statement["Resource"]))
         if "ProcessedMessagesTable" in refs(statement["Resource"]):
             # Only the agents' endpoint's own records: fulfillment's idempotency records are out of its reach.
             leading = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
             assert leading == [f"{RECORD_PREFIX}*"]
     assert granted == {
         "sqs:SendMessage*": {"InboundQueue"},
-        "secretsmanager:GetSecretValue": {"MetaSecret"},
+        "secretsmanager:GetSecretValue": {"MetaSecret", "LogHashKeySecret"},
         # Delivery statuses: onto the events stream, under pseudonym keys it may read and never write.
         "firehose:PutRecordBatch": {"EventsStream"},
         "dynamodb:BatchGetItem": {"PseudonymKeysTable"},
@@ -509,7 +512,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     table_of = {model.logical_id: name for name, model in MODELS.items()}
     writes: dict[str, set[str]] = {}
     reads: dict[str, set[str]] = {}
-    secret_read = False
+    secret_read = key_read = False
     published: set[str] = set()
     streamed: set[str] = set()
     for statement in role_statements(cfn, "FulfillmentFunction"):
@@ -521,15 +524,16 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
                 for target in targets:
                     bucket.setdefault(table_of[target], set()).add(action)
             elif action == "secretsmanager:GetSecretValue":
-                assert targets == {"MetaSecret"}
-                secret_read = True
+                assert targets in ({"MetaSecret"}, {"LogHashKeySecret"})
+                secret_read |= targets == {"MetaSecret"}
+                key_read |= targets == {"LogHashKeySecret"}
             elif action == "sns:Publish":
                 published |= targets
             elif action == "firehose:PutRecordBatch":
                 streamed |= targets
             else:
                 pytest.fail(f"unexpected action {action}")
-    assert secret_read
+    assert secret_read and key_read
     # Handoff notifications, and nowhere else; analytics records onto their two streams, and nowhere else.
     assert published == {"HandoffTopic"}
     assert streamed == {"EventsStream", "UnrecognisedStream"}
@@ -546,7 +550,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
 
 def test_meta_secret_holds_the_credential_keys_and_no_values(template: dict[str, Any]) -> None:
     secrets = resources_of_type(template, "AWS::SecretsManager::Secret")
-    assert set(secrets) == {"MetaSecret"}
+    assert set(secrets) == {"MetaSecret", "LogHashKeySecret"}
     properties = secrets["MetaSecret"]["Properties"]
     assert "SecretString" not in properties
     generate = properties["GenerateSecretString"]
@@ -555,6 +559,27 @@ def test_meta_secret_holds_the_credential_keys_and_no_values(template: dict[str,
     assert all(value == "" for value in placeholders.values())
     for name in template.get("Parameters", {}):
         assert not re.search(r"secret|token|password", name, re.IGNORECASE), name
+
+
+def test_the_log_hash_key_is_generated_for_each_stack_and_only_the_two_functions_that_hash_ids_read_it(
+    cfn: dict[str, Any],
+) -> None:
+    key = cfn["Resources"]["LogHashKeySecret"]["Properties"]
+    assert "SecretString" not in key
+    generate = key["GenerateSecretString"]
+    # A plain random string (no JSON template), long enough for load_log_hash_key to take.
+    assert "SecretStringTemplate" not in generate and "GenerateStringKey" not in generate
+    assert int(generate["PasswordLength"]) >= MIN_LOG_HASH_KEY_LENGTH
+    for name in FUNCTIONS:
+        variables = cfn["Resources"][name]["Properties"]["Environment"]["Variables"]
+        role = json.dumps(cfn["Resources"][f"{name}Role"])
+        assert LOG_HASH_KEY_NAME not in variables, f"{name}: the key belongs in its secret"
+        if name == "AnalyticsFunction":  # the report names no one: pseudonyms, never the log's hashes
+            assert LOG_HASH_KEY_SECRET_NAME not in variables and "LogHashKeySecret" not in role
+            continue
+        assert variables[LOG_HASH_KEY_SECRET_NAME] == {"Ref": "LogHashKeySecret"}, name
+        reads = [s for s in role_statements(cfn, name) if "LogHashKeySecret" in refs(s["Resource"])]
+        assert [s["Action"] for s in reads] == [["secretsmanager:GetSecretValue"]], name
 
 
 def test_outputs_give_the_webhook_urls_and_the_secret(cfn: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 from botocore.exceptions import BotoCoreError, ClientError
 
 from parley.channels.model import Channel, InboundMessage, queueable, user_hash
+from parley.observability import hashed_id
 from parley.queue import QueueError, message_group_id
 
 # The queue body's key that tells an agent command from a customer message.
@@ -110,6 +111,11 @@ class AgentCommand:
     def idempotency_key(self) -> str:
         """Exactly-once per conversation and request id: two agents' "retry-1" never meet."""
         return f"agent:{self.conversation_id}:{self.request_id}"
+
+    @property
+    def log_ref(self) -> str:
+        """The command as log lines name it: its key names the conversation, so it is hashed like a user id."""
+        return hashed_id(self.idempotency_key, 24)
 
     @property
     def fingerprint(self) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
+
+from parley.observability import hashed_id
 
 
 class Channel(StrEnum):
@@ -84,14 +85,16 @@ def queueable(value: _Queued) -> _Queued:
 
 
 def user_hash(channel: Channel, user_id: str) -> str:
-    """What logs and analytics may say about a user: a short one-way hash, never the number or PSID itself."""
-    return hashlib.sha256(f"{channel}#{user_id}".encode()).hexdigest()[:12]
+    """What logs, traces and channel events may say about a user: a short HMAC under the stack's log hash key (see
+    observability.hashed_id), never the number or PSID itself nor a plain hash one could reverse by trying numbers."""
+    return hashed_id(f"{channel}#{user_id}", 12)
 
 
 def message_ref(channel: Channel, message_id: str) -> str:
-    """A platform message id as analytics may keep it. A wamid is base64 around the customer's phone number,
-    so it is hashed; whoever records an outbound message's id records this same reference, to join on it."""
-    return hashlib.sha256(f"{channel}:{message_id}".encode()).hexdigest()[:24]
+    """A platform message id as logs and channel events may name it. A wamid is base64 around the customer's phone
+    number, so it is hashed, under the same key; whoever records an outbound message's id records this same
+    reference, to join on it."""
+    return hashed_id(f"{channel}:{message_id}", 24)
 
 
 @dataclass(frozen=True)

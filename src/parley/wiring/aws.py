@@ -9,7 +9,14 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from parley.config import CredentialsUnavailableError, MetaCredentials, Settings, load_meta_credentials
+from parley.config import (
+    CredentialsUnavailableError,
+    MetaCredentials,
+    Settings,
+    load_log_hash_key,
+    load_meta_credentials,
+)
+from parley.observability import use_log_hash_key
 
 # botocore retries a throttled or failing call for seconds by default; inside a webhook Meta is waiting.
 AWS_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5)
@@ -62,8 +69,11 @@ def _secret_fetcher(settings: Settings) -> Callable[[str], str]:
 
 
 def secret_fetcher(settings: Settings) -> Callable[[str], str] | None:
-    """One reader of the app secret (Meta credentials and the translation key share it); None without one."""
-    return _secret_fetcher(settings) if settings.meta_secret_name else None
+    """One reader of the stack's secrets (the app secret, which Meta credentials, the translation key and the agents'
+    token share, and the log hash key); None when the configuration names neither."""
+    if settings.meta_secret_name or settings.log_hash_key_secret_name:
+        return _secret_fetcher(settings)
+    return None
 
 
 def credentials_provider(
@@ -77,3 +87,11 @@ def credentials_provider(
         return load_meta_credentials(settings, fetch_secret=fetch_secret)
 
     return provide
+
+
+def install_log_hash_key(settings: Settings, fetch_secret: Callable[[str], str] | None = None) -> None:
+    """At a cold start: user ids in this function's logs, traces and channel events are hashed under the stack's key
+    (LOG_HASH_KEY, else the secret LOG_HASH_KEY_SECRET_NAME names), read on first use and kept for the life of the
+    process, so every function of the stack hashes a customer alike."""
+    fetch_secret = fetch_secret or secret_fetcher(settings)
+    use_log_hash_key(lambda: load_log_hash_key(settings, fetch_secret=fetch_secret))

@@ -9,7 +9,14 @@ from parley.channels.events import EventSink, LoggingEventSink
 from parley.config import Settings, load_agent_token, load_settings
 from parley.ingress import WebhookIngress
 from parley.queue import SqsInboundQueue
-from parley.wiring.aws import FIREHOSE_CONFIG, LazyClient, aws_client, credentials_provider, secret_fetcher
+from parley.wiring.aws import (
+    FIREHOSE_CONFIG,
+    LazyClient,
+    aws_client,
+    credentials_provider,
+    install_log_hash_key,
+    secret_fetcher,
+)
 
 if TYPE_CHECKING:
     from parley.agents.api import AgentApi
@@ -47,6 +54,7 @@ def build_webhook(settings: Settings | None = None) -> tuple[WebhookIngress, Age
 
     settings = settings or load_settings()
     fetch_secret = secret_fetcher(settings)
+    install_log_hash_key(settings, fetch_secret)
     sqs = aws_client("sqs", settings)
     commands = SqsAgentCommandQueue(sqs, settings.inbound_queue_url)
     # Channel events go to the log; delivery statuses also become analytics events, under the pseudonyms
