@@ -747,3 +747,27 @@ def test_the_functions_are_told_the_streams_and_the_code_reads_them(cfn: dict[st
     settings = load_settings({"EVENTS_STREAM_NAME": "parley-events", "UNRECOGNISED_STREAM_NAME": "parley-unrec"})
     assert (settings.events_stream_name, settings.unrecognised_stream_name) == ("parley-events", "parley-unrec")
     assert cfn["Outputs"]["EventsBucketName"]["Value"] == {"Ref": "EventsBucket"}
+
+
+# ------------------------------------------------------------------------------------------------ webhook's budget
+
+
+def _worst_case_seconds(config: Any) -> float:
+    """A call that hangs: every attempt waits out its connect and read timeouts, and botocore's standard mode sleeps
+    under a second before each retry (its backoff is at most 1 s x 2^(retry-1) for the first, throttled or not)."""
+    assert "max_attempts" not in config.retries, "botocore's max_attempts counts retries: say total_max_attempts"
+    attempts = int(config.retries["total_max_attempts"])
+    return attempts * (config.connect_timeout + config.read_timeout) + (attempts - 1) * 1.0
+
+
+def test_the_webhooks_aws_calls_give_up_well_inside_its_function_timeout(cfn: dict[str, Any]) -> None:
+    """SQS, DynamoDB and Secrets Manager: one call that fails ends the request (500); only a delivery status makes
+    two calls that may fail in a row (pseudonym keys, then Firehose once), and even they leave time to answer."""
+    from parley.wiring.aws import WEBHOOK_AWS_CONFIG, WEBHOOK_FIREHOSE_CONFIG
+
+    timeout = int(cfn["Resources"]["WebhookFunction"]["Properties"]["Timeout"])
+    assert WEBHOOK_AWS_CONFIG.retries["mode"] == WEBHOOK_FIREHOSE_CONFIG.retries["mode"] == "standard"
+    one_call = _worst_case_seconds(WEBHOOK_AWS_CONFIG)
+    assert one_call <= timeout / 2
+    # The webhook's Firehose sink sends once (tests/integration/test_webhook_when_aws_hangs.py counts the attempts).
+    assert one_call + _worst_case_seconds(WEBHOOK_FIREHOSE_CONFIG) < timeout - 2  # time left to log and answer
