@@ -275,5 +275,26 @@ def test_a_whatsapp_username_conversation_can_be_named_by_its_business_scoped_us
 def test_a_conversation_id_in_any_digits_but_ascii_ones_is_no_conversation(digits, channel):
     ref = parse_conversation_id(f"{channel}:{digits}")
 
-    assert (ref is not None) == digits.isascii()
+    assert (ref is not None) == (digits.isascii() and not digits.startswith("0"))
     assert ref is None or ref.key == f"{channel}#{digits}"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "whatsapp:014155550123",  # a wa_id starts with its country code, never 0
+        "whatsapp:0014155550123",
+        "messenger:05512345678901234",
+        "whatsapp:14155550123%0A",  # a line break, URL-encoded or not, around the id
+        "whatsapp:14155550123\n",
+        "%20whatsapp:14155550123",
+        "whatsapp:14155550123 ",
+        "whatsapp:+14155550123",
+        "whatsapp:%2B14155550123",
+        "whatsapp:14%2F155550123",
+        "whatsapp:" + "1" * 33,
+    ],
+)
+def test_an_id_in_no_canonical_form_names_no_conversation(raw):
+    """Found by trying: a leading zero or a trailing line break was taken for Emily's number (202, queued)."""
+    assert parse_conversation_id(raw) is None

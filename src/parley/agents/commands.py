@@ -29,8 +29,9 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 # A conversation is named only in the form it is keyed by. WhatsApp wa_ids and Messenger PSIDs are ASCII digits (a
 # regular expression's \d would also take Arabic-Indic or full-width ones, naming a conversation that cannot exist);
 # WhatsApp's business-scoped user ids are a country code, a dot and letters or digits ("US.13491208655302741918"),
-# "ENT." before the digits for a parent id, and exist on WhatsApp only.
-_DIGITS = re.compile(r"[0-9]{5,32}")
+# "ENT." before the digits for a parent id, and exist on WhatsApp only. A wa_id starts with its country code and a PSID
+# is a number, so neither starts with 0: "014155550123" is no one, not Emily written another way.
+_DIGITS = re.compile(r"[1-9][0-9]{4,31}")
 _BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
 _SENDER_IDS: dict[Channel, tuple[re.Pattern[str], ...]] = {Channel.WHATSAPP: (_DIGITS, _BSUID)}
 
@@ -74,8 +75,9 @@ class ConversationRef:
 
 
 def parse_conversation_id(raw: str) -> ConversationRef | None:
-    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one."""
-    text = unquote(raw or "").strip()
+    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one, exactly (a
+    space or line break around it, encoded or not, is not taken away: that id names no conversation)."""
+    text = unquote(raw or "")
     match = re.fullmatch(r"([a-z]+)[:#](.+)", text)
     if not match:
         return None
