@@ -281,6 +281,20 @@ class InMemoryAgentCommandQueue:
         self.commands.extend(commands)
 
 
+class InMemoryRequestLedger:
+    """The agents' endpoint's memory of Idempotency-Keys, as DynamoRequestLedger keeps it (expiry included)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, tuple[str, int]] = {}
+
+    def claim(self, key: str, fingerprint: str, now: int, expires_at: int) -> str:
+        held = self.records.get(key)
+        if held is None or held[1] < now:
+            self.records[key] = (fingerprint, expires_at)
+            return fingerprint
+        return held[0]
+
+
 class InMemoryPublisher:
     def __init__(self) -> None:
         self.published: list[tuple[str, str, dict[str, Any]]] = []

@@ -3,12 +3,15 @@ and the agents' endpoint (check the token, validate, enqueue, answer 202); nothi
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from parley.agents.api import ApiResponse
+from parley.agents.ledger import RequestLedgerError
 from parley.channels.base import ChannelAdapter
 from parley.channels.registry import channel_named
 from parley.config import CredentialsUnavailableError
@@ -35,9 +38,24 @@ def _respond(outcome: Outcome) -> Response:
 
 
 def _body() -> bytes:
-    # decoded_body undoes API Gateway's base64; the signature covers these exact bytes.
-    body = app.current_event.decoded_body
-    return body.encode() if isinstance(body, str) else body or b""
+    """The request's bytes, as the signature covers them, whatever they hold. API Gateway base64-encodes a body it
+    takes for binary; Powertools' decoded_body would then decode it as UTF-8 and raise (a 500) on anything else,
+    so the bytes are taken here and the checks downstream refuse them: 401 unsigned, 400 when not UTF-8."""
+    event = app.current_event
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body)
+        except (binascii.Error, ValueError):
+            pass  # not base64 after all: its text, which no signature covers
+    # Text can hold lone surrogates (JSON escapes them, Python decodes undecodable bytes to them): they become
+    # bytes again, the original ones where Python's convention allows, and are refused below as not UTF-8.
+    for errors in ("strict", "surrogateescape"):
+        try:
+            return body.encode("utf-8", errors)
+        except UnicodeEncodeError:
+            continue
+    return body.encode("utf-8", "surrogatepass")
 
 
 @app.get("/webhook/<channel>")
@@ -74,6 +92,7 @@ def agent_release(conversation_id: str) -> Response:
 
 @app.exception_handler(QueueError)
 @app.exception_handler(CredentialsUnavailableError)
+@app.exception_handler(RequestLedgerError)
 def dependency_unavailable(exc: Exception) -> Response:
     # Our failure, not the sender's: 500 makes Meta redeliver, so nothing is lost.
     logger.error("dependency unavailable", extra={"error": str(exc)})

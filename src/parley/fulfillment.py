@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -111,8 +110,7 @@ def record_handler(
             if command_once is None:
                 raise ValueError("an agent command, and no desk to carry it out")
             command = AgentCommand.from_body(data)
-            request = hashlib.sha256(command.idempotency_key.encode()).hexdigest()[:24]
-            with message_keys(command.conversation.sender_hash, request):
+            with message_keys(command.conversation.sender_hash, command.log_ref):
                 return command_once(command)
         message = InboundMessage.from_json(record.body)
         with message_keys(message.sender_hash, message_ref(message.channel, message.message_id)):

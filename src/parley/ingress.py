@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from parley.channels.events import EventSink, EventSinkError, LoggingEventSink
 from parley.channels.meta import handshake_challenge, signature_is_valid
-from parley.channels.model import Channel
+from parley.channels.model import Channel, queueable
 from parley.channels.payload_reading import PayloadError
 from parley.channels.registry import CHANNELS
 from parley.config import MetaCredentials
@@ -79,7 +79,8 @@ class WebhookIngress:
         if not signature_is_valid(raw_body, signature_header, self._credentials().app_secret):
             return Outcome(WebhookResponse(401, "invalid signature"), "bad_signature")
         try:
-            payload = json.loads(raw_body)
+            # UTF-8 only, as Meta sends it: json.loads would also take UTF-16 and UTF-32 bytes.
+            payload = json.loads(raw_body.decode("utf-8"))
         except (ValueError, RecursionError):
             # ValueError covers bad JSON, bad UTF-8 and integers too long to convert; RecursionError, nesting
             # deeper than the parser goes. All the sender's mistake: 400, never 500.
@@ -92,10 +93,10 @@ class WebhookIngress:
             return Outcome(WebhookResponse(200, "ignored"), "unknown_payload")
         if parsed.messages:
             # A QueueError propagates: the handler answers 500 and Meta redelivers later. The reply's latency is
-            # measured from this moment, to the millisecond.
-            self._queue.put([replace(m, received_at_ms=int(now * 1000)) for m in parsed.messages])
+            # measured from this moment, to the millisecond. Characters SQS refuses become U+FFFD first.
+            self._queue.put([queueable(replace(m, received_at_ms=int(now * 1000))) for m in parsed.messages])
         if parsed.thread_returns and self._commands is not None:
-            self._commands.put_commands([self._hand_back(channel, r) for r in parsed.thread_returns])
+            self._commands.put_commands([queueable(self._hand_back(channel, r)) for r in parsed.thread_returns])
         if parsed.events:
             # After the queue: a redelivery caused by a queue failure does not count its events twice.
             try:

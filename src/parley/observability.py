@@ -3,6 +3,10 @@ never message content."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,3 +48,47 @@ def message_keys(conversation: str, message: str) -> Iterator[None]:
 def quiet(level: str) -> None:
     """Log at `level` from now on (the local conversation commands keep the functions' INFO lines out of the way)."""
     logger.setLevel(level)
+
+
+# ------------------------------------------------------------------------------------------------------ hashed ids
+# A user's id in a log line, a trace or a channel event is an HMAC under a key of the stack, never a plain hash: a
+# phone number has so few possible values that SHA-256 of one is reversed by trying them all in seconds. The
+# composition root names the key's source once, at a cold start (see parley.config's load_log_hash_key: LOG_HASH_KEY,
+# else the secret the template generates for the stack, so every function of a stack hashes a customer alike and a
+# cold start changes nothing); it is read on first use and kept for the life of the process. With no source, or one
+# that has no key (a shell without configuration), the key is random for this process: its hashes agree with each
+# other and nothing else.
+_KeySource = Callable[[], bytes | None]
+
+
+class _LogHashKey:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._source: _KeySource | None = None
+        self._key: bytes | None = None
+
+    def use(self, source: bytes | _KeySource | None) -> None:
+        with self._lock:
+            self._source = (lambda: source) if isinstance(source, bytes) else source
+            self._key = None
+
+    def get(self) -> bytes:
+        with self._lock:
+            if self._key is None:
+                self._key = (self._source() if self._source is not None else None) or secrets.token_bytes(32)
+            return self._key
+
+
+_log_hash_key = _LogHashKey()
+
+
+def use_log_hash_key(source: bytes | _KeySource | None) -> None:
+    """Where id hashes take their key from now on: the key itself, a function that reads it (called once, on first
+    use; whatever it raises reaches the caller, and it is asked again next time), or None for a random key."""
+    _log_hash_key.use(source)
+
+
+def hashed_id(value: str, length: int) -> str:
+    """The first `length` hex digits of the HMAC-SHA256 of `value` under the stack's log hash key."""
+    digest = hmac.new(_log_hash_key.get(), value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return digest[:length]

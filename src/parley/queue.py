@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from parley.channels.model import InboundMessage
+from parley.channels.model import InboundMessage, queueable
 
 SQS_BATCH_LIMIT = 10
 
@@ -46,7 +46,7 @@ class SqsInboundQueue:
             entries = [
                 {
                     "Id": str(i),
-                    "MessageBody": m.to_json(),
+                    "MessageBody": queueable(m.to_json()),  # the webhook cleaned its fields; nothing else gets by
                     "MessageGroupId": message_group_id(m.conversation_key),
                     "MessageDeduplicationId": _digest(f"{m.channel}:{m.message_id}"),
                 }

@@ -28,7 +28,10 @@ from parley.config import (
     DEFAULT_GRAPH_API_URL,
     DEFAULT_GRAPH_API_VERSION,
     DEFAULT_ORDER_ID_PATTERN,
+    LOG_HASH_KEY_NAME,
+    LOG_HASH_KEY_SECRET_NAME,
     META_SECRET_KEYS,
+    MIN_LOG_HASH_KEY_LENGTH,
     TRANSLATION_PROVIDERS,
     load_settings,
 )
@@ -496,17 +499,26 @@ def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
 
 
 def test_webhook_may_only_enqueue_read_the_secret_and_stream_delivery_events(cfn: dict[str, Any]) -> None:
+    from parley.agents.ledger import RECORD_PREFIX
+
     granted = {}
     for statement in role_statements(cfn, "WebhookFunction"):
         assert statement["Effect"] == "Allow"
         for action in statement["Action"]:
-            granted[action] = set(refs(statement["Resource"]))
+            granted.setdefault(action, set()).update(refs(statement["Resource"]))
+        if "ProcessedMessagesTable" in refs(statement["Resource"]):
+            # Only the agents' endpoint's own records: fulfillment's idempotency records are out of its reach.
+            leading = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+            assert leading == [f"{RECORD_PREFIX}*"]
     assert granted == {
         "sqs:SendMessage*": {"InboundQueue"},
-        "secretsmanager:GetSecretValue": {"MetaSecret"},
+        "secretsmanager:GetSecretValue": {"MetaSecret", "LogHashKeySecret"},
         # Delivery statuses: onto the events stream, under pseudonym keys it may read and never write.
         "firehose:PutRecordBatch": {"EventsStream"},
         "dynamodb:BatchGetItem": {"PseudonymKeysTable"},
+        # The Idempotency-Keys the agents' endpoint accepted, with what each carried.
+        "dynamodb:PutItem": {"ProcessedMessagesTable"},
+        "dynamodb:GetItem": {"ProcessedMessagesTable"},
     }
 
 
@@ -514,7 +526,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     table_of = {model.logical_id: name for name, model in MODELS.items()}
     writes: dict[str, set[str]] = {}
     reads: dict[str, set[str]] = {}
-    secret_read = False
+    secret_read = key_read = False
     published: set[str] = set()
     streamed: set[str] = set()
     for statement in role_statements(cfn, "FulfillmentFunction"):
@@ -526,15 +538,16 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
                 for target in targets:
                     bucket.setdefault(table_of[target], set()).add(action)
             elif action == "secretsmanager:GetSecretValue":
-                assert targets == {"MetaSecret"}
-                secret_read = True
+                assert targets in ({"MetaSecret"}, {"LogHashKeySecret"})
+                secret_read |= targets == {"MetaSecret"}
+                key_read |= targets == {"LogHashKeySecret"}
             elif action == "sns:Publish":
                 published |= targets
             elif action == "firehose:PutRecordBatch":
                 streamed |= targets
             else:
                 pytest.fail(f"unexpected action {action}")
-    assert secret_read
+    assert secret_read and key_read
     # Handoff notifications, and nowhere else; analytics records onto their two streams, and nowhere else.
     assert published == {"HandoffTopic"}
     assert streamed == {"EventsStream", "UnrecognisedStream"}
@@ -551,7 +564,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
 
 def test_meta_secret_holds_the_credential_keys_and_no_values(template: dict[str, Any]) -> None:
     secrets = resources_of_type(template, "AWS::SecretsManager::Secret")
-    assert set(secrets) == {"MetaSecret"}
+    assert set(secrets) == {"MetaSecret", "LogHashKeySecret"}
     properties = secrets["MetaSecret"]["Properties"]
     assert "SecretString" not in properties
     generate = properties["GenerateSecretString"]
@@ -560,6 +573,27 @@ def test_meta_secret_holds_the_credential_keys_and_no_values(template: dict[str,
     assert all(value == "" for value in placeholders.values())
     for name in template.get("Parameters", {}):
         assert not re.search(r"secret|token|password", name, re.IGNORECASE), name
+
+
+def test_the_log_hash_key_is_generated_for_each_stack_and_only_the_two_functions_that_hash_ids_read_it(
+    cfn: dict[str, Any],
+) -> None:
+    key = cfn["Resources"]["LogHashKeySecret"]["Properties"]
+    assert "SecretString" not in key
+    generate = key["GenerateSecretString"]
+    # A plain random string (no JSON template), long enough for load_log_hash_key to take.
+    assert "SecretStringTemplate" not in generate and "GenerateStringKey" not in generate
+    assert int(generate["PasswordLength"]) >= MIN_LOG_HASH_KEY_LENGTH
+    for name in FUNCTIONS:
+        variables = cfn["Resources"][name]["Properties"]["Environment"]["Variables"]
+        role = json.dumps(cfn["Resources"][f"{name}Role"])
+        assert LOG_HASH_KEY_NAME not in variables, f"{name}: the key belongs in its secret"
+        if name == "AnalyticsFunction":  # the report names no one: pseudonyms, never the log's hashes
+            assert LOG_HASH_KEY_SECRET_NAME not in variables and "LogHashKeySecret" not in role
+            continue
+        assert variables[LOG_HASH_KEY_SECRET_NAME] == {"Ref": "LogHashKeySecret"}, name
+        reads = [s for s in role_statements(cfn, name) if "LogHashKeySecret" in refs(s["Resource"])]
+        assert [s["Action"] for s in reads] == [["secretsmanager:GetSecretValue"]], name
 
 
 def test_outputs_give_the_webhook_urls_and_the_secret(cfn: dict[str, Any]) -> None:
@@ -727,3 +761,27 @@ def test_the_functions_are_told_the_streams_and_the_code_reads_them(cfn: dict[st
     settings = load_settings({"EVENTS_STREAM_NAME": "parley-events", "UNRECOGNISED_STREAM_NAME": "parley-unrec"})
     assert (settings.events_stream_name, settings.unrecognised_stream_name) == ("parley-events", "parley-unrec")
     assert cfn["Outputs"]["EventsBucketName"]["Value"] == {"Ref": "EventsBucket"}
+
+
+# ------------------------------------------------------------------------------------------------ webhook's budget
+
+
+def _worst_case_seconds(config: Any) -> float:
+    """A call that hangs: every attempt waits out its connect and read timeouts, and botocore's standard mode sleeps
+    under a second before each retry (its backoff is at most 1 s x 2^(retry-1) for the first, throttled or not)."""
+    assert "max_attempts" not in config.retries, "botocore's max_attempts counts retries: say total_max_attempts"
+    attempts = int(config.retries["total_max_attempts"])
+    return attempts * (config.connect_timeout + config.read_timeout) + (attempts - 1) * 1.0
+
+
+def test_the_webhooks_aws_calls_give_up_well_inside_its_function_timeout(cfn: dict[str, Any]) -> None:
+    """SQS, DynamoDB and Secrets Manager: one call that fails ends the request (500); only a delivery status makes
+    two calls that may fail in a row (pseudonym keys, then Firehose once), and even they leave time to answer."""
+    from parley.wiring.aws import WEBHOOK_AWS_CONFIG, WEBHOOK_FIREHOSE_CONFIG
+
+    timeout = int(cfn["Resources"]["WebhookFunction"]["Properties"]["Timeout"])
+    assert WEBHOOK_AWS_CONFIG.retries["mode"] == WEBHOOK_FIREHOSE_CONFIG.retries["mode"] == "standard"
+    one_call = _worst_case_seconds(WEBHOOK_AWS_CONFIG)
+    assert one_call <= timeout / 2
+    # The webhook's Firehose sink sends once (tests/integration/test_webhook_when_aws_hangs.py counts the attempts).
+    assert one_call + _worst_case_seconds(WEBHOOK_FIREHOSE_CONFIG) < timeout - 2  # time left to log and answer

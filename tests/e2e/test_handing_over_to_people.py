@@ -112,3 +112,20 @@ def test_parley_agent_says_clearly_what_went_wrong(session, capsys):
     closed = f"http://127.0.0.1:{free_port()}"
     assert main(["agent", "release", f"whatsapp:{EMILY}", "--url", closed]) == 2
     assert "cannot reach" in capsys.readouterr().err
+
+
+def test_a_request_id_reused_for_another_reply_is_refused_and_the_customer_gets_only_the_first(session, capsys):
+    [told] = session.say(Channel.WHATSAPP, EMILY, "I want to talk to a real person please").replies
+    assert EN.render("handoff.started") in told.text
+    before = len(session.graph.replies)
+    approved, declined = "Your refund was approved today.", "Sorry, your refund was declined."
+
+    assert agent(session, "reply", f"whatsapp:{EMILY}", approved, "--request-id", "refund-7") == 0
+    assert agent(session, "reply", f"whatsapp:{EMILY}", declined, "--request-id", "refund-7") == 1
+    assert "already used for another request (409)" in capsys.readouterr().err
+    # The same request again (a retry after a timeout, say) is accepted, and is still one reply.
+    assert agent(session, "reply", f"whatsapp:{EMILY}", approved, "--request-id", "refund-7") == 0
+
+    assert replies_to(session, EMILY, before, count=2, timeout=3.0) == [approved]
+    assert agent(session, "release", f"whatsapp:{EMILY}") == 0
+    assert replies_to(session, EMILY, before, count=2)[1] == EN.render("handoff.ended")

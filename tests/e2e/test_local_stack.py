@@ -98,3 +98,39 @@ def test_the_local_stack_has_the_bucket_scheduled_reports_are_written_to(session
     # Starting again finds the bucket and keeps what is in it.
     assert ensure_bucket(session.stack.settings, s3, bucket, "REPORTS_BUCKET") == bucket
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
+
+
+def _raw_post(session, path: str, body: bytes, headers: dict[str, str]) -> int:
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(session.stack.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.putrequest("POST", path)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_a_body_that_is_not_utf8_is_refused_over_http_never_a_5xx(session):
+    from parley.channels.meta import sign
+
+    latin1 = '{"object": "whatsapp_business_account", "entry": [], "name": "Jos\xe9"}'.encode("latin-1")
+    utf16 = '{"object": "whatsapp_business_account", "entry": []}'.encode("utf-16")
+    agent = {"Authorization": "Bearer local-agent-token", "Content-Type": "application/json"}
+
+    for body in (latin1, utf16, b"\xff" * 40):
+        signed = {"X-Hub-Signature-256": sign(body, session.app_secret), "Content-Type": "application/json"}
+        assert _raw_post(session, "/webhook/whatsapp", body, signed) == 400
+        assert _raw_post(session, "/webhook/messenger", body, {"Content-Type": "application/json"}) == 401
+        assert _raw_post(session, f"/agent/conversations/whatsapp:{LUCIA}/messages", body, agent) == 400
+        assert _raw_post(session, f"/agent/conversations/whatsapp:{LUCIA}/release", body, {}) == 401
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "\xb3"])  # ³ is a digit to str.isdigit, not to HTTP
+def test_a_content_length_that_is_no_length_is_400(session, length):
+    assert _raw_post(session, "/webhook/whatsapp", b"{}", {"Content-Length": length}) == 400

@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
@@ -159,3 +160,78 @@ def test_deleted_and_edited_messages_and_calls_are_acknowledged_and_nothing_is_q
     assert call(webhook, signed_post("messenger", raw("messenger_message_edit.json")))["statusCode"] == 200
 
     assert queued(queue_url) == []
+
+
+# What SQS refuses, in every field the webhook queues: the text, the profile name, the message id, a button's
+# payload and title. Meta signs whatever its users send, so these do arrive.
+REFUSED = "\uffff\ufffe\x00\x08\x0b\x1f"
+
+
+def test_characters_sqs_refuses_are_replaced_so_the_message_is_queued_and_answered(webhook, queue_url):
+    from support.sqs import enforce_sqs_body_rule
+
+    enforce_sqs_body_rule(webhook.ingress._queue._client)
+    payload = json.loads(raw("whatsapp_interactive_button_reply.json"))
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["profile"]["name"] = f"Emily{REFUSED} 🙂"
+    message = value["messages"][0]
+    message["id"] += "\uffff"
+    message["interactive"]["button_reply"] = {"id": f"track_order:ORD-104233{REFUSED}", "title": f"Track {REFUSED}"}
+    text = json.loads(raw("whatsapp_text.json"))
+    text["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"] = f"Where is ORD-104233?{REFUSED}\t\n✓"
+
+    for body in (json.dumps(payload).encode(), json.dumps(text, ensure_ascii=False).encode()):
+        assert call(webhook, signed_post("whatsapp", body))["statusCode"] == 200
+
+    tapped, written = (json.loads(m["Body"]) for m in queued(queue_url))
+    assert (tapped["profile_name"], tapped["payload"]) == (
+        "Emily" + "\ufffd" * 6 + " 🙂",
+        "track_order:ORD-104233" + "\ufffd" * 6,
+    )
+    assert tapped["text"] == "Track " + "\ufffd" * 6 and tapped["message_id"].endswith("=\ufffd")
+    assert written["text"] == "Where is ORD-104233?" + "\ufffd" * 6 + "\t\n✓"  # tab and newline are SQS's own
+
+
+def test_without_the_replacement_sqs_would_refuse_such_a_message_on_every_redelivery(webhook, queue_url):
+    """The rule the test above relies on is SQS's, faithfully: the same body sent as it was is refused."""
+    from support.sqs import enforce_sqs_body_rule
+
+    sqs = enforce_sqs_body_rule(boto3.client("sqs", region_name="us-east-1"))
+    with pytest.raises(ClientError, match="InvalidMessageContents"):
+        sqs.send_message(QueueUrl=queue_url, MessageBody='{"text": "\uffff"}', MessageGroupId="g")
+    sqs.send_message(
+        QueueUrl=queue_url, MessageBody='{"text": "\ufffd"}', MessageGroupId="g", MessageDeduplicationId="1"
+    )
+
+
+def test_an_agents_reply_with_characters_sqs_refuses_is_queued_with_them_replaced(webhook, queue_url, monkeypatch):
+    from support.sqs import enforce_sqs_body_rule
+
+    enforce_sqs_body_rule(webhook.ingress._queue._client)
+    monkeypatch.setattr(webhook.agents, "_token", lambda: "agent-token-0123456789")
+    event = http_api_event(
+        "POST",
+        "/agent/conversations/whatsapp:14155550123/messages",
+        json.dumps({"text": f"Your refund{REFUSED} is on its way"}).encode(),
+        {"Authorization": "Bearer agent-token-0123456789"},
+    )
+
+    assert call(webhook, event)["statusCode"] == 202
+    [command] = queued(queue_url)
+    assert json.loads(command["Body"])["agent_command"]["text"] == "Your refund" + "\ufffd" * 6 + " is on its way"
+
+
+def test_the_queue_itself_never_hands_sqs_a_body_it_refuses(queue_url):
+    """Whoever queues a message (a replay, a future caller that skips the webhook's cleaning), SQS accepts it."""
+    from parley.agents.commands import AgentAction, AgentCommand, SqsAgentCommandQueue
+    from parley.queue import SqsInboundQueue
+    from support.factories import inbound
+    from support.sqs import enforce_sqs_body_rule
+
+    sqs = enforce_sqs_body_rule(boto3.client("sqs", region_name="us-east-1"))
+    SqsInboundQueue(sqs, queue_url).put([inbound("hi\uffff", sender="14155550123")])
+    command = AgentCommand(AgentAction.REPLY, "whatsapp#14155550123", "r-1", 0, "bye\ufffe")
+    SqsAgentCommandQueue(sqs, queue_url).put_commands([command])
+
+    bodies = [json.loads(m["Body"]) for m in queued(queue_url)]
+    assert [bodies[0]["text"], bodies[1]["agent_command"]["text"]] == ["hi\ufffd", "bye\ufffd"]

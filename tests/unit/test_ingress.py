@@ -230,6 +230,8 @@ def test_without_a_sink_events_go_to_the_log():
         b"1" * 5000,  # an integer longer than Python converts
         b"[" * 100_000 + b"]" * 100_000,  # nesting deeper than the parser goes
         b'{"object": "page", "entry": [] \xff}',  # not UTF-8
+        json.dumps({"object": "page", "entry": []}).encode("utf-16"),  # JSON, in an encoding Meta never sends
+        json.dumps({"object": "whatsapp_business_account", "entry": []}).encode("utf-32-be"),
         b"",
     ],
 )

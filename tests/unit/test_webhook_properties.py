@@ -14,6 +14,7 @@ from parley.channels.model import Channel, InboundMessage
 from parley.config import MetaCredentials
 from parley.ingress import WebhookIngress
 from support.events import EVENTS, load, raw
+from support.sqs import sqs_accepts
 
 SECRET = "property-secret"
 json_values = st.recursive(
@@ -142,9 +143,23 @@ WORDS = [
     "unreact",
     "failed",
 ]
-# Values that are valid JSON yet break naive code: lone surrogates (not UTF-8), numbers too big for a float,
-# infinities (Python's json reads "Infinity"), digit strings, and a string where a number belongs.
-AWKWARD = ["\ud800", "ok \udfff", 10**400, -(10**400), float("inf"), float("-inf"), "1e999", "12.5", "", "0"]
+# Values that are valid JSON yet break naive code: lone surrogates (not UTF-8), noncharacters and control characters
+# (UTF-8, but SQS refuses them), numbers too big for a float, infinities (Python's json reads "Infinity"), digit
+# strings, and a string where a number belongs.
+AWKWARD = [
+    "\ud800",
+    "ok \udfff",
+    "\uffff\ufffe",
+    "nul \x00\x1f",
+    10**400,
+    -(10**400),
+    float("inf"),
+    float("-inf"),
+    "1e999",
+    "12.5",
+    "",
+    "0",
+]
 scalars = (
     st.none()
     | st.booleans()
@@ -266,6 +281,7 @@ def everything_travels(queue: InMemoryInboundQueue, sink: InMemoryEventSink) -> 
     for message in queue.messages:
         assert InboundMessage.from_json(message.to_json()) == message
         message.to_json().encode()  # SQS takes UTF-8: a lone surrogate must not get this far
+        assert sqs_accepts(message.to_json())  # nor anything else SQS refuses (InvalidMessageContents)
         assert message.sender_hash
     for event in sink.events:
         assert ChannelEvent.from_dict(json.loads(json.dumps(event.to_dict()))) == event

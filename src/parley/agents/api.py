@@ -21,6 +21,8 @@ from parley.agents.commands import (
     parse_conversation_id,
     valid_request_id,
 )
+from parley.agents.ledger import RequestLedger
+from parley.channels.model import queueable
 from parley.config import ConfigError
 from parley.domain.language import language_code
 
@@ -52,12 +54,17 @@ class AgentApi:
         token: Callable[[], str | None],
         queue: AgentCommandQueue,
         clock: Callable[[], float] = time.time,
+        ledger: RequestLedger | None = None,
+        remember_seconds: int = 8 * 86_400,
     ) -> None:
         """token: the expected bearer token, asked on every request so a rotated secret is seen (None: the endpoint
-        is not configured and refuses everything)."""
+        is not configured and refuses everything). ledger: where the Idempotency-Keys callers chose are remembered
+        with what they carried, for `remember_seconds` (as long as fulfillment remembers the commands)."""
         self._token = token
         self._queue = queue
         self._clock = clock
+        self._ledger = ledger
+        self._remember_seconds = remember_seconds
 
     def reply(
         self, conversation_id: str, authorization: str | None, body: bytes, request_id: str | None
@@ -81,9 +88,10 @@ class AgentApi:
         if len(body) > MAX_BODY_BYTES:
             return _error(413, "too_large", f"the request body is larger than {MAX_BODY_BYTES} bytes")
         try:
-            data = json.loads(body) if body.strip() else {}
+            # UTF-8 only (json.loads would take UTF-16 and UTF-32 bytes too); bad UTF-8 is a ValueError.
+            data = json.loads(body.decode("utf-8")) if body.strip() else {}
         except (ValueError, RecursionError):
-            return _error(400, "malformed", "the body is not JSON")
+            return _error(400, "malformed", "the body is not JSON in UTF-8")
         if not isinstance(data, dict):
             return _error(400, "malformed", "the body must be a JSON object")
         return self._command(action, conversation, data, request_id)
@@ -123,7 +131,21 @@ class AgentApi:
                 language = (language_code(raw_language) if isinstance(raw_language, str) else None) or ""
                 if not language:
                     return _error(400, "bad_language", '"language" is the code of the language you write in, like es')
-        command = AgentCommand(action, conversation.key, request_id, int(self._clock()), text, language)
+        # Characters SQS refuses (U+FFFF, most control characters) would have the queue refuse the command on every
+        # try: they become U+FFFD, as in customers' messages.
+        now = int(self._clock())
+        command = queueable(AgentCommand(action, conversation.key, request_id, now, text, language))
+        if (header_id or "request_id" in data) and self._ledger is not None:
+            # A key the caller chose: the same request again is accepted (and carried out once, downstream); another
+            # request under it would be dropped there as a repeat, so it is refused here. A RequestLedgerError
+            # propagates: the handler answers 500 and the agent tries again.
+            held = self._ledger.claim(command.idempotency_key, command.fingerprint, now, now + self._remember_seconds)
+            if held != command.fingerprint:
+                return _error(
+                    409,
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was already used for another request; use a new key for a new message",
+                )
         # A QueueError propagates: the handler answers 500 and the agent (or the CLI) tries again.
         self._queue.put_commands([command])
         body = {

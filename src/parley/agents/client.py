@@ -74,4 +74,6 @@ def _refusal(status: int, answer: dict[str, object]) -> str:
         return "the token was refused (401): check AGENT_API_TOKEN or --token"
     if status == 404:
         return f"not found (404): {said or 'no agent endpoint at this URL'}"
+    if status == 409:
+        return "this --request-id was already used for another request (409): give this one a new --request-id"
     return f"refused ({status}): {said or 'no reason given'}"

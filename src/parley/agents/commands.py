@@ -17,16 +17,23 @@ from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from parley.channels.model import Channel, InboundMessage, user_hash
+from parley.channels.model import Channel, InboundMessage, queueable, user_hash
+from parley.observability import hashed_id
 from parley.queue import QueueError, message_group_id
 
 # The queue body's key that tells an agent command from a customer message.
 COMMAND_KEY = "agent_command"
-# A request id the caller may choose (Idempotency-Key header): repeating it within five minutes is one command.
+# A request id the caller may choose (Idempotency-Key header): repeating it with the same body is one command, reusing
+# it with another is refused (see agents.ledger).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
-# WhatsApp wa_ids and Messenger PSIDs are digits; WhatsApp's business-scoped user ids are a country code, a dot and
-# letters or digits ("US.13491208655302741918"), "ENT." before the digits for a parent id.
-_SENDER_ID = re.compile(r"\d{5,32}|[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+# A conversation is named only in the form it is keyed by. WhatsApp wa_ids and Messenger PSIDs are ASCII digits (a
+# regular expression's \d would also take Arabic-Indic or full-width ones, naming a conversation that cannot exist);
+# WhatsApp's business-scoped user ids are a country code, a dot and letters or digits ("US.13491208655302741918"),
+# "ENT." before the digits for a parent id, and exist on WhatsApp only. A wa_id starts with its country code and a PSID
+# is a number, so neither starts with 0: "014155550123" is no one, not Emily written another way.
+_DIGITS = re.compile(r"[1-9][0-9]{4,31}")
+_BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+_SENDER_IDS: dict[Channel, tuple[re.Pattern[str], ...]] = {Channel.WHATSAPP: (_DIGITS, _BSUID)}
 
 
 class AgentAction(StrEnum):
@@ -68,16 +75,20 @@ class ConversationRef:
 
 
 def parse_conversation_id(raw: str) -> ConversationRef | None:
-    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one."""
-    text = unquote(raw or "").strip()
+    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one, exactly (a
+    space or line break around it, encoded or not, is not taken away: that id names no conversation)."""
+    text = unquote(raw or "")
     match = re.fullmatch(r"([a-z]+)[:#](.+)", text)
-    if not match or not _SENDER_ID.fullmatch(match.group(2)):
+    if not match:
         return None
     try:
         channel = Channel(match.group(1))
     except ValueError:
         return None
-    return ConversationRef(channel, match.group(2))
+    sender = match.group(2)
+    if not any(form.fullmatch(sender) for form in _SENDER_IDS.get(channel, (_DIGITS,))):
+        return None
+    return ConversationRef(channel, sender)
 
 
 def valid_request_id(value: str) -> bool:
@@ -102,6 +113,18 @@ class AgentCommand:
     def idempotency_key(self) -> str:
         """Exactly-once per conversation and request id: two agents' "retry-1" never meet."""
         return f"agent:{self.conversation_id}:{self.request_id}"
+
+    @property
+    def log_ref(self) -> str:
+        """The command as log lines name it: its key names the conversation, so it is hashed like a user id."""
+        return hashed_id(self.idempotency_key, 24)
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two commands under one idempotency key the same request: what they do and say. A key reused
+        with another fingerprint is another request under a used key (the endpoint refuses it: 409)."""
+        said = json.dumps([self.action.value, self.text, self.language], ensure_ascii=False)
+        return hashlib.sha256(said.encode()).hexdigest()
 
     @property
     def conversation(self) -> ConversationRef:
@@ -136,8 +159,9 @@ def _digest(value: str) -> str:
 
 class SqsAgentCommandQueue:
     """The inbound FIFO queue, for agent commands: the same message group as the customer's messages (so an agent's
-    reply, a hand-back and the customer's words are handled in the order they came) and the request id as the
-    deduplication id. Both hashed, as for messages: SQS metadata carries no phone numbers."""
+    reply, a hand-back and the customer's words are handled in the order they came) and the request id with the
+    command's fingerprint as the deduplication id. Both hashed, as for messages: SQS metadata carries no phone
+    numbers."""
 
     def __init__(self, client: Any, queue_url: str) -> None:
         self._client = client
@@ -148,9 +172,10 @@ class SqsAgentCommandQueue:
             try:
                 self._client.send_message(
                     QueueUrl=self._queue_url,
-                    MessageBody=command.to_json(),
+                    MessageBody=queueable(command.to_json()),
                     MessageGroupId=message_group_id(command.conversation_id),
-                    MessageDeduplicationId=_digest(command.idempotency_key),
+                    # The key and what it carries: SQS never merges two different commands as one.
+                    MessageDeduplicationId=_digest(f"{command.idempotency_key}|{command.fingerprint}"),
                 )
             except (BotoCoreError, ClientError) as exc:
                 raise QueueError("inbound queue unavailable") from exc

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, is_dataclass
-from enum import StrEnum
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
+
+from parley.observability import hashed_id
 
 
 class Channel(StrEnum):
@@ -61,15 +63,38 @@ MEDIA_KINDS = frozenset(
 )
 
 
+# The characters SQS takes in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. It
+# refuses a body with any other (InvalidMessageContents), which would fail every redelivery of the message alike.
+_NOT_QUEUEABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_Queued = TypeVar("_Queued")
+
+
+def queueable(value: _Queued) -> _Queued:
+    """The value with every character SQS refuses replaced by U+FFFD, in every string however deep (a message's
+    text, names, payloads and ids, an agent's words): the message is still answered, the odd character shown as
+    the replacement mark its platform would show, instead of being refused by the queue on every redelivery."""
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return _NOT_QUEUEABLE.sub("\ufffd", value) if _NOT_QUEUEABLE.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(queueable(item) for item in value)  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: queueable(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
+
+
 def user_hash(channel: Channel, user_id: str) -> str:
-    """What logs and analytics may say about a user: a short one-way hash, never the number or PSID itself."""
-    return hashlib.sha256(f"{channel}#{user_id}".encode()).hexdigest()[:12]
+    """What logs, traces and channel events may say about a user: a short HMAC under the stack's log hash key (see
+    observability.hashed_id), never the number or PSID itself nor a plain hash one could reverse by trying numbers."""
+    return hashed_id(f"{channel}#{user_id}", 12)
 
 
 def message_ref(channel: Channel, message_id: str) -> str:
-    """A platform message id as analytics may keep it. A wamid is base64 around the customer's phone number,
-    so it is hashed; whoever records an outbound message's id records this same reference, to join on it."""
-    return hashlib.sha256(f"{channel}:{message_id}".encode()).hexdigest()[:24]
+    """A platform message id as logs and channel events may name it. A wamid is base64 around the customer's phone
+    number, so it is hashed, under the same key; whoever records an outbound message's id records this same
+    reference, to join on it."""
+    return hashed_id(f"{channel}:{message_id}", 24)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Secrets: Meta's credentials, the translation provider's key and the agents' bearer token, from the environment
-as read at start-up (Settings.env_secrets) or from the JSON secret named by META_SECRET_NAME (on AWS)."""
+"""Secrets: Meta's credentials, the translation provider's key and the agents' bearer token, from the environment as
+read at start-up (Settings.env_secrets) or from the JSON secret named by META_SECRET_NAME (on AWS); the log hash key
+from the environment or the secret of its own named by LOG_HASH_KEY_SECRET_NAME."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 
 from parley.config.settings import (
     AGENT_TOKEN_NAME,
+    LOG_HASH_KEY_NAME,
     META_SECRET_KEYS,
     MIN_AGENT_TOKEN_LENGTH,
     TRANSLATION_KEY_NAME,
     ConfigError,
     Settings,
+    check_log_hash_key,
 )
 
 
@@ -81,6 +84,25 @@ def load_agent_token(
     if token is not None and len(token) < MIN_AGENT_TOKEN_LENGTH:
         raise ConfigError(f"{AGENT_TOKEN_NAME} must be at least {MIN_AGENT_TOKEN_LENGTH} characters long")
     return token
+
+
+def load_log_hash_key(
+    settings: Settings,
+    env: Mapping[str, str] | None = None,
+    fetch_secret: Callable[[str], str] | None = None,
+) -> bytes | None:
+    """The key user ids are hashed under in logs, traces and channel events: LOG_HASH_KEY from the environment, else
+    the whole value of the secret named by LOG_HASH_KEY_SECRET_NAME (on AWS: a random string the template generated
+    for this stack, so two stacks never name a customer alike); None when neither is there. Raises ConfigError for a
+    key too short to be safe, CredentialsUnavailableError (from `fetch_secret`) when the secret cannot be read."""
+    env = settings.env_secrets if env is None else env
+    key = env.get(LOG_HASH_KEY_NAME)
+    if not key and settings.log_hash_key_secret_name and fetch_secret is not None:
+        key = fetch_secret(settings.log_hash_key_secret_name).strip()
+    if not key:
+        return None
+    check_log_hash_key(key)
+    return key.encode()
 
 
 def _secret_values(settings: Settings, fetch_secret: Callable[[str], str] | None) -> dict[str, str]:

@@ -41,8 +41,14 @@ PAYMENT_METHOD_URL_PLACEHOLDERS = frozenset({"customer_id", "language"})
 # secret on AWS. Shorter tokens are refused: the endpoint speaks to customers in the business's name.
 AGENT_TOKEN_NAME = "AGENT_API_TOKEN"  # noqa: S105 (the variable's name, not a token)
 MIN_AGENT_TOKEN_LENGTH = 16
+# The key user ids in logs, traces and channel events are hashed under (HMAC-SHA256): LOG_HASH_KEY in the environment
+# (locally: `parley serve` makes one when it is not set), else the secret LOG_HASH_KEY_SECRET_NAME names, which the
+# template generates for each stack (see config.secrets).
+LOG_HASH_KEY_NAME = "LOG_HASH_KEY"
+LOG_HASH_KEY_SECRET_NAME = "LOG_HASH_KEY_SECRET_NAME"  # noqa: S105 (the variable's name, not a key)
+MIN_LOG_HASH_KEY_LENGTH = 32
 # Secrets that may be set in the environment (locally; on AWS the secret holds them).
-ENV_SECRET_NAMES = (*META_SECRET_KEYS, TRANSLATION_KEY_NAME, AGENT_TOKEN_NAME)
+ENV_SECRET_NAMES = (*META_SECRET_KEYS, TRANSLATION_KEY_NAME, AGENT_TOKEN_NAME, LOG_HASH_KEY_NAME)
 
 
 _T = TypeVar("_T")
@@ -89,6 +95,7 @@ class Settings:
     tables: Tables = field(default_factory=Tables)
     inbound_queue_url: str = ""
     meta_secret_name: str = ""
+    log_hash_key_secret_name: str = ""
     graph_api_url: str = DEFAULT_GRAPH_API_URL
     graph_api_version: str = DEFAULT_GRAPH_API_VERSION
     graph_timeout_seconds: float = 5.0
@@ -182,12 +189,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     version = env.get("GRAPH_API_VERSION") or DEFAULT_GRAPH_API_VERSION
     if not version.startswith("v"):
         raise ConfigError(f"GRAPH_API_VERSION looks like v25.0, got {version!r}")
+    check_log_hash_key(env.get(LOG_HASH_KEY_NAME))
     return Settings(
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
         aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         tables=Tables.from_env(env),
         inbound_queue_url=env.get("INBOUND_QUEUE_URL", ""),
         meta_secret_name=env.get("META_SECRET_NAME", ""),
+        log_hash_key_secret_name=env.get(LOG_HASH_KEY_SECRET_NAME, ""),
         graph_api_url=graph_url.rstrip("/"),
         graph_api_version=version,
         graph_timeout_seconds=_float(env, "GRAPH_API_TIMEOUT_SECONDS", 5.0),
@@ -219,6 +228,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         guides_dir=(env.get("PARLEY_GUIDES_DIR") or "").strip(),
         env_secrets={name: env[name] for name in ENV_SECRET_NAMES if env.get(name)},
     )
+
+
+def check_log_hash_key(key: str | None) -> None:
+    """A key short enough to guess would make the hashes in logs as reversible as plain ones."""
+    if key and len(key) < MIN_LOG_HASH_KEY_LENGTH:
+        raise ConfigError(f"{LOG_HASH_KEY_NAME} must be at least {MIN_LOG_HASH_KEY_LENGTH} characters long")
 
 
 def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) -> str:

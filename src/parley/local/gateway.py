@@ -69,6 +69,12 @@ def http_api_event(method: str, target: str, headers: dict[str, str], body: byte
     }
 
 
+def _content_length(header: str | None) -> int | None:
+    """The body's length in bytes (0 without the header); None when the header is no length at all."""
+    raw = (header or "0").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def routed(method: str, path: str) -> bool:
     """Whether API Gateway would hand this request to the webhook function (else it answers 404 itself)."""
     return (method, path) in ROUTES or any(m == method and p.fullmatch(path) for m, p in ROUTE_PATTERNS)
@@ -86,7 +92,10 @@ class ApiGatewayServer(BackgroundHttpServer):
 
             def _handle(self) -> None:
                 method, path = self.command, urlsplit(self.path).path
-                length = int(self.headers.get("Content-Length") or 0)
+                length = _content_length(self.headers.get("Content-Length"))
+                if length is None:  # as API Gateway does; reading "all of it" would wait for the client to hang up
+                    self._write(400, {"content-type": "application/json"}, b'{"message":"Bad Request"}')
+                    return
                 if length > MAX_PAYLOAD:
                     self._write(413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}')
                     return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
@@ -145,6 +146,9 @@ class LocalStack:
         ):
             if not value:
                 raise StackError(f"{name} is not set: the webhook needs it to check Meta's requests")
+        # Customers' ids in the functions' logs are hashed under one key, as a stack's two functions share theirs: a
+        # fixed LOG_HASH_KEY when set (to compare logs across runs), else one made for this run.
+        self.env.setdefault("LOG_HASH_KEY", secrets.token_urlsafe(32))
         # The Graph API stand-in does not check tokens; real Graph does, and then these must be real.
         for name in ("WHATSAPP_ACCESS_TOKEN", "MESSENGER_PAGE_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID"):
             self.env.setdefault(name, "local")

@@ -1,7 +1,7 @@
 """The composition root: the one place that builds real adapters from configuration, for each function and the
 local face (webhook, fulfillment, the scheduled report, `parley nlu classify`)."""
 
-from parley.wiring.aws import LazyClient, aws_client, credentials_provider, secret_fetcher
+from parley.wiring.aws import LazyClient, aws_client, credentials_provider, install_log_hash_key, secret_fetcher
 from parley.wiring.fulfillment import FulfillmentRuntime, fulfillment_runtime
 from parley.wiring.reports import report_job
 from parley.wiring.understanding import (
@@ -24,6 +24,7 @@ __all__ = [
     "configured_guides",
     "credentials_provider",
     "fulfillment_runtime",
+    "install_log_hash_key",
     "report_job",
     "secret_fetcher",
     "translation_pivot",

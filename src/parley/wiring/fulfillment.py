@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from parley.channels.model import InboundMessage
 from parley.config import Settings, load_settings
-from parley.wiring.aws import aws_client, credentials_provider, secret_fetcher
+from parley.wiring.aws import aws_client, credentials_provider, install_log_hash_key, secret_fetcher
 from parley.wiring.understanding import configured_guides, translation_pivot, understanding_parts
 from parley.wiring.webhook import analytics_sinks
 
@@ -61,6 +61,7 @@ class FulfillmentRuntime:
         self.understanding = parts = understanding_parts(settings)
         # One cached reader of the app secret: Meta credentials and the translation key come from the same JSON.
         fetch_secret = secret_fetcher(settings)
+        install_log_hash_key(settings, fetch_secret)  # this function's log lines name customers as the webhook's do
         catalogs = parts.catalogs
         pivot = translation_pivot(settings, parts.order_ids, fetch_secret)
         conversations = DynamoConversations(settings.conversation_ttl_days)
