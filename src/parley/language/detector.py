@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -87,6 +87,8 @@ _STATISTICAL_SCRIPTS: tuple[tuple[int, int, str], ...] = (
     (0xFB50, 0xFDFF, "arabic"),
     (0xFE70, 0xFEFF, "arabic"),
 )
+# The scripts scored statistically; any other names its language.
+STATISTICAL_SCRIPTS = frozenset({"latin", "cyrillic", "arabic"})
 # A Han, kana or Hangul character carries about as much as a short word.
 _WIDE = {"zh": 3, "ja": 3, "ko": 3}
 # Letters Persian and Urdu write and Arabic does not: without them, Arabic script is Arabic.
@@ -110,6 +112,13 @@ class LanguageDetector(Protocol):
     def detect(self, text: str) -> Detection | None:
         """The language of the text, or None when the text is too short or unclear to say."""
         ...
+
+
+@runtime_checkable
+class ScoringDetector(LanguageDetector, Protocol):
+    """A detector that can also say how much better one language explains a text than another."""
+
+    def margin(self, text: str, language: str, other: str) -> float | None: ...
 
 
 def letters_and_words(text: str) -> tuple[int, int]:
@@ -255,7 +264,7 @@ class LangdetectDetector:
         script = dominant_script(text)
         if script is None:
             return None
-        if script not in {"latin", "cyrillic", "arabic"}:
+        if script not in STATISTICAL_SCRIPTS:
             return Detection(script, 1.0, by_script=True)
         letters, words = letters_and_words(text)
         foreign = self._foreign(text, script, letters, words)
@@ -287,6 +296,17 @@ class LangdetectDetector:
         probabilities = _softmax(native)
         best = int(np.argmax(probabilities))
         return Detection(self._model.languages[int(self._native_columns[best])], float(probabilities[best]))
+
+    def margin(self, text: str, language: str, other: str) -> float | None:
+        """How much better `language` explains the text than `other`, per character n-gram judged (every
+        language the model knows, native or not); None when either is not in the model or nothing was judged."""
+        first, second = self._model.column(language), self._model.column(other)
+        if first is None or second is None:
+            return None
+        scores, grams = self._scores(text)
+        if not grams:
+            return None
+        return (float(scores[first]) - float(scores[second])) / grams
 
     def _scores(self, text: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
         """The model's scores, kept for the last text: detect, guess and identify all ask about the same one."""
