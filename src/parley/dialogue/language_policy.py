@@ -14,14 +14,15 @@ import re
 
 from parley.domain.language import language_code
 from parley.language.detector import (
+    FOREIGN_MARGIN,
     FOREIGN_MIN_LETTERS,
     FOREIGN_MIN_WORDS,
-    FOREIGN_MARGIN,
     STATISTICAL_SCRIPTS,
     LanguageDetector,
     ScoringDetector,
     dominant_script,
     letters_and_words,
+    sample,
 )
 from parley.language.lexicon import Lexicon
 
@@ -56,7 +57,7 @@ class ConversationLanguage:
         """The language the text is clearly in, judged by the detector and the catalogs' words; None when it is
         too short or unclear to say. A language without a catalog comes only from the detector, which names one
         only by its script or on a long text."""
-        text = " ".join(_NO_LANGUAGE.sub(" ", text).split())
+        text = _without_codes(text)
         detection = self._detector.detect(text)
         scores = self._lexicon.scores(text)
         best = max(scores, key=lambda language: scores[language], default=None)
@@ -96,6 +97,7 @@ class ConversationLanguage:
         between two native languages, the message's own words favouring the new one (the detector alone is not
         enough), or, where a language without a catalog is involved, a text long enough to judge that the model
         explains clearly better in the new language."""
+        text = _without_codes(text)
         script = dominant_script(text)
         if script is not None and script not in STATISTICAL_SCRIPTS:
             return True  # Hangul, kana, Han...: the writing system names the language
@@ -111,3 +113,8 @@ class ConversationLanguage:
             if margin is not None:
                 return margin >= SWITCH_MARGIN
         return True
+
+
+def _without_codes(text: str) -> str:
+    """The bounded sample of the text identification looks at, without emails, links and codes."""
+    return " ".join(_NO_LANGUAGE.sub(" ", sample(text)).split())
