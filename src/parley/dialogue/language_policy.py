@@ -68,8 +68,9 @@ class ConversationLanguage:
         if detection is not None and detection.language not in self._native:
             # A script settles it, and so do letters the catalog's language never writes; statistics alone do not
             # overrule a native catalog's words.
-            overruled = lexically_clear and not detection.by_script
-            return best if overruled and not self._lexicon.foreign_letters(text, best) else detection.language
+            if best is not None and lexically_clear and not detection.by_script:
+                return detection.language if self._lexicon.foreign_letters(text, best) else best
+            return detection.language
         if best is None:
             return detection.language if detection else None
         if detection is None:
