@@ -208,6 +208,17 @@ class LanguageModel:
         log_frequency = arrays["word_scores"].astype(np.float32) / -100.0
         self._word_gains = (word_weight * np.maximum(log_frequency - floor, 0.0)).astype(np.float32)
         self.word_weight = word_weight
+        self._floor = floor
+
+    def word_zipf(self, word: str) -> float:
+        """How common a word is in the language that uses it most, on wordfreq's zipf scale (log10 of its
+        frequency per billion words: 3 is one per million); 0.0 for a word the model does not hold."""
+        key = np.uint32(word_key(_normalize_word(word)))
+        start = int(np.searchsorted(self._word_keys, key, side="left"))
+        end = int(np.searchsorted(self._word_keys, key, side="right"))
+        if start == end:
+            return 0.0
+        return float(self._word_gains[start:end].max()) / self.word_weight + self._floor + 9.0
 
     @classmethod
     def load(cls, path: Path = DATA) -> LanguageModel:
