@@ -31,15 +31,16 @@ LOCALES = Path(__file__).resolve().parents[3] / "locales"
 FIRST_OF_ALL_WORDS = 5.5  # zipf: a short name (three letters at most) this common stays a word ("de", "van", "can")
 SHORT = 3
 # Number words that are articles first ("un", "ein", "bir": a one that is no number to hide).
-ARTICLES = frozenset("a an un une una uno um uma ein eine einen einem einer eines bir en ett een".split())
+ARTICLES = frozenset(re.findall(r"\S+", "a an un une una uno um uma ein eine einen einem einer eines bir en ett een"))
 COMMON = 3.0  # zipf of the words kept for scripts the language model does not hold (one per million)
 _WIDE_NAMES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR")
 # num2words has no Chinese or Hindi.
-_EXTRA_NUMBERS = (
+_EXTRA_NUMBERS = re.findall(
+    r"\S+",
     "零 〇 一 二 三 四 五 六 七 八 九 十 百 千 万 萬 亿 億 两 兩 壹 贰 叁 肆 伍 陆 柒 捌 玖 拾 佰 仟"
     " शून्य एक दो तीन चार पांच पाँच छह छः सात आठ नौ दस ग्यारह बारह तेरह चौदह पंद्रह सोलह सत्रह अठारह उन्नीस बीस"
-    " तीस चालीस पचास साठ सत्तर अस्सी नब्बे सौ हज़ार हजार लाख करोड़"
-).split()
+    " तीस चालीस पचास साठ सत्तर अस्सी नब्बे सौ हज़ार हजार लाख करोड़",
+)
 _SPLIT = re.compile(r"[\s\-‐'’.,]+")
 
 
@@ -67,10 +68,11 @@ def _string_lists(provider: Any, wanted: Iterable[str]) -> list[str]:
 
 
 def names() -> set[str]:
-    from faker.config import AVAILABLE_LOCALES
+    # Build-time tools only (Parley does not install them): imported by name, so type checks need none of them.
+    available_locales = importlib.import_module("faker.config").AVAILABLE_LOCALES
 
     found: set[str] = set()
-    for locale in AVAILABLE_LOCALES:
+    for locale in available_locales:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
@@ -89,11 +91,12 @@ def names() -> set[str]:
 
 def number_words() -> dict[str, set[str]]:
     """Each number word, with the languages it is a number in."""
-    from num2words import CONVERTER_CLASSES, num2words
+    module = importlib.import_module("num2words")
+    converters, num2words = module.CONVERTER_CLASSES, module.num2words
 
     values = [*range(101), *range(200, 1000, 100), 1000, 1_000_000]
-    found: dict[str, set[str]] = {word: {"zh" if word < "\u0900" or word > "\u097f" else "hi"} for word in _EXTRA_NUMBERS}
-    for language in CONVERTER_CLASSES:
+    found = {word: {"hi" if "\u0900" <= word[0] <= "\u097f" else "zh"} for word in _EXTRA_NUMBERS}
+    for language in converters:
         base = language.split("_")[0]
         for value, to in [(v, "cardinal") for v in values] + [(v, "ordinal") for v in range(1, 21)]:
             try:
@@ -107,8 +110,8 @@ def number_words() -> dict[str, set[str]]:
 
 def _feminine(surname: str) -> set[str]:
     """The feminine forms of Slavic surnames (Kowalski → Kowalska, Иванов → Иванова), which Faker lists in part."""
-    forms = {"ski": "ska", "cki": "cka", "dzki": "dzka", "ský": "ská", "cký": "cká", "ов": "ова", "ев": "ева", "ин": "ина",
-             "ский": "ская", "цкий": "цкая", "ськый": "ська", "ський": "ська"}  # fmt: skip
+    forms = {"ski": "ska", "cki": "cka", "dzki": "dzka", "ský": "ská", "cký": "cká", "ов": "ова", "ев": "ева",
+             "ин": "ина", "ский": "ская", "цкий": "цкая", "ський": "ська"}  # fmt: skip
     return {surname[: -len(end)] + form for end, form in forms.items() if surname.endswith(end)}
 
 
@@ -135,7 +138,8 @@ def catalog_words(language: str = "*", section: str = "") -> set[str]:
 
 def build(out: Path) -> None:
     import numpy as np
-    import wordfreq
+
+    wordfreq = importlib.import_module("wordfreq")
 
     best: dict[str, float] = {}  # each word's zipf in the language that uses it most
     for language in wordfreq.available_languages("small"):
@@ -152,7 +156,8 @@ def build(out: Path) -> None:
     numbers = {
         word
         for word, languages in number_words().items()
-        if word not in ARTICLES and not any(word in vocabulary for code, vocabulary in catalogs.items() if code not in languages)
+        if word not in ARTICLES
+        and not any(word in vocabulary for code, vocabulary in catalogs.items() if code not in languages)
     }
     script_words: dict[int, float] = {}
     for word, z in best.items():
