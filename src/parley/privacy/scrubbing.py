@@ -17,6 +17,11 @@ import unicodedata
 from parley.language.detector import _script_of
 from parley.privacy.vocabulary import Vocabulary, WordKind, shared_vocabulary
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 MAX_TEXT = 200
 # Scrubbing reads at most this much of a text (cut at a space), so its work stays bounded whatever is sent; more
 # than the MAX_TEXT it keeps even once emails and links have become short placeholders.
@@ -34,7 +39,7 @@ _EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—(){}«»“”‘’
 _PLACEHOLDER = re.compile(r"(\[[a-z]+\]|#)")
 _REPEATED = re.compile(r"(\[[a-z]+\]|#)(?:\s+\1)+")
 # Words that make an address of the words and numbers beside them, in Parley's languages and common others.
-_STREET_WORDS = frozenset(
+_STREET_WORDS = _words(
     """street st road rd avenue ave av lane ln boulevard blvd highway hwy apartment apt suite
     calle avenida avda plaza paseo pasaje carrera carretera piso puerta urbanización
     rua travessa praça estrada rodovia alameda andar apto
@@ -46,14 +51,14 @@ _STREET_WORDS = frozenset(
     ул пр пер шоссе д дом кв корпус вул
     شارع طريق حي عمارة شقة
     मार्ग सड़क गली मकान फ्लैट
-    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg""".split()
+    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
 _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
 # Compounds that end in a street word: Hauptstraße, Bahnhofstr, Lindenweg, Keizersgracht, Storgatan.
 _STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
 # Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
-_ADDRESS_JOINERS = frozenset("de del la las los da do das dos di della delle du des van der den von al el".split())
+_ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word
 _CJK = frozenset({"zh", "ja"})
 _CJK_LONGEST = 4
@@ -64,7 +69,7 @@ _CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 def scrub(text: str) -> str:
     """The text with links, emails, @handles, bank and card numbers and numbers replaced by placeholders, spacing
     evened out, at most MAX_TEXT characters."""
-    text = _bounded(unicodedata.normalize("NFKC", text))
+    text = bounded(unicodedata.normalize("NFKC", text))
     text = _URL.sub("[link]", text)
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
@@ -121,7 +126,9 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
-def _bounded(text: str) -> str:
+def bounded(text: str) -> str:
+    """At most MAX_INPUT characters of the text, cut at a space where there is one: regular expressions over a
+    60,000-character word cost seconds, and nothing past MAX_TEXT is kept anyway."""
     if len(text) <= MAX_INPUT:
         return text
     head = text[:MAX_INPUT]
