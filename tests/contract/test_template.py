@@ -30,6 +30,7 @@ from parley.config import (
     DEFAULT_ORDER_ID_PATTERN,
     META_SECRET_KEYS,
     TRANSLATION_PROVIDERS,
+    load_report_settings,
     load_settings,
 )
 from parley.data.models import MODELS
@@ -713,3 +714,11 @@ def test_the_functions_are_told_the_streams_and_the_code_reads_them(cfn: dict[st
     settings = load_settings({"EVENTS_STREAM_NAME": "parley-events", "UNRECOGNISED_STREAM_NAME": "parley-unrec"})
     assert (settings.events_stream_name, settings.unrecognised_stream_name) == ("parley-events", "parley-unrec")
     assert cfn["Outputs"]["EventsBucketName"]["Value"] == {"Ref": "EventsBucket"}
+
+
+def test_the_report_threshold_of_customers_is_a_parameter_the_code_accepts(cfn: dict[str, Any]) -> None:
+    variables = cfn["Resources"]["AnalyticsFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["REPORT_MIN_CUSTOMERS"] == {"Ref": "ReportMinCustomers"}
+    parameter = cfn["Parameters"]["ReportMinCustomers"]
+    assert (int(parameter["Default"]), int(parameter["MinValue"])) == (3, 3)
+    assert load_report_settings({"REPORT_MIN_CUSTOMERS": str(parameter["Default"])}).min_customers == 3
