@@ -51,7 +51,8 @@ _STREET_WORDS = _words(
     ул пр пер шоссе д дом кв корпус вул
     شارع طريق حي عمارة شقة
     मार्ग सड़क गली मकान फ्लैट
-    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg"""
+    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg
+    utca út körút nr intrarea strada aleea calea đường phố ngõ cr cra"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
 _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
@@ -59,6 +60,14 @@ _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "
 _STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
 # Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
 _ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
+# Digit words that are also common words somewhere ("uno", "due", "dois", "een", "um"), so the word data does not
+# hold them as numbers: next to a number, or to each other, they are digits of it ("# dois # um" is one number).
+_DIGIT_WORDS = _words(
+    """zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis siete ocho nueve
+    um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
+    zéro un deux trois quatre cinq six sept huit neuf due tre quattro sei sette otto nove nul een twee drie
+    vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks"""
+)
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word
 _CJK = frozenset({"zh", "ja"})
 _CJK_LONGEST = 4
@@ -88,7 +97,7 @@ def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
             pieces += _han_and_kana(piece, words)
         else:
             pieces.append(_placeholder_or_word(piece, words))
-    joined = "".join(_addresses(pieces, words))
+    joined = "".join(_addresses(_spelled_numbers(pieces), words))
     # "[name] [name]" is one placeholder: how many words a name had is itself a clue.
     return _SPACES.sub(" ", _REPEATED.sub(r"\1", joined)).strip()[:MAX_TEXT]
 
@@ -137,11 +146,21 @@ def bounded(text: str) -> str:
 
 
 def _iban(match: re.Match[str]) -> str:
-    compact = re.sub(r"[ -]", "", match.group(0)).upper()
+    text = match.group(0)
+    # The pattern also takes the words after an IBAN ("ES91 2100 … 1332 please"): the longest valid head is it.
+    ends = [len(text)] + [i for i in range(len(text) - 1, 0, -1) if text[i] in " -"]
+    for end in ends:
+        if _valid_iban(text[:end]):
+            return "[iban]" + text[end:]
+    return text
+
+
+def _valid_iban(text: str) -> bool:
+    compact = re.sub(r"[ -]", "", text).upper()
     if not 15 <= len(compact) <= 34 or not compact.isalnum():
-        return match.group(0)
+        return False
     digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
-    return "[iban]" if int(digits) % 97 == 1 else match.group(0)
+    return int(digits) % 97 == 1
 
 
 def _card(match: re.Match[str]) -> str:
@@ -188,6 +207,24 @@ def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
             out.append("[word]")
             length = 1
         i += length
+    return out
+
+
+def _spelled_numbers(pieces: list[str]) -> list[str]:
+    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number."""
+    out = list(pieces)
+    run: list[int] = []
+    for i in range(len(pieces) + 1):
+        piece = pieces[i] if i < len(pieces) else ""
+        if piece == NUMBER or piece.casefold() in _DIGIT_WORDS:
+            run.append(i)
+            continue
+        if piece.isspace() and run:
+            continue
+        if len(run) > 1 or (run and pieces[run[0]] == NUMBER):
+            for at in run:
+                out[at] = NUMBER
+        run = []
     return out
 
 
