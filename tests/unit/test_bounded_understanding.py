@@ -16,7 +16,7 @@ from fakes import InMemoryConversations, InMemoryCustomers, InMemoryMessageLog, 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.understanding import MAX_UNDERSTOOD
+from parley.dialogue.understanding import MAX_UNDERSTOOD, UNDERSTANDING_BUDGET_SECONDS
 from parley.i18n import load_catalogs
 from parley.language.detector import MAX_WORD, SAMPLE_CHARACTERS, LangdetectDetector, LanguageModel, sample
 from parley.language.lexicon import Lexicon
@@ -154,3 +154,20 @@ def test_within_its_time_budget_the_same_message_is_translated() -> None:
     )
 
     assert turn.translation is TranslationUse.USED and translator.texts
+
+
+def test_the_bounds_are_what_a_platform_sends_a_64_character_word_and_8_seconds() -> None:
+    assert (MAX_UNDERSTOOD, MAX_WORD, UNDERSTANDING_BUDGET_SECONDS) == (4096, 64, 8.0)
+    assert max(len(word) for word in sample(HOSTAGE + " " + LONG_DUTCH).split()) == MAX_WORD
+
+
+def test_the_default_budget_is_spent_after_8_seconds() -> None:
+    ticks = count(0, 9)  # every look at the clock finds nine more seconds gone: past 8 at the first look
+    translator, log = CountingTranslator(), InMemoryMessageLog(InMemoryConversations())
+    daan, service = dutch_service(translator, log, monotonic=lambda: float(next(ticks)))
+
+    turn = service.respond(
+        inbound("Hallo, waar is mijn bestelling ORD-880001? Ik wacht al een week.", sender=daan.phone)
+    )
+
+    assert turn.translation is TranslationUse.FAILED and translator.texts == []

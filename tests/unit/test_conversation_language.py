@@ -102,6 +102,34 @@ CONVERSATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "Nike Air Max 270 사이즈 있나요?",
         "감사합니다",
     )),
+    "cs": ("420601234567", "ORD-880021", (
+        "Dobrý den, minulý týden jsem si objednal boty a pořád nepřišly.",
+        "A kdy dorazí ORD-880021?",
+        "ok",
+        "ano",
+        "Děkuji mockrát",
+    )),
+    "ro": ("40721234567", "ORD-880022", (
+        "Bună ziua, am comandat o pereche de pantofi săptămâna trecută și încă nu au ajuns.",
+        "Și când ajunge ORD-880022?",
+        "ok",
+        "da",
+        "Mulțumesc frumos",
+    )),
+    "da": ("4520123456", "ORD-880023", (
+        "Hej, jeg bestilte et par sko i sidste uge, men de er ikke kommet endnu.",
+        "Hvornår kommer ORD-880023?",
+        "ja",
+        "ok",
+        "Tusind tak",
+    )),
+    "hu": ("36201234567", "ORD-880024", (
+        "Jó napot, múlt héten rendeltem egy cipőt, de még nem érkezett meg.",
+        "És mikor érkezik meg az ORD-880024?",
+        "ok",
+        "igen",
+        "Köszönöm szépen",
+    )),
 }  # fmt: skip
 
 
