@@ -190,3 +190,6 @@ if __name__ == "__main__":
     unseen_messages()
     print()
     analytics_report()
+    from scrubbing import run as scrubbing_figures
+
+    scrubbing_figures("test")

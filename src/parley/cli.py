@@ -252,7 +252,9 @@ def _report(args: argparse.Namespace) -> int:
         print("parley report: no events to read: pass --events DIR or set EVENTS_BUCKET", file=sys.stderr)
         return 2
     try:
-        result = report_period(source, start, end, Path(args.out), report.locale, report.price_per_million)
+        result = report_period(
+            source, start, end, Path(args.out), report.locale, report.price_per_million, report.min_customers
+        )
     except SourceError as exc:
         print(f"parley report: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ from parley.config import (
     META_SECRET_KEYS,
     MIN_LOG_HASH_KEY_LENGTH,
     TRANSLATION_PROVIDERS,
+    load_report_settings,
     load_settings,
 )
 from parley.data.models import MODELS
@@ -785,3 +786,11 @@ def test_the_webhooks_aws_calls_give_up_well_inside_its_function_timeout(cfn: di
     assert one_call <= timeout / 2
     # The webhook's Firehose sink sends once (tests/integration/test_webhook_when_aws_hangs.py counts the attempts).
     assert one_call + _worst_case_seconds(WEBHOOK_FIREHOSE_CONFIG) < timeout - 2  # time left to log and answer
+
+
+def test_the_report_threshold_of_customers_is_a_parameter_the_code_accepts(cfn: dict[str, Any]) -> None:
+    variables = cfn["Resources"]["AnalyticsFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["REPORT_MIN_CUSTOMERS"] == {"Ref": "ReportMinCustomers"}
+    parameter = cfn["Parameters"]["ReportMinCustomers"]
+    assert (int(parameter["Default"]), int(parameter["MinValue"])) == (3, 3)
+    assert load_report_settings({"REPORT_MIN_CUSTOMERS": str(parameter["Default"])}).min_customers == 3

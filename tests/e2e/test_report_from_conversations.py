@@ -22,11 +22,12 @@ from typing import Any
 import boto3
 import pytest
 
-from parley.analytics.reading import S3Source, read_events
+from parley.analytics.reading import S3Source, read_events, read_unrecognised
 from parley.channels.model import Channel
 from parley.i18n import load_catalogs
 from parley.local.session import LocalSession
 from parley.local.stack import start_moto
+from parley.privacy.scrubbing import normalise
 from support.shop import ANA, AYSE, DMITRY, GRACE, HANNAH, LAYLA, Person, write_shop
 
 PARLEY = Path(sys.executable).with_name("parley")
@@ -170,7 +171,14 @@ def test_the_report_of_the_day_matches_a_count_of_the_conversations_that_ran(ser
     assert kpis["fallback_rate"] == pytest.approx(2 / 18)
     assert kpis["csat_response_rate_basis"] == "rating_requested"
     assert kpis["first_responses"] > 0 and kpis["first_response_p50_ms"] > 0
-    assert sorted(u["text"] for u in kpis["top_unrecognised"]) == [
+    # Both were sent by one customer only: the report shows a text once three different customers sent it.
+    assert kpis["unrecognised_messages"] == 2 and kpis["top_unrecognised_min_customers"] == 3
+    assert kpis["top_unrecognised"] == []
+    # What was kept for it: the words, and who sent them under a pseudonym, never the number.
+    kept = list(read_unrecognised(S3Source(s3, os.environ["EVENTS_BUCKET"]), start, end))
+    assert sorted(normalise(u["text"]) for u in kept) == [
         "tell me a joke about penguins", "what's the capital of mongolia",
     ]  # fmt: skip
+    assert len({u["customer"] for u in kept}) == 1 and kept[0]["customer"]
+    assert all("12025550199" not in json.dumps(u) for u in kept)
     assert (out / "kpis.csv").is_file() and (out / "report.html").is_file()

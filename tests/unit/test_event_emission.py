@@ -195,6 +195,11 @@ def test_no_event_holds_a_number_a_psid_an_email_a_name_or_the_customers_words(s
         assert private not in written
     # The unrecognised message is kept for the report, without the name.
     assert [u["text"] for u in shop.recording.unrecognised] == ["[name] here: what's the capital of Mongolia"]
+    # With who sent it as the customer's pseudonym (the report counts different customers by it), never an id.
+    (kept,) = shop.recording.unrecognised
+    assert kept["customer"] == shop.recording.events[-1].customer != ""
+    assert not {EMILY.customer_id, EMILY.phone, EMILY.email} & set(kept.values())
+    assert all(private not in json.dumps(kept) for private in ("14155550123", "Emily", "Carter"))
 
 
 def test_the_kpi_engine_reads_the_emitted_events_as_the_conversation_went(shop) -> None:
@@ -209,7 +214,10 @@ def test_the_kpi_engine_reads_the_emitted_events_as_the_conversation_went(shop) 
     start = datetime.fromtimestamp(min(r["at_ms"] for r in records) / 1000 - 60, UTC)
     end = datetime.fromtimestamp(max(r["at_ms"] for r in records) / 1000 + 60, UTC)
 
-    kpis = compute_kpis(records, start, end, shop.recording.unrecognised).to_json()
+    # Two more customers could not get an answer to the same question: the report shows a text three sent.
+    asked = shop.recording.unrecognised
+    unrecognised = asked + [record | {"customer": f"other{i}"} for i in range(2) for record in asked]
+    kpis = compute_kpis(records, start, end, unrecognised).to_json()
 
     assert (kpis["conversations"], kpis["customers"], kpis["messages_in"], kpis["messages_out"]) == (1, 1, 7, 7)
     assert (kpis["fallbacks"], kpis["handoffs"], kpis["csat_responses"], kpis["csat_average"]) == (1, 1, 1, 5.0)

@@ -184,26 +184,33 @@ def test_intent_outcomes_success_failed_switched_and_dropped() -> None:
 
 
 def test_top_unrecognised_messages_are_normalised_counted_and_scrubbed() -> None:
+    # Every text is sent by three customers (k1-k3), as the report needs before it shows one.
     unrecognised = [
-        {"at_ms": at(1), "language": "en", "text": "Where is my parcel?"},
-        {"at_ms": at(2), "language": "en", "text": "where is   my parcel"},
-        {"at_ms": at(3), "language": "en", "text": "WHERE IS MY PARCEL?!"},
-        {"at_ms": at(4), "language": "es", "text": "llámame al +34 612 345 678"},
-        {"at_ms": at(5), "language": "es", "text": "llámame al 699112233"},
-        {"at_ms": at(6), "language": "en", "text": "write to ana.lopez@example.com"},
-        {"at_ms": at(0, day=1), "language": "en", "text": "next period"},
+        {"at_ms": at(1), "language": "en", "text": "Where is my parcel?", "customer": "k1"},
+        {"at_ms": at(2), "language": "en", "text": "where is   my parcel", "customer": "k2"},
+        {"at_ms": at(3), "language": "en", "text": "WHERE IS MY PARCEL?!", "customer": "k3"},
+        {"at_ms": at(3), "language": "en", "text": "where is my parcel??", "customer": "k1"},
+        {"at_ms": at(4), "language": "es", "text": "llámame al +34 612 345 678", "customer": "k1"},
+        {"at_ms": at(5), "language": "es", "text": "llámame al 699112233", "customer": "k2"},
+        {"at_ms": at(5), "language": "es", "text": "Llámame al 612-000-111", "customer": "k3"},
+        {"at_ms": at(6), "language": "en", "text": "write to ana.lopez@example.com", "customer": "k1"},
+        {"at_ms": at(0, day=1), "language": "en", "text": "next period", "customer": "k1"},
     ]
-    unrecognised += [{"at_ms": at(10 + i), "language": "fr", "text": f"question {chr(97 + i)}"} for i in range(25)]
+    unrecognised += [
+        {"at_ms": at(10 + i), "language": "fr", "text": f"question {chr(97 + i)}", "customer": f"k{k}"}
+        for i in range(25)
+        for k in (1, 2, 3)
+    ]
 
     kpis = kpis_of([], unrecognised)
 
     assert kpis.top_unrecognised[:3] == (
-        ("where is my parcel", 3, "en"),
-        ("llámame al #", 2, "es"),
-        ("question a", 1, "fr"),
+        ("where is my parcel", 4, "en"),
+        ("llámame al #", 3, "es"),
+        ("question a", 3, "fr"),
     )
     assert len(kpis.top_unrecognised) == 20
-    assert kpis.unrecognised_messages == 31
+    assert kpis.unrecognised_messages == 83
     texts = " ".join(text for text, _, _ in kpis.top_unrecognised)
     assert "612" not in texts and "@" not in texts and "next period" not in texts
 

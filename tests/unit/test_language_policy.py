@@ -151,3 +151,27 @@ def test_an_email_or_an_order_number_does_not_make_a_message_english(real):
     assert real.choose("بريدي هو someone@example.org", "ar", "ar") == "ar"
     assert real.choose("mi correo es someone@example.org", "es", "es") == "es"
     assert real.choose("ORD-104233 https://example.com/track", "de", "de") == "de"
+
+
+def test_a_short_message_the_detector_calls_native_does_not_move_a_conversation_without_a_catalog():
+    # "En wanneer komt ORD-880001 aan?" without its order number: too little to leave Dutch for Indonesian.
+    assert policy(Detection("es", 0.97)).choose("En wanneer komt ORD-880001 aan?", "nl", None) == "nl"
+    assert policy(Detection("pt", 0.99)).choose("Okej, tack så mycket", "sv", None) == "sv"
+
+
+@pytest.mark.parametrize(
+    ("text", "remembered"),
+    [
+        ("En wanneer komt ORD-880001 aan?", "nl"),
+        ("Waar is mijn pakket?", "nl"),
+        ("Chcę zwrócić buty", "pl"),
+        ("Okej, tack så mycket", "sv"),
+        ("Коли прийде ORD-880005?", "uk"),
+    ],
+)
+def test_a_real_conversation_without_a_catalog_keeps_its_language_on_a_short_message(real, text, remembered):
+    assert real.choose(text, remembered, None) == remembered
+
+
+def test_ukrainian_letters_keep_a_first_message_ukrainian_though_russian_shares_its_words(real):
+    assert real.choose("Доброго дня, де моє замовлення?", None, None) == "uk"

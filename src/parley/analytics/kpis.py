@@ -26,7 +26,9 @@ Definitions (what kpis.json and the report mean; events are counted when start �
   followed by the rating question, at most once a day per conversation, so this reads low rather than high).
 - languages, channels: conversations per language / channel of their customer messages (a conversation that
   changed language counts in both).
-- top_unrecognised: the 20 most frequent unrecognised texts of the period, scrubbed and normalised.
+- top_unrecognised: the 20 most frequent unrecognised texts of the period, anonymised (only words common in some
+  language kept; names, addresses, numbers, emails, cards and bank numbers replaced) and normalised, among those
+  that at least `min_customers` different customers sent (k-anonymity, REPORT_MIN_CUSTOMERS, 3 at least).
 - translation_calls / translation_cache_hits / translation_characters: sums over `translation_used`;
   cache hit rate = hits ÷ (hits + calls); estimated cost = characters * price per million characters.
 - delivery_failure_rate: (`delivery_status` failed + `send_error`) ÷ (`reply_sent` + `send_error`).
@@ -43,7 +45,7 @@ from typing import Any
 
 from parley.analytics.schema import EventType
 from parley.analytics.tally import DAY_MS, HOUR_MS, OUTCOMES, Tally
-from parley.config.reports import DEFAULT_PRICE_PER_MILLION
+from parley.config.reports import DEFAULT_MIN_CUSTOMERS, DEFAULT_PRICE_PER_MILLION, MIN_CUSTOMERS_FLOOR
 
 # Published list prices per million characters (USD): Google Cloud Translation, DeepL API Pro, Azure Translator.
 TOP_UNRECOGNISED = 20
@@ -77,6 +79,7 @@ class Kpis:
     languages: Mapping[str, int] = field(default_factory=dict)
     channels: Mapping[str, int] = field(default_factory=dict)
     top_unrecognised: tuple[tuple[str, int, str], ...] = ()
+    unrecognised_min_customers: int = DEFAULT_MIN_CUSTOMERS  # a text is shown once this many customers sent it
     unrecognised_messages: int = 0
     translation_calls: int = 0
     translation_cache_hits: int = 0
@@ -203,6 +206,7 @@ class Kpis:
         data["top_unrecognised"] = [
             {"text": text, "count": count, "language": language} for text, count, language in self.top_unrecognised
         ]
+        data["top_unrecognised_min_customers"] = self.unrecognised_min_customers
         data["translation_price_per_million_usd"] = self.translation_price_per_million
         data["volume"] = {
             "unit": self.volume_unit,
@@ -229,17 +233,21 @@ def compute_kpis(
     previous: Kpis | None = None,
     *,
     price_per_million: float = DEFAULT_PRICE_PER_MILLION,
+    min_customers: int = DEFAULT_MIN_CUSTOMERS,
 ) -> Kpis:
     """The KPIs of [start, end) in one pass over `events` (in the order they happened; see the module's
-    definitions). Memory stays bounded at any volume. `previous` is the period before, for the change section."""
+    definitions). Memory stays bounded at any volume. `previous` is the period before, for the change section;
+    `min_customers`: how many different customers must have sent an unrecognised text before it is shown."""
     start_ms, end_ms = _epoch_ms(start), _epoch_ms(end)
     if end_ms <= start_ms:
         raise ValueError("the period must end after it starts")
+    if min_customers < MIN_CUSTOMERS_FLOOR:
+        raise ValueError(f"an unrecognised text is shown once {MIN_CUSTOMERS_FLOOR} customers sent it, at least")
     length = end_ms - start_ms
     unit, bucket_ms = ("hour", HOUR_MS) if length <= 2 * DAY_MS else ("day", DAY_MS)
     if length > 93 * DAY_MS:
         unit, bucket_ms = "week", 7 * DAY_MS
-    tally = Tally(start_ms, end_ms, bucket_ms)
+    tally = Tally(start_ms, end_ms, bucket_ms, min_customers)
     for event in events:
         tally.feed(event)
     tally.finish()
@@ -272,6 +280,7 @@ def compute_kpis(
         languages=tally.languages.counts(),
         channels=tally.channels.counts(),
         top_unrecognised=tuple(tally.unrecognised.top(TOP_UNRECOGNISED)),
+        unrecognised_min_customers=min_customers,
         unrecognised_messages=counts["unrecognised"],
         translation_calls=counts["translation.provider_calls"],
         translation_cache_hits=counts["translation.cache_hits"],

@@ -13,7 +13,7 @@ from pathlib import Path
 from parley.analytics.kpis import Kpis, compute_kpis, previous_period
 from parley.analytics.reading import ReadStats, Source, check_source, read_events, read_unrecognised
 from parley.analytics.report import render_report
-from parley.config.reports import DEFAULT_PRICE_PER_MILLION
+from parley.config.reports import DEFAULT_MIN_CUSTOMERS, DEFAULT_PRICE_PER_MILLION
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ def kpis_for_period(
     end: datetime,
     price_per_million: float = DEFAULT_PRICE_PER_MILLION,
     stats: ReadStats | None = None,
+    min_customers: int = DEFAULT_MIN_CUSTOMERS,
 ) -> Kpis:
     """The KPIs of [start, end), with the previous period of the same length for the change section."""
     stats = stats if stats is not None else ReadStats()
@@ -39,6 +40,7 @@ def kpis_for_period(
         before_end,
         read_unrecognised(source, before_start, before_end, ReadStats()),
         price_per_million=price_per_million,
+        min_customers=min_customers,
     )
     kpis = compute_kpis(
         read_events(source, start, end, stats),
@@ -47,6 +49,7 @@ def kpis_for_period(
         read_unrecognised(source, start, end, stats),
         previous=before,
         price_per_million=price_per_million,
+        min_customers=min_customers,
     )
     return replace(kpis, skipped_lines=stats.skipped)
 
@@ -58,10 +61,11 @@ def report_period(
     out_dir: Path,
     locale: str = "en",
     price_per_million: float = DEFAULT_PRICE_PER_MILLION,
+    min_customers: int = DEFAULT_MIN_CUSTOMERS,
 ) -> PeriodReport:
     """Read, compute and write the report of [start, end) into out_dir; raises SourceError when the source
     cannot be read at all. An empty period is a report that says so."""
     check_source(source)
     stats = ReadStats()
-    kpis = kpis_for_period(source, start, end, price_per_million, stats)
+    kpis = kpis_for_period(source, start, end, price_per_million, stats, min_customers)
     return PeriodReport(kpis, render_report(kpis, out_dir, locale), stats)

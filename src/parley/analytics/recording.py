@@ -37,14 +37,17 @@ _TRANSLATION_COUNTS = ("provider_calls", "cache_hits", "characters")
 
 @dataclass(frozen=True)
 class Unrecognised:
-    """The record of a message Parley did not understand: its redacted words, for the report only."""
+    """The record of a message Parley did not understand: its redacted words, for the report only, with the
+    pseudonym of who sent it (the customer's, else the conversation's), so the report can show a text only once
+    several customers sent it."""
 
     at_ms: int
     language: str
     text: str
+    customer: str = ""
 
     def to_dict(self) -> dict[str, int | str]:
-        return {"at_ms": self.at_ms, "language": self.language, "text": self.text}
+        return {"at_ms": self.at_ms, "language": self.language, "text": self.text, "customer": self.customer}
 
 
 def received_ms(message: InboundMessage) -> int:
@@ -88,7 +91,8 @@ class EventRecorder:
             return
         self._events.emit(events)
         if turn.unrecognised and self._unrecognised is not None:
-            self._unrecognised.emit([Unrecognised(answered_ms, turn.language, turn.unrecognised)])
+            sender = names.customer or names.conversation
+            self._unrecognised.emit([Unrecognised(answered_ms, turn.language, turn.unrecognised, sender)])
 
     def agent_reply(self, conversation_key: str, customer_id: str | None, language: str) -> None:
         """A person's message went to the customer (it counts among the messages sent)."""

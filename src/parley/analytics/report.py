@@ -3,7 +3,7 @@
 The HTML is built for email clients: nested tables 640 pixels wide, inline styles only (clients drop <style>
 blocks and never run scripts), no web fonts or links to anything outside, charts as PNG files beside the page
 with alt text that says what they show. Nothing in it identifies a customer: only counts, codes and the
-unrecognised texts, which are scrubbed once more here.
+unrecognised texts, which are anonymised once more here.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from parley.analytics import charts
 from parley.analytics.kpis import Kpis
 from parley.analytics.numbers import NO_DATA, Numbers
 from parley.analytics.tally import OUTCOMES
-from parley.privacy.scrubbing import scrub
+from parley.privacy.scrubbing import anonymise
 
 JSON_FILE, CSV_FILE, HTML_FILE = "kpis.json", "kpis.csv", "report.html"
 CHART_PREFIX = "chart-"
@@ -89,7 +89,10 @@ def render_report(kpis: Kpis, out_dir: Path, locale: str = "en") -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in [*out_dir.glob(f"{CHART_PREFIX}*.png"), *(out_dir / n for n in (JSON_FILE, CSV_FILE, HTML_FILE))]:
         old.unlink(missing_ok=True)
-    kpis = replace(kpis, top_unrecognised=tuple((scrub(t), c, lang) for t, c, lang in kpis.top_unrecognised))
+    # Anonymised again here: the texts are keys the KPI engine made, but a report is mailed, and must hold nothing
+    # personal whatever produced its figures.
+    top = tuple((anonymise(t).casefold(), c, lang) for t, c, lang in kpis.top_unrecognised)
+    kpis = replace(kpis, top_unrecognised=top)
     numbers = Numbers(locale)
     written = [
         _write(out_dir / JSON_FILE, json.dumps(kpis.to_json(), ensure_ascii=False, indent=2) + "\n"),
@@ -334,13 +337,17 @@ def _intents_table(kpis: Kpis, numbers: Numbers) -> str:
 
 
 def _unrecognised_table(kpis: Kpis, numbers: Numbers) -> str:
+    k = numbers.count(kpis.unrecognised_min_customers)
     if not kpis.top_unrecognised:
+        if kpis.unrecognised_messages:
+            return _note(f"No unrecognised message was sent by {k} different customers or more in this period.")
         return _note("No unrecognised messages in this period.")
     rows = [
         [escape(numbers.count(rank)), escape(text), escape(numbers.language(language)), escape(numbers.count(count))]
         for rank, (text, count, language) in enumerate(kpis.top_unrecognised, start=1)
     ]
-    return _table(["#", "Message (numbers, emails and links removed)", "First seen in", "Times"], rows, right=3)
+    heading = f"Message (common words only: names, addresses, numbers, emails, links removed; from {k}+ customers)"
+    return _table(["#", escape(heading), "First seen in", "Times"], rows, right=3)
 
 
 def _image(images: dict[str, tuple[Path, str]], key: str) -> str:

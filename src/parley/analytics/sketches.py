@@ -174,26 +174,37 @@ class KeyedDistinct:
 
 
 class TopTexts:
-    """The most frequent texts. Counts are exact while fewer than `capacity` different texts have been seen; past
-    that, the rarer half is dropped whenever the table fills (a text seen again starts from zero), so memory stays
-    bounded and the top entries, which are far more frequent than the dropped ones, keep their place."""
+    """The most frequent texts, each shown only once `min_senders` different senders have sent it (k-anonymity:
+    a text one customer wrote could be about them however it was scrubbed). Counts are exact while fewer than
+    `capacity` different texts have been seen; past that, the rarer half is dropped whenever the table fills (a
+    text seen again starts from zero), so memory stays bounded and the top entries, which are far more frequent
+    than the dropped ones, keep their place. Per text, at most `min_senders` sender hashes are kept."""
 
-    def __init__(self, capacity: int = 50_000) -> None:
+    def __init__(self, capacity: int = 50_000, min_senders: int = 0) -> None:
         self._counts: Counter[str] = Counter()
         self._language: dict[str, str] = {}
+        self._senders: dict[str, set[int]] = {}
         self._capacity = capacity
+        self._min_senders = min_senders
         self.pruned = False
 
-    def add(self, text: str, language: str) -> None:
+    def add(self, text: str, language: str, sender: str = "") -> None:
+        """`sender`: who sent it (a pseudonym); "" when unknown, which never counts towards `min_senders`."""
         self._counts[text] += 1
         self._language.setdefault(text, language)
+        senders = self._senders.setdefault(text, set())
+        if sender and len(senders) < self._min_senders:
+            senders.add(stable_hash(sender))
         if len(self._counts) > self._capacity:
             kept = dict(self._counts.most_common(self._capacity // 2))
             self._counts = Counter(kept)
             self._language = {t: self._language[t] for t in kept}
+            self._senders = {t: self._senders[t] for t in kept}
             self.pruned = True
 
     def top(self, n: int) -> list[tuple[str, int, str]]:
+        """The n most frequent texts that enough different senders sent."""
+        shown = [item for item in self._counts.items() if len(self._senders[item[0]]) >= self._min_senders]
         # Ties are broken by the text, so the same events always give the same list.
-        ranked = sorted(self._counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+        ranked = sorted(shown, key=lambda item: (-item[1], item[0]))[:n]
         return [(text, count, self._language[text]) for text, count in ranked]

@@ -48,6 +48,7 @@ class Tally:
     start_ms: int
     end_ms: int
     bucket_ms: int
+    min_customers: int = 3
     conversations: DistinctCounter = field(default_factory=DistinctCounter)
     customers: DistinctCounter = field(default_factory=DistinctCounter)
     handoff_conversations: DistinctCounter = field(default_factory=DistinctCounter)
@@ -58,7 +59,7 @@ class Tally:
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
     response_ms: Quantiles = field(default_factory=Quantiles)
     ratings: Counter[int] = field(default_factory=Counter)
-    unrecognised: TopTexts = field(default_factory=TopTexts)
+    unrecognised: TopTexts = field(init=False)
     counts: Counter[str] = field(default_factory=Counter)
     volume_in: list[int] = field(default_factory=list)
     volume_out: list[int] = field(default_factory=list)
@@ -74,6 +75,7 @@ class Tally:
     _handlers: dict[str, Callable[[dict[str, Any], int, str], None]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.unrecognised = TopTexts(min_senders=self.min_customers)
         buckets = max(1, -(-(self.end_ms - self.start_ms) // self.bucket_ms))
         self.volume_in = [0] * buckets
         self.volume_out = [0] * buckets
@@ -115,7 +117,9 @@ class Tally:
             return
         key = normalise(text)
         if key:
-            self.unrecognised.add(key, _text(record, "language") or "unknown")
+            # Senders are counted by the pseudonym the record carries (the customer's, else the conversation's);
+            # a record without one (written before they carried one) never makes a text shown.
+            self.unrecognised.add(key, _text(record, "language") or "unknown", _text(record, "customer"))
             self.counts["unrecognised"] += 1
 
     def outcome(self, intent: str, kind: str) -> None:

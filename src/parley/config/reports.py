@@ -19,6 +19,10 @@ from parley.config.settings import ConfigError, translation_provider
 # What a million characters of machine translation cost (USD, list prices), by TRANSLATION_PROVIDER.
 PRICE_PER_MILLION = {"google": 20.0, "deepl": 25.0, "microsoft": 10.0}
 DEFAULT_PRICE_PER_MILLION = PRICE_PER_MILLION["google"]
+# k-anonymity of the report's unrecognised texts: a text is shown once this many different customers sent it
+# (REPORT_MIN_CUSTOMERS); fewer than MIN_CUSTOMERS_FLOOR would let one customer's words through too easily.
+DEFAULT_MIN_CUSTOMERS = 3
+MIN_CUSTOMERS_FLOOR = 3
 # SES takes at most 50 recipients per message; a wider audience belongs on a mailing list.
 MAX_RECIPIENTS = 50
 # One address, as infra/template.yaml's ReportSender and ReportRecipients patterns accept it.
@@ -27,7 +31,8 @@ _ADDRESS = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """REPORT_LOCALE, TRANSLATION_PRICE_PER_MILLION (USD; by default the list price of TRANSLATION_PROVIDER), and
+    """REPORT_LOCALE, TRANSLATION_PRICE_PER_MILLION (USD; by default the list price of TRANSLATION_PROVIDER),
+    REPORT_MIN_CUSTOMERS (how many different customers must have sent an unrecognised text before it is shown), and
     for the scheduled report REPORTS_BUCKET, REPORT_TIMEZONE (IANA), REPORT_SENDER and REPORT_RECIPIENTS (no
     recipients: the report is only written to the bucket)."""
 
@@ -37,6 +42,7 @@ class ReportSettings:
     timezone: tzinfo = UTC
     sender: str = ""
     recipients: tuple[str, ...] = field(default_factory=tuple)
+    min_customers: int = DEFAULT_MIN_CUSTOMERS
 
 
 def parse_recipients(raw: str) -> tuple[str, ...]:
@@ -57,6 +63,18 @@ def parse_recipients(raw: str) -> tuple[str, ...]:
             "use a mailing list instead"
         )
     return tuple(recipients)
+
+
+def min_customers(raw: str) -> int:
+    """REPORT_MIN_CUSTOMERS: a whole number, MIN_CUSTOMERS_FLOOR at least; "" is the default."""
+    raw = raw.strip()
+    if not raw:
+        return DEFAULT_MIN_CUSTOMERS
+    if not raw.isascii() or not raw.isdigit() or int(raw) < MIN_CUSTOMERS_FLOOR:
+        raise ConfigError(
+            f"REPORT_MIN_CUSTOMERS must be a whole number of customers, {MIN_CUSTOMERS_FLOOR} at least, got {raw!r}"
+        )
+    return int(raw)
 
 
 def report_timezone(name: str) -> ZoneInfo:
@@ -98,6 +116,7 @@ def load_report_settings(env: Mapping[str, str] | None = None, *, scheduled: boo
     if recipients and not sender:
         raise ConfigError("REPORT_RECIPIENTS is set but REPORT_SENDER is not: name the SES identity to send from")
     return ReportSettings(
+        min_customers=min_customers(env.get("REPORT_MIN_CUSTOMERS") or ""),
         locale=locale,
         price_per_million=price,
         reports_bucket=(env.get("REPORTS_BUCKET") or "").strip(),

@@ -1,8 +1,11 @@
-"""Which language to answer in: good evidence switches the conversation's language, a short message never does.
+"""Which language to answer in: good evidence switches the conversation's language, a short or ambiguous message
+never does.
 
 The answer may be a language Parley has no catalog for (`is_native` tells): the dialogue then pivots through
 machine translation. Such a language is named only by its script (Hangul, kana, Greek...) or by a long text
-that is clearly in it, never by a short message ("ok", "hoi", "dank").
+that is clearly in it, never by a short message ("ok", "hoi", "dank"); once the conversation is in it, it is
+held exactly like a native one: a message the detector would call Indonesian or German ("En wanneer komt
+ORD-880001 aan?") does not move a Dutch conversation unless it is long and clearly better explained so.
 """
 
 from __future__ import annotations
@@ -10,7 +13,17 @@ from __future__ import annotations
 import re
 
 from parley.domain.language import language_code
-from parley.language.detector import LanguageDetector
+from parley.language.detector import (
+    FOREIGN_MARGIN,
+    FOREIGN_MIN_LETTERS,
+    FOREIGN_MIN_WORDS,
+    STATISTICAL_SCRIPTS,
+    LanguageDetector,
+    ScoringDetector,
+    dominant_script,
+    letters_and_words,
+    sample,
+)
 from parley.language.lexicon import Lexicon
 
 # How much more vocabulary evidence langdetect's runner-up needs before it overrules langdetect.
@@ -18,6 +31,10 @@ LEXICAL_MARGIN = 1.0
 # When langdetect cannot tell and nothing is known of the customer: words found only in one language's
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
+# How much better (per character n-gram) another language must explain a message before a conversation leaves its
+# language for it, when a language without a catalog is either side: the margin the detector asks of a language
+# without a catalog over the native ones.
+SWITCH_MARGIN = FOREIGN_MARGIN
 # Emails, links and Latin tokens with a digit in them (order numbers, amounts, codes) are in no language: "بريدي هو
 # someone@example.org" is Arabic, not English. Only ASCII is taken out: "2023年に注文した" keeps its Japanese.
 _NO_LANGUAGE = re.compile(
@@ -40,7 +57,7 @@ class ConversationLanguage:
         """The language the text is clearly in, judged by the detector and the catalogs' words; None when it is
         too short or unclear to say. A language without a catalog comes only from the detector, which names one
         only by its script or on a long text."""
-        text = " ".join(_NO_LANGUAGE.sub(" ", text).split())
+        text = _without_codes(text)
         detection = self._detector.detect(text)
         scores = self._lexicon.scores(text)
         best = max(scores, key=lambda language: scores[language], default=None)
@@ -49,8 +66,11 @@ class ConversationLanguage:
             best is not None and scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
         )
         if detection is not None and detection.language not in self._native:
-            # A script settles it; statistics alone do not overrule a native catalog's words.
-            return best if lexically_clear and not detection.by_script else detection.language
+            # A script settles it, and so do letters the catalog's language never writes; statistics alone do not
+            # overrule a native catalog's words.
+            if best is not None and lexically_clear and not detection.by_script:
+                return detection.language if self._lexicon.foreign_letters(text, best) else best
+            return detection.language
         if best is None:
             return detection.language if detection else None
         if detection is None:
@@ -60,17 +80,42 @@ class ConversationLanguage:
         return detection.language
 
     def choose(self, text: str, remembered: str | None, customer_language: str | None, hint: str | None = None) -> str:
-        """The language the text is clearly in; else what the conversation already uses; else the language
-        on the customer's record; else the channel's hint (the WhatsApp number's country, Messenger's locale);
-        else the business's default. Any of them may be a language without a catalog."""
+        """The language the conversation goes on in. What it already uses (else the customer's record, else the
+        channel's hint: the WhatsApp number's country, Messenger's locale) holds unless the text is clearly in
+        another language; with none of them, the language the text is in, else the business's default. Any of them
+        may be a language without a catalog, and such a language is held exactly like a native one."""
         known = language_code(remembered) or language_code(customer_language)
+        anchor = known or language_code(hint)
         identified = self.identify(text)
         if identified is None:
-            return known or language_code(hint) or self._default
-        if known and identified != known and known in self._native and identified in self._native:
+            return anchor or self._default
+        if anchor is None or identified == anchor or self._moves(text, anchor, identified):
+            return identified
+        return anchor
+
+    def _moves(self, text: str, anchor: str, identified: str) -> bool:
+        """Whether the text is evidence enough to leave `anchor` for `identified`: another writing system, or,
+        between two native languages, the message's own words favouring the new one (the detector alone is not
+        enough), or, where a language without a catalog is involved, a text long enough to judge that the model
+        explains clearly better in the new language."""
+        text = _without_codes(text)
+        script = dominant_script(text)
+        if script is not None and script not in STATISTICAL_SCRIPTS:
+            return True  # Hangul, kana, Han...: the writing system names the language
+        if anchor in self._native and identified in self._native:
             scores = self._lexicon.scores(text)
-            if scores.get(identified, 0.0) <= scores.get(known, 0.0):
-                # Between two native languages, switching needs the message's own words to favour the new one,
-                # not the detector alone.
-                return known
-        return identified
+            return scores.get(identified, 0.0) > scores.get(anchor, 0.0)
+        letters, words = letters_and_words(text)
+        if letters < FOREIGN_MIN_LETTERS or words < FOREIGN_MIN_WORDS:
+            return False  # "En wanneer komt aan?", "Okej, tack så mycket": too little to leave the conversation's
+        detector = self._detector
+        if isinstance(detector, ScoringDetector):
+            margin = detector.margin(text, identified, anchor)
+            if margin is not None:
+                return margin >= SWITCH_MARGIN
+        return True
+
+
+def _without_codes(text: str) -> str:
+    """The bounded sample of the text identification looks at, without emails, links and codes."""
+    return " ".join(_NO_LANGUAGE.sub(" ", sample(text)).split())

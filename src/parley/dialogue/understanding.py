@@ -4,8 +4,9 @@ order number, and the language asked for when the customer wants another one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.registry import CHANNELS
@@ -17,6 +18,15 @@ from parley.i18n import Catalog, Catalogs
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.nlu.entities import OrderIdFinder
 from parley.nlu.intents import Intent, LinearIntents
+from parley.observability import logger
+
+# The longest text a platform sends (WhatsApp 4,096 characters, Messenger 2,000): anything past it is not a
+# customer's message but a test of our patience, and is not read. The message log keeps the whole message.
+MAX_UNDERSTOOD = 4096
+# Seconds understanding may take, well inside fulfillment's 30-second timeout (sending and saving come after it):
+# past it, a message that would need machine translation is answered in English with the apology rather than wait.
+# Identification and the intent model are linear in the (cut) text, so only translation can take this long.
+UNDERSTANDING_BUDGET_SECONDS = 8.0
 
 # Kinds that carry nothing Parley can act on yet, whatever their text: a helpful answer, in words.
 UNREADABLE = frozenset({MessageKind.LOCATION, MessageKind.CONTACTS, MessageKind.UNSUPPORTED})
@@ -37,6 +47,8 @@ class Understanding:
     order_ids: OrderIdFinder
     # None: no translation pivot; a language without a catalog then gets English after an apology.
     interpreter: Interpreter | None = None
+    budget_seconds: float = UNDERSTANDING_BUDGET_SECONDS
+    monotonic: Callable[[], float] = time.monotonic  # the budget's clock
 
 
 @dataclass(frozen=True)
@@ -66,11 +78,18 @@ class Reader:
         self._language = parts.language
         self._requests = RequestReader(parts.intents, parts.order_ids, parts.catalogs.languages, payload_intent)
         self._names_in = names_in
+        self._budget = parts.budget_seconds
+        self._clock = parts.monotonic
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self.interpreter = parts.interpreter or Interpreter(parts.catalogs.languages, parts.catalogs.apologies())
 
     def read(self, message: InboundMessage, remembered: str | None, customer: Customer | None) -> Reading:
-        """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one."""
+        """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one.
+        Reads at most MAX_UNDERSTOOD characters of the message, within the parts' time budget."""
+        started = self._clock()
+        if len(message.text) > MAX_UNDERSTOOD:
+            logger.info("message cut before understanding", extra={"characters": len(message.text)})
+            message = replace(message, text=message.text[:MAX_UNDERSTOOD])
         customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
         hint = self._channel_hint(message)
         if message.kind in _NO_LANGUAGE or not message.text.strip():
@@ -79,9 +98,13 @@ class Reader:
             understood = Understood(message.text, TranslationUse.NOT_NEEDED)
         else:
             language = self._language.choose(message.text, remembered, customer_language, hint)
-            # A language without a catalog is understood in English (the pivot); a native one never is.
-            names = self._names_in(message.text) if self.interpreter.needs_translation(language) else ()
-            understood = self.interpreter.understand(message.text, language, names)
+            if self.interpreter.needs_translation(language) and self._clock() - started >= self._budget:
+                logger.warning("understanding over its time budget; not translating", extra={"language": language})
+                understood = Understood(message.text, TranslationUse.FAILED)
+            else:
+                # A language without a catalog is understood in English (the pivot); a native one never is.
+                names = self._names_in(message.text) if self.interpreter.needs_translation(language) else ()
+                understood = self.interpreter.understand(message.text, language, names)
         intent, confidence, order_id = self._requests.read(message, understood.text)
         requested = (
             self._requests.requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None

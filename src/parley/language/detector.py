@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -87,6 +87,14 @@ _STATISTICAL_SCRIPTS: tuple[tuple[int, int, str], ...] = (
     (0xFB50, 0xFDFF, "arabic"),
     (0xFE70, 0xFEFF, "arabic"),
 )
+# Identification looks at a bounded sample of a message, so its work is linear and capped whatever is sent: the
+# first SAMPLE_CHARACTERS characters, each run of non-spaces cut to MAX_WORD characters (no language has longer
+# words; a 60,000-character "word" once took identification 35 s, its regular expressions being quadratic in the
+# length of a token). A thousand characters tell a language as well as sixty thousand do.
+SAMPLE_CHARACTERS = 1000
+MAX_WORD = 64
+# The scripts scored statistically; any other names its language.
+STATISTICAL_SCRIPTS = frozenset({"latin", "cyrillic", "arabic"})
 # A Han, kana or Hangul character carries about as much as a short word.
 _WIDE = {"zh": 3, "ja": 3, "ko": 3}
 # Letters Persian and Urdu write and Arabic does not: without them, Arabic script is Arabic.
@@ -110,6 +118,21 @@ class LanguageDetector(Protocol):
     def detect(self, text: str) -> Detection | None:
         """The language of the text, or None when the text is too short or unclear to say."""
         ...
+
+
+@runtime_checkable
+class ScoringDetector(LanguageDetector, Protocol):
+    """A detector that can also say how much better one language explains a text than another."""
+
+    def margin(self, text: str, language: str, other: str) -> float | None: ...
+
+
+def sample(text: str) -> str:
+    """What identification looks at (see SAMPLE_CHARACTERS): linear in the text, at most SAMPLE_CHARACTERS long."""
+    head = text[:SAMPLE_CHARACTERS]
+    if len(head) <= MAX_WORD:
+        return head
+    return " ".join(word[:MAX_WORD] for word in head.split())
 
 
 def letters_and_words(text: str) -> tuple[int, int]:
@@ -185,6 +208,17 @@ class LanguageModel:
         log_frequency = arrays["word_scores"].astype(np.float32) / -100.0
         self._word_gains = (word_weight * np.maximum(log_frequency - floor, 0.0)).astype(np.float32)
         self.word_weight = word_weight
+        self._floor = floor
+
+    def word_zipf(self, word: str) -> float:
+        """How common a word is in the language that uses it most, on wordfreq's zipf scale (log10 of its
+        frequency per billion words: 3 is one per million); 0.0 for a word the model does not hold."""
+        key = np.uint32(word_key(_normalize_word(word)))
+        start = int(np.searchsorted(self._word_keys, key, side="left"))
+        end = int(np.searchsorted(self._word_keys, key, side="right"))
+        if start == end:
+            return 0.0
+        return float(self._word_gains[start:end].max()) / self.word_weight + self._floor + 9.0
 
     @classmethod
     def load(cls, path: Path = DATA) -> LanguageModel:
@@ -249,13 +283,15 @@ class LangdetectDetector:
 
     def guess(self, text: str) -> Detection | None:
         """The likeliest language even for a short text (native unless `detect` is sure it is not)."""
+        text = sample(text)
         return self.detect(text) or self._best_native(text)
 
     def detect(self, text: str) -> Detection | None:
+        text = sample(text)
         script = dominant_script(text)
         if script is None:
             return None
-        if script not in {"latin", "cyrillic", "arabic"}:
+        if script not in STATISTICAL_SCRIPTS:
             return Detection(script, 1.0, by_script=True)
         letters, words = letters_and_words(text)
         foreign = self._foreign(text, script, letters, words)
@@ -287,6 +323,17 @@ class LangdetectDetector:
         probabilities = _softmax(native)
         best = int(np.argmax(probabilities))
         return Detection(self._model.languages[int(self._native_columns[best])], float(probabilities[best]))
+
+    def margin(self, text: str, language: str, other: str) -> float | None:
+        """How much better `language` explains the text than `other`, per character n-gram judged (every
+        language the model knows, native or not); None when either is not in the model or nothing was judged."""
+        first, second = self._model.column(language), self._model.column(other)
+        if first is None or second is None:
+            return None
+        scores, grams = self._scores(sample(text))
+        if not grams:
+            return None
+        return (float(scores[first]) - float(scores[second])) / grams
 
     def _scores(self, text: str) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
         """The model's scores, kept for the last text: detect, guess and identify all ask about the same one."""

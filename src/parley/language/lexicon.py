@@ -30,6 +30,7 @@ class Lexicon:
         for vocabulary in by_language.values():
             for word in vocabulary:
                 spread[word] += 1
+        self._letters = {language: frozenset("".join(vocabulary)) for language, vocabulary in by_language.items()}
         self._weights = {
             language: {word: 1 / spread[word] for word in vocabulary} for language, vocabulary in by_language.items()
         }
@@ -37,3 +38,9 @@ class Lexicon:
     def scores(self, text: str) -> dict[str, float]:
         found = words(text)
         return {language: sum(weights.get(w, 0.0) for w in found) for language, weights in self._weights.items()}
+
+    def foreign_letters(self, text: str, language: str) -> bool:
+        """Whether the text has letters the language's catalog never writes (Ukrainian є, ї, ґ for Russian): its
+        shared words then say nothing against the detector."""
+        letters = self._letters.get(language)
+        return letters is not None and any(c not in letters for word in words(text) for c in word)

@@ -1,34 +1,275 @@
-"""Unrecognised texts made safe and comparable for the report: anything identifying removed again, case and
-spacing evened out, so the same question asked by many customers counts as one."""
+"""Unrecognised texts made safe and comparable for the report.
+
+Two levels. `scrub` replaces what a pattern finds: links, emails, @handles, bank (IBAN, checked mod 97) and card
+(13-19 digits passing Luhn) numbers, and every other number in digits of any script. `anonymise` then keeps a word
+only when it is common in some language, and is neither a person's name nor a number written out ("five",
+"cinco", "五"): every other word becomes a placeholder, and a street address (a street word with the words and
+numbers around it: "calle mayor five", "12 Baker Street", "ul. Marszałkowska 10") becomes [address]. An
+allow-list rather than a list of what to remove: a name nobody listed is still not a common word. `normalise` is
+the key the report counts under: anonymised, case-folded, single-spaced, without punctuation at either end.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-MAX_TEXT = 200
+from parley.language.detector import _script_of
+from parley.privacy.vocabulary import Vocabulary, WordKind, shared_vocabulary
 
-# Fulfillment already removed digits, emails, URLs, order ids and the customer's name before storing the text;
-# the report does not rely on that alone, because one miss there would put a customer's details in an email.
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MAX_TEXT = 200
+# Scrubbing reads at most this much of a text (cut at a space), so its work stays bounded whatever is sent; more
+# than the MAX_TEXT it keeps even once emails and links have become short placeholders.
+MAX_INPUT = 4 * MAX_TEXT
+NUMBER = "#"
+PLACEHOLDERS = ("[name]", "[id]", "[link]", "[email]", "[handle]", "[iban]", "[card]", "[address]", "[word]")
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+_EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
+_IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,30}(?!\w)")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?")  # any script's digits, and phone numbers written with separators
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—(){}«»“”‘’"  # not [ ]: the placeholders end in one
+_PLACEHOLDER = re.compile(r"(\[[a-z]+\]|#)")
+_REPEATED = re.compile(r"(\[[a-z]+\]|#)(?:\s+\1)+")
+# Words that make an address of the words and numbers beside them, in Parley's languages and common others.
+_STREET_WORDS = _words(
+    """street st road rd avenue ave av lane ln boulevard blvd highway hwy apartment apt suite
+    calle avenida avda plaza paseo pasaje carrera carretera piso puerta urbanización
+    rua travessa praça estrada rodovia alameda andar apto
+    rue bd chemin impasse allée quai appartement étage
+    straße strasse str gasse allee hausnummer wohnung
+    via viale piazza corso vicolo località
+    jalan jl jln gg komplek perumahan blok kelurahan kecamatan
+    sokak sokağı sok cadde caddesi cad mahallesi mah bulvarı bulvar daire apartmanı
+    ул пр пер шоссе д дом кв корпус вул
+    شارع طريق حي عمارة شقة
+    मार्ग सड़क गली मकान फ्लैट
+    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg
+    utca út körút nr intrarea strada aleea calea đường phố ngõ cr cra"""
+)
+# Street words that change their ending (улица, на улице, ulicy): their stems.
+_STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
+# Compounds that end in a street word: Hauptstraße, Bahnhofstr, Lindenweg, Keizersgracht, Storgatan.
+_STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
+# Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
+_ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
+# Digit words that are also common words somewhere ("uno", "due", "dois", "een", "um"), so the word data does not
+# hold them as numbers: next to a number, or to each other, they are digits of it ("# dois # um" is one number).
+_DIGIT_WORDS = _words(
+    """zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis siete ocho nueve
+    um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
+    zéro un deux trois quatre cinq six sept huit neuf due tre quattro sei sette otto nove nul een twee drie
+    vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks"""
+)
+_ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word
+_CJK = frozenset({"zh", "ja"})
+_CJK_LONGEST = 4
+_CJK_SINGLE = 5.0  # zipf a single Han or kana character needs to stand on its own (的, 了, 我; not a surname)
+_CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
 
 def scrub(text: str) -> str:
-    """The text with URLs, emails, @handles and numbers replaced by placeholders, at most MAX_TEXT characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """The text with links, emails, @handles, bank and card numbers and numbers replaced by placeholders, spacing
+    evened out, at most MAX_TEXT characters."""
+    text = bounded(unicodedata.normalize("NFKC", text))
     text = _URL.sub("[link]", text)
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
-    text = _DIGITS.sub("#", text)
+    text = _IBAN.sub(_iban, text)
+    text = _CARD.sub(_card, text)
+    text = _DIGITS.sub(NUMBER, text)
     return _SPACES.sub(" ", text).strip()[:MAX_TEXT]
 
 
-def normalise(text: str) -> str:
-    """The key an unrecognised text is counted under: scrubbed, case-folded, single-spaced, without punctuation
+def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
+    """`scrub`, then only common words kept (see the module): what the report may show of a text."""
+    words = vocabulary or shared_vocabulary()
+    pieces: list[str] = []
+    for piece in _pieces(scrub(text)):
+        if piece[0].isalpha() and _script_of(piece[0]) in _CJK:
+            pieces += _han_and_kana(piece, words)
+        else:
+            pieces.append(_placeholder_or_word(piece, words))
+    joined = "".join(_addresses(_spelled_numbers(pieces), words))
+    # "[name] [name]" is one placeholder: how many words a name had is itself a clue.
+    return _SPACES.sub(" ", _REPEATED.sub(r"\1", joined)).strip()[:MAX_TEXT]
+
+
+def normalise(text: str, vocabulary: Vocabulary | None = None) -> str:
+    """The key an unrecognised text is counted under: anonymised, case-folded, single-spaced, without punctuation
     at either end ("Where is my parcel?" and "where is my parcel" are one question)."""
-    return scrub(text).casefold().strip(_EDGE_PUNCTUATION)
+    return anonymise(text, vocabulary).casefold().strip(_EDGE_PUNCTUATION)
+
+
+def _pieces(text: str) -> list[str]:
+    """Placeholders, words (letters with their combining marks, which Devanagari and Arabic write as marks, and
+    inner apostrophes: "what's"), runs of spaces, and every other character on its own."""
+    pieces: list[str] = []
+    for part in _PLACEHOLDER.split(text):
+        if part in PLACEHOLDERS or part == NUMBER:
+            pieces.append(part)
+            continue
+        word = ""
+        for i, char in enumerate(part):
+            category = unicodedata.category(char)
+            inner = char in "'’" and word and i + 1 < len(part) and part[i + 1].isalpha()
+            if category[0] in "LM" or inner:
+                word += char
+                continue
+            if word:
+                pieces.append(word)
+                word = ""
+            if char.isspace() and pieces and pieces[-1].isspace():
+                pieces[-1] += char
+            else:
+                pieces.append(char)
+        if word:
+            pieces.append(word)
+    return pieces
+
+
+def bounded(text: str) -> str:
+    """At most MAX_INPUT characters of the text, cut at a space where there is one: regular expressions over a
+    60,000-character word cost seconds, and nothing past MAX_TEXT is kept anyway."""
+    if len(text) <= MAX_INPUT:
+        return text
+    head = text[:MAX_INPUT]
+    space = head.rfind(" ")
+    return head[:space] if space > MAX_INPUT // 2 else head
+
+
+def _iban(match: re.Match[str]) -> str:
+    text = match.group(0)
+    # The pattern also takes the words after an IBAN ("ES91 2100 … 1332 please"): the longest valid head is it.
+    ends = [len(text)] + [i for i in range(len(text) - 1, 0, -1) if text[i] in " -"]
+    for end in ends:
+        if _valid_iban(text[:end]):
+            return "[iban]" + text[end:]
+    return text
+
+
+def _valid_iban(text: str) -> bool:
+    compact = re.sub(r"[ -]", "", text).upper()
+    if not 15 <= len(compact) <= 34 or not compact.isalnum():
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = [int(c) for c in match.group(0) if c.isdigit()]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 if position % 2 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return "[card]" if total % 10 == 0 else match.group(0)
+
+
+def _placeholder_or_word(piece: str, words: Vocabulary) -> str:
+    if piece in PLACEHOLDERS or piece == NUMBER or not piece[0].isalpha():
+        return piece
+    if _is_street(piece):
+        return piece  # an address is taken whole, with the words around it (see _addresses)
+    kind = words.kind(piece)
+    if kind is WordKind.COMMON:
+        return piece
+    return {WordKind.NAME: "[name]", WordKind.NUMBER: NUMBER}.get(kind, "[word]")
+
+
+def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
+    """A run of Han and kana (written without spaces), word by word, longest words first."""
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        for length in range(min(_CJK_LONGEST, len(run) - i), 0, -1):
+            part = run[i : i + length]
+            if words.is_name(part) and (length > 1 or words.zipf(part) < _CJK_SINGLE):
+                out.append("[name]")
+                break
+            kind = words.kind(part)
+            if kind is WordKind.NUMBER:
+                out.append(NUMBER)
+                break
+            if part in _CJK_STREET and length == 1:
+                out.append(part)
+                break
+            if kind is WordKind.COMMON and (length > 1 or words.zipf(part) >= _CJK_SINGLE):
+                out.append(part)
+                break
+        else:
+            out.append("[word]")
+            length = 1
+        i += length
+    return out
+
+
+def _spelled_numbers(pieces: list[str]) -> list[str]:
+    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number."""
+    out = list(pieces)
+    run: list[int] = []
+    for i in range(len(pieces) + 1):
+        piece = pieces[i] if i < len(pieces) else ""
+        if piece == NUMBER or piece.casefold() in _DIGIT_WORDS:
+            run.append(i)
+            continue
+        if piece.isspace() and run:
+            continue
+        if len(run) > 1 or (run and pieces[run[0]] == NUMBER):
+            for at in run:
+                out[at] = NUMBER
+        run = []
+    return out
+
+
+def _addresses(pieces: list[str], words: Vocabulary) -> list[str]:
+    """Street words with the words, names and numbers around them (within _ADDRESS_REACH, never across
+    punctuation or a very common word like "my") replaced by one [address]."""
+    streets = [i for i, piece in enumerate(pieces) if _is_street(piece) or piece == "[address]"]
+    if not streets:
+        return pieces
+    gone: set[int] = set()
+    for at in streets:
+        gone.add(at)
+        for step in (1, -1):
+            taken, last, i = 0, at, at + step
+            while 0 <= i < len(pieces) and taken < _ADDRESS_REACH:
+                piece = pieces[i]
+                if piece.isspace() or (piece == "." and i == at + 1):  # "ul. Marszałkowska", "Baker St."
+                    i += step
+                    continue
+                if not _in_address(piece, words):
+                    break
+                gone.update(range(min(last, i), max(last, i) + 1))
+                taken, last = taken + 1, i
+                i += step
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i not in gone:
+            out.append(piece)
+        elif i - 1 not in gone:
+            out.append("[address]")
+    return out
+
+
+def _is_street(piece: str) -> bool:
+    folded = piece.casefold()
+    if folded in _STREET_WORDS or folded in _CJK_STREET:
+        return True
+    return folded.startswith(_STREET_STEMS) or (len(folded) > 5 and folded.endswith(_STREET_ENDINGS))
+
+
+def _in_address(piece: str, words: Vocabulary) -> bool:
+    if piece in {NUMBER, "[name]", "[word]", "[id]"}:
+        return True
+    if not piece[0].isalpha():
+        return False
+    folded = piece.casefold()
+    # A very common word ("my", "and", "took") ends an address; joiners and names of streets do not.
+    return folded in _ADDRESS_JOINERS or _is_street(piece) or words.zipf(folded) < 6.0

@@ -42,7 +42,7 @@ def report_job(settings: Settings | None = None) -> ReportJob:
     return ReportJob(
         report,
         StoredEvents(S3Source(s3, settings.events_bucket), read_events, read_unrecognised),
-        partial(compute_kpis, price_per_million=report.price_per_million),
+        partial(compute_kpis, price_per_million=report.price_per_million, min_customers=report.min_customers),
         partial(render_report, locale=report.locale),
         S3ReportStore(s3, report.reports_bucket),
         SesReportMailer(client("sesv2")) if report.recipients else None,

@@ -1,0 +1,179 @@
+"""Builds data/personal_words.npz, what the report's scrubbing knows beyond the language model's word frequencies.
+
+- Names: every first and last name Faker ships for its 80-odd locales (MIT), in their own scripts and romanised,
+  Han, kana and Hangul full names as family name + given name; minus short words so common that they are first of
+  all words (three letters, zipf 5.5 or more in some language: "de", "van", "can") and the words Parley's own
+  catalogs use ("bill", "grace" as a period).
+- Number words: num2words' (LGPL-2.1) cardinals 0-100, hundreds, thousand, million and ordinals 1-20 in each of
+  its languages, plus Chinese and Hindi numerals, which it lacks; minus articles ("un", "ein", "bir").
+- Common words of the scripts the language model leaves to their script (Han, kana, Hangul, Devanagari, Greek,
+  Hebrew, Bengali, Tamil...): wordfreq's (CC BY-SA 4.0, see language/data/NOTICE) words of one per million or more.
+
+Stored as the language model's 32-bit word keys (parley.language.detector.word_key), so the file lists no name
+in the clear and loads as three arrays. Run on a build machine (`pip install faker num2words wordfreq numpy`):
+
+    python -m parley.privacy.personal_words_data src/parley/privacy/data/personal_words.npz
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from parley.language.detector import STATISTICAL_SCRIPTS, _script_of, word_key
+
+LOCALES = Path(__file__).resolve().parents[3] / "locales"
+FIRST_OF_ALL_WORDS = 5.5  # zipf: a short name (three letters at most) this common stays a word ("de", "van", "can")
+SHORT = 3
+# Number words that are articles first ("un", "ein", "bir": a one that is no number to hide).
+ARTICLES = frozenset(re.findall(r"\S+", "a an un une una uno um uma ein eine einen einem einer eines bir en ett een"))
+COMMON = 3.0  # zipf of the words kept for scripts the language model does not hold (one per million)
+_WIDE_NAMES = ("zh_CN", "zh_TW", "ja_JP", "ko_KR")
+# num2words has no Chinese or Hindi.
+_EXTRA_NUMBERS = re.findall(
+    r"\S+",
+    "零 〇 一 二 三 四 五 六 七 八 九 十 百 千 万 萬 亿 億 两 兩 壹 贰 叁 肆 伍 陆 柒 捌 玖 拾 佰 仟"
+    " शून्य एक दो तीन चार पांच पाँच छह छः सात आठ नौ दस ग्यारह बारह तेरह चौदह पंद्रह सोलह सत्रह अठारह उन्नीस बीस"
+    " तीस चालीस पचास साठ सत्तर अस्सी नब्बे सौ हज़ार हजार लाख करोड़",
+)
+_SPLIT = re.compile(r"[\s\-‐'’.,]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _SPLIT.split(text.casefold()) if t]
+
+
+def _by_script(word: str) -> bool:
+    """Whether a word is in a script the language model names by its script (so holds no frequencies for)."""
+    scripts = {_script_of(c) for c in word if c.isalpha()}
+    return bool(scripts) and not scripts & STATISTICAL_SCRIPTS
+
+
+def _string_lists(provider: Any, wanted: Iterable[str]) -> list[str]:
+    found: list[str] = []
+    for attribute in dir(provider):
+        if attribute.startswith("_") or not any(w in attribute for w in wanted):
+            continue
+        value = getattr(provider, attribute)
+        if isinstance(value, dict):
+            value = list(value)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            found.extend(value)
+    return found
+
+
+def names() -> set[str]:
+    # Build-time tools only (Parley does not install them): imported by name, so type checks need none of them.
+    available_locales = importlib.import_module("faker.config").AVAILABLE_LOCALES
+
+    found: set[str] = set()
+    for locale in available_locales:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:
+            continue
+        firsts = _string_lists(provider, ("first_name", "first_romanized"))
+        lasts = _string_lists(provider, ("last_name", "last_romanized"))
+        for name in firsts + lasts:
+            found.update(_tokens(name))
+        for name in lasts:
+            for token in _tokens(name):
+                found.update(_feminine(token))
+        if locale in _WIDE_NAMES:  # written without a space: 王伟, 佐藤花子, 김민준
+            found.update(f"{last}{first}" for last in lasts for first in firsts if _by_script(last + first))
+    return found
+
+
+def number_words() -> dict[str, set[str]]:
+    """Each number word, with the languages it is a number in."""
+    module = importlib.import_module("num2words")
+    converters, num2words = module.CONVERTER_CLASSES, module.num2words
+
+    values = [*range(101), *range(200, 1000, 100), 1000, 1_000_000]
+    found = {word: {"hi" if "\u0900" <= word[0] <= "\u097f" else "zh"} for word in _EXTRA_NUMBERS}
+    for language in converters:
+        base = language.split("_")[0]
+        for value, to in [(v, "cardinal") for v in values] + [(v, "ordinal") for v in range(1, 21)]:
+            try:
+                spelled = num2words(value, lang=language, to=to)
+            except (NotImplementedError, OverflowError, ValueError, TypeError, AttributeError, KeyError):
+                continue
+            for word in _tokens(spelled):
+                found.setdefault(word, set()).add(base)
+    return found
+
+
+def _feminine(surname: str) -> set[str]:
+    """The feminine forms of Slavic surnames (Kowalski → Kowalska, Иванов → Иванова), which Faker lists in part."""
+    forms = {"ski": "ska", "cki": "cka", "dzki": "dzka", "ský": "ská", "cký": "cká", "ов": "ова", "ев": "ева",
+             "ин": "ина", "ский": "ская", "цкий": "цкая", "ський": "ська"}  # fmt: skip
+    return {surname[: -len(end)] + form for end, form in forms.items() if surname.endswith(end)}
+
+
+def catalog_words(language: str = "*", section: str = "") -> set[str]:
+    """The words of the catalogs (of one language, or all); `section`: of that part only ("examples": what
+    customers write)."""
+    words: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            words.update(re.findall(r"[^\W\d_]+", re.sub(r"\{[^}]*\}", " ", value).casefold()))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in LOCALES.glob(f"{language}.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        walk(data.get(section, {}) if section else data)
+    return words
+
+
+def build(out: Path) -> None:
+    import numpy as np
+
+    wordfreq = importlib.import_module("wordfreq")
+
+    best: dict[str, float] = {}  # each word's zipf in the language that uses it most
+    for language in wordfreq.available_languages("small"):
+        for word, frequency in wordfreq.get_frequency_dict(language, "small").items():
+            best[word] = max(best.get(word, 0.0), float(np.log10(frequency)) + 9)
+
+    ours = catalog_words()
+    name_words = {
+        w for w in names() if w not in ours and not (len(w) <= SHORT and best.get(w, 0.0) >= FIRST_OF_ALL_WORDS)
+    }
+    # A number word that another language's catalog uses as a word stays a word: Turkish "on" (ten) is English
+    # "on", Hungarian "hat" (six) German "hat".
+    catalogs = {path.stem: catalog_words(path.stem, "examples") for path in LOCALES.glob("*.json")}
+    numbers = {
+        word
+        for word, languages in number_words().items()
+        if word not in ARTICLES
+        and not any(word in vocabulary for code, vocabulary in catalogs.items() if code not in languages)
+    }
+    script_words: dict[int, float] = {}
+    for word, z in best.items():
+        if z >= COMMON and _by_script(word):
+            key = word_key(word)
+            script_words[key] = max(script_words.get(key, 0.0), z)
+    keys = sorted(script_words)
+    np.savez_compressed(
+        out,
+        name_keys=np.unique(np.array([word_key(w) for w in name_words], dtype=np.uint32)),
+        number_keys=np.unique(np.array([word_key(w) for w in numbers], dtype=np.uint32)),
+        script_keys=np.array(keys, dtype=np.uint32),
+        script_zipf=np.round(np.array([script_words[k] for k in keys]) * 100).astype(np.uint16),
+    )
+    print(f"{out}: {len(name_words)} name words, {len(numbers)} number words, {len(keys)} words of other scripts")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]))

@@ -1,0 +1,83 @@
+"""What the report's scrubbing knows of a word: whether it is common in some language (so it may be shown), a name
+of a person, or a number written in words.
+
+Common words come from the language model's word frequencies (wordfreq's, for the 55 languages of
+language/data/langid.npz) and, for scripts that model leaves to their script (Han, kana, Hangul, Devanagari...),
+from data/personal_words.npz, which also holds the names and number words (parley.privacy.personal_words_data
+builds it). Everything is looked up by the model's 32-bit word keys: no list of names is held in the clear.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parley.language.detector import LanguageModel, shared_model, word_key
+
+DATA = Path(__file__).with_name("data") / "personal_words.npz"
+# How common (wordfreq's zipf: log10 of the frequency per billion words) a word must be in some language to be
+# shown. 3.0 is one in a million words, the lists' own floor: "llámame", "neighbour", "mongolia" pass, a surname
+# no list holds ("blatherwick") does not. Chosen on bench/data/scrubbing-dev.jsonl, never on the test set.
+COMMON_ZIPF = 3.0
+
+
+class WordKind(StrEnum):
+    COMMON = "common"  # may be shown
+    NAME = "name"  # a first or last name somewhere in the world
+    NUMBER = "number"  # "five", "cinco", "пять", "五"
+    RARE = "rare"  # no language uses it enough to show it: a surname, a street, a nickname, a typo
+
+
+class Vocabulary:
+    def __init__(self, arrays: dict[str, Any], model: LanguageModel, common_zipf: float = COMMON_ZIPF) -> None:
+        self._names = arrays["name_keys"]
+        self._numbers = arrays["number_keys"]
+        self._script_keys = arrays["script_keys"]
+        self._script_zipf = arrays["script_zipf"]
+        self._model = model
+        self._common = common_zipf
+
+    @classmethod
+    def load(cls, path: Path = DATA, model: LanguageModel | None = None) -> Vocabulary:
+        with np.load(path) as data:
+            return cls({name: data[name] for name in data.files}, model or shared_model())
+
+    def kind(self, word: str) -> WordKind:
+        """What `word` (one word, any case) is."""
+        folded = word.replace("’", "'").casefold()
+        key = np.uint32(word_key(folded))
+        if _holds(self._numbers, key):
+            return WordKind.NUMBER
+        if _holds(self._names, key):
+            return WordKind.NAME
+        return WordKind.COMMON if self.zipf(folded) >= self._common else WordKind.RARE
+
+    def zipf(self, word: str) -> float:
+        """How common the word is in the language that uses it most (0.0: in none)."""
+        folded = word.replace("’", "'").casefold()
+        found = self._model.word_zipf(folded)
+        if found:
+            return found
+        key = np.uint32(word_key(folded))
+        start = int(np.searchsorted(self._script_keys, key, side="left"))
+        if start < len(self._script_keys) and self._script_keys[start] == key:
+            return float(self._script_zipf[start]) / 100
+        return 0.0
+
+    def is_name(self, word: str) -> bool:
+        return _holds(self._names, np.uint32(word_key(word.casefold())))
+
+
+def _holds(keys: np.ndarray[Any, np.dtype[np.uint32]], key: np.uint32) -> bool:
+    index = int(np.searchsorted(keys, key, side="left"))
+    return index < len(keys) and bool(keys[index] == key)
+
+
+@lru_cache(maxsize=1)
+def shared_vocabulary() -> Vocabulary:
+    """Loaded once per process, with the language model it shares."""
+    return Vocabulary.load()
