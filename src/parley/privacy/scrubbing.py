@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from parley.language.detector import _script_of
+from parley.privacy.names_in_context import names_in_context
 from parley.privacy.vocabulary import Vocabulary, WordKind, shared_vocabulary
 
 
@@ -30,10 +31,22 @@ NUMBER = "#"
 PLACEHOLDERS = ("[name]", "[id]", "[link]", "[email]", "[handle]", "[iban]", "[card]", "[address]", "[word]")
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
+# Emails written out so that a pattern would miss them: "ana at gmail dot com", "ana (at) gmail (dot) com",
+# "ana[at]gmail[dot]com", "ana @ gmail . com", "ana arroba gmail punto com". A domain's ending is the evidence.
+_SPELLED_AT = r"(?:\s*[(\[{]\s*(?:at|arroba|chez)\s*[)\]}]\s*|\s+(?:at|arroba|chez|bei)\s+|\s*@\s*)"
+_SPELLED_DOT = r"(?:\s*[(\[{]\s*(?:dot|punto|ponto|punkt|point|titik)\s*[)\]}]\s*|\s+(?:dot|punto|ponto|punkt|point|titik)\s+|\s*\.\s*)"
+_SPELLED_EMAIL = re.compile(
+    rf"[\w.+-]+{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
+    r"(?:com|net|org|edu|gov|info|biz|io|co|[a-z]{2})(?![\w.])",
+    re.IGNORECASE,
+)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,30}(?!\w)")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-_DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?")  # any script's digits, and phone numbers written with separators
+# Any script's digits, phone numbers written with separators, and a house number's letter ("136M", "10G").
+_DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?(?:[^\W\d_](?!\w))?")
+_NUMBER_RUN = re.compile(r"#(?:[\s/-]*#)+")  # "# 10G-17": numbers, a literal # and dashes are one number
+_NUMERO = re.compile(r"(?<!\w)([Nn])[º°]")  # "N° 84", "nº 5": a house number's "no." (NFKC makes º an o)
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—(){}«»“”‘’"  # not [ ]: the placeholders end in one
 _PLACEHOLDER = re.compile(r"(\[[a-z]+\]|#)")
@@ -65,7 +78,7 @@ _ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des
 _DIGIT_WORDS = _words(
     """zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis siete ocho nueve
     um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
-    zéro un deux trois quatre cinq six sept huit neuf due tre quattro sei sette otto nove nul een twee drie
+    zéro un deux trois quatre cinq six sept huit neuf due tre quattro cinque sei sette otto nove nul een twee drie
     vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks"""
 )
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word
@@ -78,13 +91,14 @@ _CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 def scrub(text: str) -> str:
     """The text with links, emails, @handles, bank and card numbers and numbers replaced by placeholders, spacing
     evened out, at most MAX_TEXT characters."""
-    text = bounded(unicodedata.normalize("NFKC", text))
+    text = bounded(unicodedata.normalize("NFKC", _NUMERO.sub(r"\1o.", text)))
     text = _URL.sub("[link]", text)
+    text = _SPELLED_EMAIL.sub("[email]", text)
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
     text = _IBAN.sub(_iban, text)
     text = _CARD.sub(_card, text)
-    text = _DIGITS.sub(NUMBER, text)
+    text = _NUMBER_RUN.sub(NUMBER, _DIGITS.sub(NUMBER, text))
     return _SPACES.sub(" ", text).strip()[:MAX_TEXT]
 
 
@@ -92,12 +106,15 @@ def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
     """`scrub`, then only common words kept (see the module): what the report may show of a text."""
     words = vocabulary or shared_vocabulary()
     pieces: list[str] = []
+    given: set[int] = set()  # placeholders the text came with (anonymised before): no evidence of a name here
     for piece in _pieces(scrub(text)):
+        if piece in PLACEHOLDERS:
+            given.add(len(pieces))
         if piece[0].isalpha() and _script_of(piece[0]) in _CJK:
             pieces += _han_and_kana(piece, words)
         else:
             pieces.append(_placeholder_or_word(piece, words))
-    joined = "".join(_addresses(_spelled_numbers(pieces), words))
+    joined = "".join(_addresses(names_in_context(_spelled_numbers(pieces), words, given), words))
     # "[name] [name]" is one placeholder: how many words a name had is itself a clue.
     return _SPACES.sub(" ", _REPEATED.sub(r"\1", joined)).strip()[:MAX_TEXT]
 
@@ -175,12 +192,18 @@ def _card(match: re.Match[str]) -> str:
 def _placeholder_or_word(piece: str, words: Vocabulary) -> str:
     if piece in PLACEHOLDERS or piece == NUMBER or not piece[0].isalpha():
         return piece
-    if _is_street(piece):
-        return piece  # an address is taken whole, with the words around it (see _addresses)
+    if _is_street(piece) or piece.casefold() in _DIGIT_WORDS:
+        return piece  # an address is taken whole (see _addresses), digit words in a run (see _spelled_numbers)
     kind = words.kind(piece)
-    if kind is WordKind.COMMON:
+    if kind is WordKind.COMMON or (kind is WordKind.RARE and _common_parts(piece, words)):
         return piece
     return {WordKind.NAME: "[name]", WordKind.NUMBER: NUMBER}.get(kind, "[word]")
+
+
+def _common_parts(word: str, words: Vocabulary) -> bool:
+    """Whether a word with an apostrophe is common words elided ("c'est", "dell'ordine", "l'adresse")."""
+    parts = re.split(r"['’]", word)
+    return len(parts) > 1 and all(part and words.kind(part) is WordKind.COMMON for part in parts)
 
 
 def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
@@ -211,7 +234,8 @@ def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
 
 
 def _spelled_numbers(pieces: list[str]) -> list[str]:
-    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number."""
+    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number. A
+    digit word on its own stays a word ("a new one", "sono le cinque"): one digit tells nothing of anyone."""
     out = list(pieces)
     run: list[int] = []
     for i in range(len(pieces) + 1):
