@@ -90,3 +90,40 @@ def test_names_that_are_words_and_spelled_out_emails_go_where_the_text_says_so(t
 def test_ordinary_messages_keep_their_words(text) -> None:
     assert normalise(text) == text
     assert normalise(text.capitalize()) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("deliver to 7 Nicole Lakes on sundays", "deliver to [address] on sundays"),
+        ("deliver to Flat 95 Cartwright Square on sundays", "deliver to [address] on sundays"),
+        ("bitte an Gang Pasteur No. 53 liefern", "bitte an [address]"),
+        ("entreguem na Quadra Vasconcelos, 63, obrigado", "[word] na [address], obrigado"),
+        ("Hallo, bitte an Keresztváradi tér 72. liefern", "hallo, bitte an [address]"),
+        ("deliver to 경기도 속초시 압구정거리 694 please", "deliver to [address] please"),
+        ("bitte an 44 بلدية لطفي معزوز liefern", "bitte an [address]"),
+        ("deliver to Blv. Chaco N° 84 on sundays", "deliver to [address] on sundays"),
+        ("bitte an Camino 5 N° 8560 liefern", "bitte an [address]"),
+        ("Hallo, bitte an Số 8/30/622 Phố Tự Do liefern", "hallo, bitte an [address]"),
+        ("deliver to অ্যাপার্টমেন্ট ৭৭, বিল্ডিং নং ৪৩, জীবনগ্রাম on sundays", "deliver to [address] on sundays"),
+        ("bitte an Calle 136M # 1-5 Este liefern", "bitte an [address]"),
+    ],
+)
+def test_addresses_of_many_countries_are_one_placeholder(text, shown) -> None:
+    assert normalise(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi pedido está en camino, gracias",
+        "order no. # not delivered",
+        "bestellung nr. # fehlt",  # an order's number, not a house's
+        "no. # is wrong",
+        "i live near the lakes",
+        "please drive carefully",
+        "o pacote está no largo da loja",
+    ],
+)
+def test_words_that_are_street_words_only_beside_an_address_stay(text) -> None:
+    assert normalise(text) == text

@@ -31,7 +31,7 @@ _INTRODUCTIONS = tuple(
 _LONGEST = max(len(phrase) for phrase in _INTRODUCTIONS)
 # Particles inside a name: "[name] da Costa", "[name] bin Said", "[name] van Dijk".
 _PARTICLES = frozenset(
-    "da de do dos das di del della van von der den ter bin ibn binti bte bo al el la le dela".split()
+    str.split("da de do dos das di del della van von der den ter bin ibn binti bte bo al el la le dela")
 )
 _SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
 # zipf from which an ambiguous name is first of all a word ("de", "la", "the", "per", "dan"): in a text of one case

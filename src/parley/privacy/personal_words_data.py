@@ -189,7 +189,10 @@ def build(out: Path) -> None:
         script_keys=np.array(keys, dtype=np.uint32),
         script_zipf=np.round(np.array([script_words[k] for k in keys]) * 100).astype(np.uint16),
     )
-    print(f"{out}: {len(name_words)} name words, {len(ambiguous)} ambiguous, {len(numbers)} number words, {len(keys)} words of other scripts")
+    print(
+        f"{out}: {len(name_words)} name words, {len(ambiguous)} ambiguous, {len(numbers)} number words,"
+        f" {len(keys)} words of other scripts"
+    )
 
 
 if __name__ == "__main__":
