@@ -37,3 +37,93 @@ def test_a_rare_word_becomes_a_placeholder_and_anonymising_again_changes_nothing
 
     assert "blatherwick" not in key
     assert anonymise(key).casefold() == key
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Names that are common words too, where the text says they are names: next to a name, after an
+        # introduction, capitalised mid-sentence.
+        ("hi this is Kim Simonsen, please call me back", "hi this is [name], please call me back"),
+        ("ciao sono BEN CARTER, il mio numero", "ciao sono [name], il mio numero"),
+        ("hoi, ik ben Ben Brown, bel me op", "hoi, ik ben [name], bel me op"),
+        ("hoi, ik ben Jane Mai, bel me", "hoi, ik ben [name], bel me"),
+        ("ciao sono Dan-Lelia Gheorghiu, grazie", "ciao sono [name]-[name], grazie"),
+        ("Hallo, hier ist Pierre Weiss, bitte", "hallo, hier ist [name], bitte"),
+        ("olá, sou may ellingsen", "olá, sou [name]"),
+        ("where is my order, Vera?", "where is my order, [name]"),
+        ("hi this is امل سهلي, call me", "hi this is [name], call me"),
+        # Names typed without their accents, and a possessive.
+        ("bonjour c'est Σταυρος Κωνσταντοπουλος", "bonjour c'est [name]"),
+        ("hi this is Jane Duong", "hi this is [name]"),
+        ("dzień dobry, tu Patrick Cousin's", "dzień dobry, tu [name]"),
+        # Emails written out.
+        ("mi correo es usong at gmail dot com", "mi correo es [email]"),
+        ("write to li-ling07[at]outlook[dot]com please", "write to [email] please"),
+        ("meu email é marios.chatzisavvas @ gmail . com", "meu email é [email]"),
+        ("mi correo es ana arroba web punto es", "mi correo es [email]"),
+    ],
+)
+def test_names_that_are_words_and_spelled_out_emails_go_where_the_text_says_so(text, shown) -> None:
+    assert normalise(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want a refund and a new one",
+        "ik ben niet tevreden over de bezorging",
+        "this is my order",
+        "where can i download my invoice",
+        "how many days until i see the refund on my card",
+        "ich warte auf den bus",
+        "the grand place order",
+        "c'est bon, merci",
+        "je n'arrive pas à accéder à mon compte",
+        "c'è un operatore disponibile",
+        "per favore, dove è il mio ordine",
+        "i am at home, call me",
+        "sono le cinque e il pacco non è arrivato",
+        "hallo, hier ist [name], bitte an [name] liefern",  # a key anonymised before: "an" stays
+    ],
+)
+def test_ordinary_messages_keep_their_words(text) -> None:
+    assert normalise(text) == text
+    assert normalise(text.capitalize()) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("deliver to 7 Nicole Lakes on sundays", "deliver to [address] on sundays"),
+        ("deliver to Flat 95 Cartwright Square on sundays", "deliver to [address] on sundays"),
+        ("bitte an Gang Pasteur No. 53 liefern", "bitte an [address]"),
+        ("entreguem na Quadra Vasconcelos, 63, obrigado", "[word] na [address], obrigado"),
+        ("Hallo, bitte an Keresztváradi tér 72. liefern", "hallo, bitte an [address]"),
+        ("deliver to 경기도 속초시 압구정거리 694 please", "deliver to [address] please"),
+        ("bitte an 44 بلدية لطفي معزوز liefern", "bitte an [address]"),
+        ("deliver to Blv. Chaco N° 84 on sundays", "deliver to [address] on sundays"),
+        ("bitte an Camino 5 N° 8560 liefern", "bitte an [address]"),
+        ("Hallo, bitte an Số 8/30/622 Phố Tự Do liefern", "hallo, bitte an [address]"),
+        ("deliver to অ্যাপার্টমেন্ট ৭৭, বিল্ডিং নং ৪৩, জীবনগ্রাম on sundays", "deliver to [address] on sundays"),
+        ("bitte an Calle 136M # 1-5 Este liefern", "bitte an [address]"),
+    ],
+)
+def test_addresses_of_many_countries_are_one_placeholder(text, shown) -> None:
+    assert normalise(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi pedido está en camino, gracias",
+        "order no. # not delivered",
+        "bestellung nr. # fehlt",  # an order's number, not a house's
+        "no. # is wrong",
+        "i live near the lakes",
+        "please drive carefully",
+        "o pacote está no largo da loja",
+    ],
+)
+def test_words_that_are_street_words_only_beside_an_address_stay(text) -> None:
+    assert normalise(text) == text

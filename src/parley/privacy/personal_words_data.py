@@ -3,14 +3,18 @@
 - Names: every first and last name Faker ships for its 80-odd locales (MIT), in their own scripts and romanised,
   Han, kana and Hangul full names as family name + given name; minus short words so common that they are first of
   all words (three letters, zipf 5.5 or more in some language: "de", "van", "can") and the words Parley's own
-  catalogs use ("bill", "grace" as a period).
+  catalogs use ("bill", "grace" as a period). Latin and Greek names also without their accents ("Duong" for
+  "Dương", "Σταυρος"), Arabic ones with a bare alef ("امل"), as customers type them.
+- Ambiguous names: the names left out above ("kim", "ben", "mai", "vera", "weiss"), which the scrubbing takes for
+  a name only in context (next to a name, after "this is", capitalised mid-sentence).
 - Number words: num2words' (LGPL-2.1) cardinals 0-100, hundreds, thousand, million and ordinals 1-20 in each of
   its languages, plus Chinese and Hindi numerals, which it lacks; minus articles ("un", "ein", "bir").
 - Common words of the scripts the language model leaves to their script (Han, kana, Hangul, Devanagari, Greek,
   Hebrew, Bengali, Tamil...): wordfreq's (CC BY-SA 4.0, see language/data/NOTICE) words of one per million or more.
 
 Stored as the language model's 32-bit word keys (parley.language.detector.word_key), so the file lists no name
-in the clear and loads as three arrays. Run on a build machine (`pip install faker num2words wordfreq numpy`):
+in the clear and loads as five arrays. Run on a build machine; the file in the package was built with
+`pip install faker==40.63.0 num2words==0.5.14 wordfreq==3.1.1 numpy==2.4.6`, which rebuild it byte for byte:
 
     python -m parley.privacy.personal_words_data src/parley/privacy/data/personal_words.npz
 """
@@ -21,6 +25,7 @@ import importlib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -67,6 +72,14 @@ def _string_lists(provider: Any, wanted: Iterable[str]) -> list[str]:
     return found
 
 
+def _unaccented(token: str) -> str:
+    """The token without its accents, if it is Latin or Greek (the marks of other scripts are letters of it); an
+    Arabic one with its alef bare, as often typed ("امل" for "أمل")."""
+    if not {_script_of(c) for c in token if c.isalpha()} <= {"latin", "el"}:
+        return re.sub("[أإآ]", "ا", token)
+    return "".join(c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c))
+
+
 def names() -> set[str]:
     # Build-time tools only (Parley does not install them): imported by name, so type checks need none of them.
     available_locales = importlib.import_module("faker.config").AVAILABLE_LOCALES
@@ -81,6 +94,7 @@ def names() -> set[str]:
         lasts = _string_lists(provider, ("last_name", "last_romanized"))
         for name in firsts + lasts:
             found.update(_tokens(name))
+            found.update(_unaccented(token) for token in _tokens(name))
         for name in lasts:
             for token in _tokens(name):
                 found.update(_feminine(token))
@@ -147,9 +161,11 @@ def build(out: Path) -> None:
             best[word] = max(best.get(word, 0.0), float(np.log10(frequency)) + 9)
 
     ours = catalog_words()
+    every_name = names()
     name_words = {
-        w for w in names() if w not in ours and not (len(w) <= SHORT and best.get(w, 0.0) >= FIRST_OF_ALL_WORDS)
+        w for w in every_name if w not in ours and not (len(w) <= SHORT and best.get(w, 0.0) >= FIRST_OF_ALL_WORDS)
     }
+    ambiguous = every_name - name_words
     # A number word that another language's catalog uses as a word stays a word: Turkish "on" (ten) is English
     # "on", Hungarian "hat" (six) German "hat".
     catalogs = {path.stem: catalog_words(path.stem, "examples") for path in LOCALES.glob("*.json")}
@@ -168,11 +184,15 @@ def build(out: Path) -> None:
     np.savez_compressed(
         out,
         name_keys=np.unique(np.array([word_key(w) for w in name_words], dtype=np.uint32)),
+        ambiguous_keys=np.unique(np.array([word_key(w) for w in ambiguous], dtype=np.uint32)),
         number_keys=np.unique(np.array([word_key(w) for w in numbers], dtype=np.uint32)),
         script_keys=np.array(keys, dtype=np.uint32),
         script_zipf=np.round(np.array([script_words[k] for k in keys]) * 100).astype(np.uint16),
     )
-    print(f"{out}: {len(name_words)} name words, {len(numbers)} number words, {len(keys)} words of other scripts")
+    print(
+        f"{out}: {len(name_words)} name words, {len(ambiguous)} ambiguous, {len(numbers)} number words,"
+        f" {len(keys)} words of other scripts"
+    )
 
 
 if __name__ == "__main__":

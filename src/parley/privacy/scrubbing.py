@@ -15,6 +15,8 @@ import re
 import unicodedata
 
 from parley.language.detector import _script_of
+from parley.privacy.addresses import CJK_STREET, addresses, is_street
+from parley.privacy.names_in_context import names_in_context
 from parley.privacy.vocabulary import Vocabulary, WordKind, shared_vocabulary
 
 
@@ -30,61 +32,51 @@ NUMBER = "#"
 PLACEHOLDERS = ("[name]", "[id]", "[link]", "[email]", "[handle]", "[iban]", "[card]", "[address]", "[word]")
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
+# Emails written out so that a pattern would miss them: "ana at gmail dot com", "ana (at) gmail (dot) com",
+# "ana[at]gmail[dot]com", "ana @ gmail . com", "ana arroba gmail punto com". A domain's ending is the evidence.
+_SPELLED_AT = r"(?:\s*[(\[{]\s*(?:at|arroba|chez)\s*[)\]}]\s*|\s+(?:at|arroba|chez|bei)\s+|\s*@\s*)"
+_DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik)"
+_SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+{_DOT_WORD}\s+|\s*\.\s*)"
+_SPELLED_EMAIL = re.compile(
+    rf"[\w.+-]+{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
+    r"(?:com|net|org|edu|gov|info|biz|io|co|[a-z]{2})(?![\w.])",
+    re.IGNORECASE,
+)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,30}(?!\w)")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-_DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?")  # any script's digits, and phone numbers written with separators
+# Any script's digits, phone numbers written with separators, and a house number's letter ("136M", "10G").
+_DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?(?:[^\W\d_](?!\w))?")
+_NUMBER_RUN = re.compile(r"#(?:[\s/-]*#)+")  # "# 10G-17": numbers, a literal # and dashes are one number
+_NUMERO = re.compile(r"(?<!\w)([Nn])[º°]")  # "N° 84", "nº 5": a house number's "no." (NFKC makes º an o)
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\"'`.,;:!?¡¿。、！？…-–—(){}«»“”‘’"  # not [ ]: the placeholders end in one
 _PLACEHOLDER = re.compile(r"(\[[a-z]+\]|#)")
 _REPEATED = re.compile(r"(\[[a-z]+\]|#)(?:\s+\1)+")
-# Words that make an address of the words and numbers beside them, in Parley's languages and common others.
-_STREET_WORDS = _words(
-    """street st road rd avenue ave av lane ln boulevard blvd highway hwy apartment apt suite
-    calle avenida avda plaza paseo pasaje carrera carretera piso puerta urbanización
-    rua travessa praça estrada rodovia alameda andar apto
-    rue bd chemin impasse allée quai appartement étage
-    straße strasse str gasse allee hausnummer wohnung
-    via viale piazza corso vicolo località
-    jalan jl jln gg komplek perumahan blok kelurahan kecamatan
-    sokak sokağı sok cadde caddesi cad mahallesi mah bulvarı bulvar daire apartmanı
-    ул пр пер шоссе д дом кв корпус вул
-    شارع طريق حي عمارة شقة
-    मार्ग सड़क गली मकान फ्लैट
-    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg
-    utca út körút nr intrarea strada aleea calea đường phố ngõ cr cra"""
-)
-# Street words that change their ending (улица, на улице, ulicy): their stems.
-_STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
-# Compounds that end in a street word: Hauptstraße, Bahnhofstr, Lindenweg, Keizersgracht, Storgatan.
-_STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
-# Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
-_ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
 # Digit words that are also common words somewhere ("uno", "due", "dois", "een", "um"), so the word data does not
 # hold them as numbers: next to a number, or to each other, they are digits of it ("# dois # um" is one number).
 _DIGIT_WORDS = _words(
     """zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis siete ocho nueve
     um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
-    zéro un deux trois quatre cinq six sept huit neuf due tre quattro sei sette otto nove nul een twee drie
+    zéro un deux trois quatre cinq six sept huit neuf due tre quattro cinque sei sette otto nove nul een twee drie
     vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks"""
 )
-_ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word
 _CJK = frozenset({"zh", "ja"})
 _CJK_LONGEST = 4
 _CJK_SINGLE = 5.0  # zipf a single Han or kana character needs to stand on its own (的, 了, 我; not a surname)
-_CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
 
 def scrub(text: str) -> str:
     """The text with links, emails, @handles, bank and card numbers and numbers replaced by placeholders, spacing
     evened out, at most MAX_TEXT characters."""
-    text = bounded(unicodedata.normalize("NFKC", text))
+    text = bounded(unicodedata.normalize("NFKC", _NUMERO.sub(r"\1o.", text)))
     text = _URL.sub("[link]", text)
+    text = _SPELLED_EMAIL.sub("[email]", text)
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
     text = _IBAN.sub(_iban, text)
     text = _CARD.sub(_card, text)
-    text = _DIGITS.sub(NUMBER, text)
+    text = _NUMBER_RUN.sub(NUMBER, _DIGITS.sub(NUMBER, text))
     return _SPACES.sub(" ", text).strip()[:MAX_TEXT]
 
 
@@ -92,12 +84,15 @@ def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
     """`scrub`, then only common words kept (see the module): what the report may show of a text."""
     words = vocabulary or shared_vocabulary()
     pieces: list[str] = []
+    given: set[int] = set()  # placeholders the text came with (anonymised before): no evidence of a name here
     for piece in _pieces(scrub(text)):
+        if piece in PLACEHOLDERS:
+            given.add(len(pieces))
         if piece[0].isalpha() and _script_of(piece[0]) in _CJK:
             pieces += _han_and_kana(piece, words)
         else:
             pieces.append(_placeholder_or_word(piece, words))
-    joined = "".join(_addresses(_spelled_numbers(pieces), words))
+    joined = "".join(addresses(names_in_context(_spelled_numbers(pieces), words, given), words))
     # "[name] [name]" is one placeholder: how many words a name had is itself a clue.
     return _SPACES.sub(" ", _REPEATED.sub(r"\1", joined)).strip()[:MAX_TEXT]
 
@@ -175,12 +170,18 @@ def _card(match: re.Match[str]) -> str:
 def _placeholder_or_word(piece: str, words: Vocabulary) -> str:
     if piece in PLACEHOLDERS or piece == NUMBER or not piece[0].isalpha():
         return piece
-    if _is_street(piece):
-        return piece  # an address is taken whole, with the words around it (see _addresses)
+    if is_street(piece) or piece.casefold() in _DIGIT_WORDS:
+        return piece  # an address is taken whole (see privacy.addresses), digit words in a run (see _spelled_numbers)
     kind = words.kind(piece)
-    if kind is WordKind.COMMON:
+    if kind is WordKind.COMMON or (kind is WordKind.RARE and _common_parts(piece, words)):
         return piece
     return {WordKind.NAME: "[name]", WordKind.NUMBER: NUMBER}.get(kind, "[word]")
+
+
+def _common_parts(word: str, words: Vocabulary) -> bool:
+    """Whether a word with an apostrophe is common words elided ("c'est", "dell'ordine", "l'adresse")."""
+    parts = re.split(r"['’]", word)
+    return len(parts) > 1 and all(part and words.kind(part) is WordKind.COMMON for part in parts)
 
 
 def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
@@ -197,7 +198,7 @@ def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
             if kind is WordKind.NUMBER:
                 out.append(NUMBER)
                 break
-            if part in _CJK_STREET and length == 1:
+            if part in CJK_STREET and length == 1:
                 out.append(part)
                 break
             if kind is WordKind.COMMON and (length > 1 or words.zipf(part) >= _CJK_SINGLE):
@@ -211,7 +212,8 @@ def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
 
 
 def _spelled_numbers(pieces: list[str]) -> list[str]:
-    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number."""
+    """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number. A
+    digit word on its own stays a word ("a new one", "sono le cinque"): one digit tells nothing of anyone."""
     out = list(pieces)
     run: list[int] = []
     for i in range(len(pieces) + 1):
@@ -226,50 +228,3 @@ def _spelled_numbers(pieces: list[str]) -> list[str]:
                 out[at] = NUMBER
         run = []
     return out
-
-
-def _addresses(pieces: list[str], words: Vocabulary) -> list[str]:
-    """Street words with the words, names and numbers around them (within _ADDRESS_REACH, never across
-    punctuation or a very common word like "my") replaced by one [address]."""
-    streets = [i for i, piece in enumerate(pieces) if _is_street(piece) or piece == "[address]"]
-    if not streets:
-        return pieces
-    gone: set[int] = set()
-    for at in streets:
-        gone.add(at)
-        for step in (1, -1):
-            taken, last, i = 0, at, at + step
-            while 0 <= i < len(pieces) and taken < _ADDRESS_REACH:
-                piece = pieces[i]
-                if piece.isspace() or (piece == "." and i == at + 1):  # "ul. Marszałkowska", "Baker St."
-                    i += step
-                    continue
-                if not _in_address(piece, words):
-                    break
-                gone.update(range(min(last, i), max(last, i) + 1))
-                taken, last = taken + 1, i
-                i += step
-    out: list[str] = []
-    for i, piece in enumerate(pieces):
-        if i not in gone:
-            out.append(piece)
-        elif i - 1 not in gone:
-            out.append("[address]")
-    return out
-
-
-def _is_street(piece: str) -> bool:
-    folded = piece.casefold()
-    if folded in _STREET_WORDS or folded in _CJK_STREET:
-        return True
-    return folded.startswith(_STREET_STEMS) or (len(folded) > 5 and folded.endswith(_STREET_ENDINGS))
-
-
-def _in_address(piece: str, words: Vocabulary) -> bool:
-    if piece in {NUMBER, "[name]", "[word]", "[id]"}:
-        return True
-    if not piece[0].isalpha():
-        return False
-    folded = piece.casefold()
-    # A very common word ("my", "and", "took") ends an address; joiners and names of streets do not.
-    return folded in _ADDRESS_JOINERS or _is_street(piece) or words.zipf(folded) < 6.0

@@ -4,7 +4,8 @@ of a person, or a number written in words.
 Common words come from the language model's word frequencies (wordfreq's, for the 55 languages of
 language/data/langid.npz) and, for scripts that model leaves to their script (Han, kana, Hangul, Devanagari...),
 from data/personal_words.npz, which also holds the names and number words (parley.privacy.personal_words_data
-builds it). Everything is looked up by the model's 32-bit word keys: no list of names is held in the clear.
+builds it), with the names that are common words too ("kim", "mai", "vera": `is_ambiguous`, a name only in
+context). Everything is looked up by the model's 32-bit word keys: no list of names is held in the clear.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class WordKind(StrEnum):
 class Vocabulary:
     def __init__(self, arrays: dict[str, Any], model: LanguageModel, common_zipf: float = COMMON_ZIPF) -> None:
         self._names = arrays["name_keys"]
+        self._ambiguous = arrays.get("ambiguous_keys", np.zeros(0, dtype=np.uint32))
         self._numbers = arrays["number_keys"]
         self._script_keys = arrays["script_keys"]
         self._script_zipf = arrays["script_zipf"]
@@ -48,17 +50,17 @@ class Vocabulary:
 
     def kind(self, word: str) -> WordKind:
         """What `word` (one word, any case) is."""
-        folded = word.replace("’", "'").casefold()
+        folded = _folded(word)
         key = np.uint32(word_key(folded))
         if _holds(self._numbers, key):
             return WordKind.NUMBER
-        if _holds(self._names, key):
+        if _holds(self._names, key) or (folded.endswith("'s") and self.is_name(folded[:-2])):  # "Cousin's"
             return WordKind.NAME
         return WordKind.COMMON if self.zipf(folded) >= self._common else WordKind.RARE
 
     def zipf(self, word: str) -> float:
         """How common the word is in the language that uses it most (0.0: in none)."""
-        folded = word.replace("’", "'").casefold()
+        folded = _folded(word)
         found = self._model.word_zipf(folded)
         if found:
             return found
@@ -69,7 +71,18 @@ class Vocabulary:
         return 0.0
 
     def is_name(self, word: str) -> bool:
-        return _holds(self._names, np.uint32(word_key(word.casefold())))
+        return _holds(self._names, np.uint32(word_key(_folded(word))))
+
+    def is_ambiguous(self, word: str) -> bool:
+        """A name that is also a common word ("kim", "ben", "mai", "vera"): a name only where the text says so."""
+        folded = _folded(word)
+        if folded.endswith("'s"):
+            folded = folded[:-2]
+        return _holds(self._ambiguous, np.uint32(word_key(folded)))
+
+
+def _folded(word: str) -> str:
+    return word.replace("’", "'").casefold()
 
 
 def _holds(keys: np.ndarray[Any, np.dtype[np.uint32]], key: np.uint32) -> bool:

@@ -1,0 +1,173 @@
+"""Street addresses in a text being anonymised (parley.privacy.scrubbing): a street word with the words, names and
+numbers around it becomes one [address] ("calle mayor five", "12 Baker Street", "ul. Marszałkowska 10").
+
+Some words are street words wherever they stand ("calle", "straße", "jalan"); others only beside what an address
+has, so that an ordinary message keeps them: a house-number word before a number ("No. 4", "Nr. 9", "số 8",
+"flat 8", but "order no. 5" is an order), a street type after a name or a number ("7 [name] Lakes", "[name]
+Court"), a word that opens a street before a name or a number ("Camino 5", "Trecho [name]", but "está en camino"
+stays), a Korean province, city or district ("경기도 [word] #", "광주광역시 광진구").
+"""
+
+from __future__ import annotations
+
+from parley.privacy.names_in_context import _both_cases
+from parley.privacy.vocabulary import Vocabulary
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+NUMBER = "#"
+_PLACES = frozenset({NUMBER, "[name]", "[word]", "[id]", "[address]"})
+# Words that make an address of the words and numbers beside them, in Parley's languages and common others.
+STREET_WORDS = _words(
+    """street st road rd avenue ave av lane ln boulevard blvd blv highway hwy apartment apt suite
+    calle avenida avda plaza paseo pasaje carrera carretera piso puerta urbanización
+    rua travessa praça estrada rodovia alameda andar apto
+    rue bd chemin impasse allée quai appartement étage
+    straße strasse str gasse allee hausnummer wohnung
+    via viale piazza corso vicolo località
+    jalan jl jln gg komplek perumahan blok kelurahan kecamatan
+    sokak sokağı sok cadde caddesi cad mahallesi mah bulvarı bulvar daire apartmanı
+    ул пр пер шоссе д дом кв корпус вул λεωφ λεωφόρος οδός οδος πλατεία
+    شارع طريق حي عمارة شقة بلدية نهج دوار زنقة ساحة حارة
+    मार्ग सड़क गली मकान फ्लैट ফ্ল্যাট হোল্ডিং বিল্ডিং অ্যাপার্টমেন্ট বাড়ী বাড়ি বাসা নং রোড সড়ক লেন
+    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg allé
+    utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra"""
+)
+# Street words that change their ending (улица, на улице, ulicy): their stems.
+_STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
+# Compounds that end in a street word: Hauptstraße, Bahnhofstr, Lindenweg, Keizersgracht, Storgatan.
+_STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
+# A house, flat or block number's word: an address only before a number ("No. 4", "Nr. 9", "số 8", "Flat 8").
+_NUMBER_WORDS = _words(
+    "no nr nro núm num número numero số flat unit ap bl sc et depto dpto edif interior int lote lt mz bloco casa"
+)
+_NUMERO = _words("no nr nro núm num número numero")  # after a street's name: "Gang Pasteur No. 53"
+# What a number is otherwise the number of: "order no. 5", "Bestellung Nr. 5", "pedido nº 5" stay.
+_REFERENCES = _words(
+    """order invoice ticket case reference ref item parcel package tracking account customer booking
+    pedido factura albarán referencia cuenta cliente encomenda fatura conta bestellung rechnung sendung konto
+    kunde kundennummer commande facture colis compte ordine fattura pacco bestelling factuur pakket
+    zamówienie faktura paczka konto sipariş fatura pesanan faktur nomor заказ счёт"""
+)
+# Street types after a name or a number ("7 [name] Lakes", "[name] Court"), words in their own right elsewhere.
+_AFTER_NAME = _words(
+    """lakes lake court ct drive dr place pl square sq passage expressway way terrace crescent close park
+    parkway grove gardens hill hills view heights row walk mews trail circle ridge springs meadows green wharf
+    parade point valley junction loop path pike crossing creek bridge brook fields forest glen harbor harbour
+    haven knoll manor mill mills mount orchard pines plains shore shores summit vista wells oval quay rise vale
+    estate cove dale"""
+)
+# Words that open a street before a name or a number ("Camino 5", "Trecho [name]"; "está en camino" stays).
+_BEFORE_NAME = _words(
+    """gang trecho quadra passarela camino largo morro setor núcleo pátio diagonal transversal peatonal corredor
+    periférico vereda ladeira loteamento residencial conjunto viela parque vila jardim circuito privada cerrada
+    andador prolongación circunvalación ronda glorieta travesía sendero rambla carrer"""
+)
+_COMPASS = _words("sur norte este oeste bis")  # after a house number: "# 1-5 Este", "Cr. 98 # 10G-17 Sur"
+# Korean address parts end in these: province 도, city 시, county 군, district 구, neighbourhood 동, road 로, 길.
+_HANGUL_PLACES = ("도", "시", "군", "구", "동", "읍", "면", "리", "로", "길", "거리")
+# Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
+_ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
+_ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
+CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
+
+
+def is_street(piece: str) -> bool:
+    """A street word wherever it stands."""
+    folded = piece.casefold()
+    if folded in STREET_WORDS or folded in CJK_STREET:
+        return True
+    return folded.startswith(_STREET_STEMS) or (len(folded) > 5 and folded.endswith(_STREET_ENDINGS))
+
+
+def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
+    """Street words with the words, names and numbers around them (within _ADDRESS_REACH, never across
+    punctuation or a very common word like "my", but to a house number or a place after a comma: "Quadra
+    [name], 63") replaced by one [address]."""
+    tokens = [i for i, piece in enumerate(pieces) if not piece.isspace()]
+    both_cases = _both_cases([pieces[i] for i in tokens if pieces[i][0].isalpha() and len(pieces[i]) > 1])
+    streets = [at for n, at in enumerate(tokens) if _street_at(pieces, tokens, n, words)]
+    if not streets:
+        return pieces
+    gone: set[int] = set()
+    for at in streets:
+        gone.add(at)
+        for step in (1, -1):
+            _reach(pieces, at, step, words, both_cases, gone)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i not in gone:
+            out.append(piece)
+        elif i - 1 not in gone:
+            out.append("[address]")
+    return out
+
+
+def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases: bool, gone: set[int]) -> None:
+    taken, last, i, crossed = 0, at, at + step, False
+    held: list[int] = []  # after a comma: taken only up to the last placeholder or number ("[address], thanks")
+    while 0 <= i < len(pieces) and taken < _ADDRESS_REACH:
+        piece = pieces[i]
+        if piece.isspace() or (piece == "." and pieces[i - step] != ","):  # "ul. Marszałkowska", "No. 4"
+            i += step
+            continue
+        if piece == "," and step == 1 and not crossed:
+            crossed, held = True, [i]
+            i += step
+            continue
+        if not _in_address(piece, words, both_cases):
+            break
+        if crossed:
+            held.append(i)
+            if piece in _PLACES or is_street(piece):
+                gone.update(range(min(last, i), max(last, i) + 1))
+                last = i
+        else:
+            gone.update(range(min(last, i), max(last, i) + 1))
+            last = i
+        if piece.casefold() not in _ADDRESS_JOINERS:
+            taken += 1
+        i += step
+
+
+def _street_at(pieces: list[str], tokens: list[int], n: int, words: Vocabulary) -> bool:
+    """Whether the n-th token is a street word here: always, or by what stands beside it."""
+    piece = pieces[tokens[n]]
+    if is_street(piece) or piece == "[address]":
+        return True
+    if not piece[0].isalpha():
+        return False
+    folded = piece.casefold()
+    before = pieces[tokens[n - 1]].casefold() if n else ""
+    after = [pieces[i] for i in tokens[n + 1 : n + 4] if pieces[i] != "." and pieces[i] not in _ADDRESS_JOINERS]
+    following = after[0] if after else ""
+    if folded in _NUMBER_WORDS:
+        if folded in _NUMERO and not (before in _PLACES or before == "." or 0 < words.zipf(before) < 6.0):
+            return False  # "no. 5 is wrong", "the no. 5 bus"
+        return following == NUMBER and before not in _REFERENCES
+    if folded in _AFTER_NAME:
+        return before in _PLACES
+    if folded in _BEFORE_NAME:
+        return following in _PLACES or (following[:1].isupper() and not following.isupper())
+    if folded in _COMPASS:
+        return before == NUMBER
+    if folded.endswith(_HANGUL_PLACES) and "\uac00" <= folded[0] <= "\ud7a3":
+        korean = following.endswith(_HANGUL_PLACES) and "\uac00" <= following[:1] <= "\ud7a3"
+        return following == NUMBER or (len(folded) >= 3 and (following in _PLACES or korean))
+    return False
+
+
+def _in_address(piece: str, words: Vocabulary, both_cases: bool) -> bool:
+    if piece in _PLACES:
+        return True
+    if not piece[0].isalpha():
+        return False
+    folded = piece.casefold()
+    if folded in _ADDRESS_JOINERS or is_street(piece) or folded in _NUMBER_WORDS | _COMPASS:
+        return True
+    # A very common word ("my", "and", "took") ends an address, unless capitalised in a text of both cases
+    # ("Phố Tự Do", "Đường Lý Chính Thắng").
+    return words.zipf(folded) < 6.0 or (both_cases and piece[0].isupper())

@@ -1,0 +1,135 @@
+"""Names that are common words too ("Kim", "Ben", "Mai", "Vera", "Weiss", "بن"): the word data cannot call them
+names (a report without "ben", "may" or "per" would lose Dutch, English and Italian), so the text has to.
+
+Such a word is a name where the text says so, and only there:
+- next to a name (a space, a hyphen or a particle between: "Kim [name]", "[name] Mai", "Dan-[name]",
+  "[name] da Costa"), capitalised if the text is written in both cases ("[name] will call" keeps "will");
+- right after an introduction or a greeting's signature ("this is Kim", "ik ben Ben", "je suis Vera", "gruß Tim");
+- capitalised in the middle of a sentence, in a text written in both cases ("where is my order, Dan?").
+The introduction's own words are never taken ("ik ben [name]" keeps "ben").
+"""
+
+from __future__ import annotations
+
+from parley.privacy.vocabulary import Vocabulary
+
+NAME = "[name]"
+# What comes before a name in the twelve catalog languages and common others, as case-folded words.
+_INTRODUCTIONS = tuple(
+    tuple(phrase.split())
+    for phrase in """this is|i'm|i am|im|it's|its|my name is|name is|call me|regards|cheers|thanks|from|
+    ich bin|hier ist|hier spricht|ich heiße|mein name ist|gruß|grüße|viele grüße|lg|
+    je suis|c'est|moi c'est|je m'appelle|mon nom est|cordialement|de la part de|
+    sono|mi chiamo|il mio nome è|qui è|saluti|
+    soy|me llamo|mi nombre es|habla|saludos|
+    sou|eu sou|me chamo|meu nome é|aqui é|abraços|atenciosamente|
+    ik ben|mijn naam is|hier is|met|groet|groeten|
+    tu|jestem|nazywam się|mam na imię|pozdrawiam|
+    ben|benim adım|adım|saya|nama saya|aku|dengan|
+    я|меня зовут|это|с уважением|मैं|मेरा नाम|أنا|اسمي|معك|我是|我叫""".replace("\n", "").split("|")
+)
+_LONGEST = max(len(phrase) for phrase in _INTRODUCTIONS)
+# Particles inside a name: "[name] da Costa", "[name] bin Said", "[name] van Dijk".
+_PARTICLES = frozenset(
+    str.split("da de do dos das di del della van von der den ter bin ibn binti bte bo al el la le dela")
+)
+_SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
+# zipf from which an ambiguous name is first of all a word ("de", "la", "the", "per", "dan"): in a text of one case
+# only a hyphen ("dan-[name]") makes it a name.
+_FUNCTION_WORD = 7.0
+# zipf from which capitals alone are no evidence: German writes nouns capitalised ("auf den Bus", "zum ersten Mal").
+_CAPITALISED_ALONE = 6.0
+# Share of capitalised words from which a text is in title case, so that capitals say nothing.
+_TITLE_CASE = 0.7
+
+
+def _both_cases(words: list[str]) -> bool:
+    """Whether capitals say something in this text: written in both cases, and not in title case."""
+    capitalised = sum(1 for word in words if word[0].isupper())
+    uppercase = sum(1 for word in words if word.isupper())
+    return bool(words) and uppercase < len(words) and 0 < capitalised <= _TITLE_CASE * len(words)
+
+
+def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> list[str]:
+    """The pieces (words, placeholders, spaces, punctuation of `scrubbing._pieces`, in their case), with the
+    ambiguous names the text shows to be names replaced by [name]. `given`: the placeholders the text came with,
+    which are no evidence (a key anonymised before has lost its case: "bitte an [name]" keeps "an")."""
+    out = [NAME + " " if i in given and piece == NAME else piece for i, piece in enumerate(pieces)]
+    tokens = [i for i, piece in enumerate(pieces) if not piece.isspace()]
+    both_cases = _both_cases([pieces[i] for i in tokens if pieces[i][0].isalpha() and len(pieces[i]) > 1])
+    introduced, protected = _introductions(pieces, tokens)
+    candidates = [
+        i
+        for i in tokens
+        if len(pieces[i]) > 1  # "I"
+        and pieces[i][0].isalpha()
+        and pieces[i].casefold() not in _PARTICLES
+        and i not in protected
+        and words.is_ambiguous(pieces[i])
+    ]
+    for at in candidates:
+        if (at in introduced and _introduced(pieces, out, tokens, at, both_cases)) or (
+            both_cases and words.zipf(pieces[at]) < _CAPITALISED_ALONE and _capitalised_mid_sentence(pieces, tokens, at)
+        ):
+            out[at] = NAME
+    changed = True
+    while changed:  # "ik ben Ben Brown": Brown is next to a name only once Ben is one
+        changed = False
+        for at in candidates:
+            if out[at] == NAME or (both_cases and not _capital(pieces[at])):
+                continue
+            hyphen = out[at - 1 : at] == ["-"] or out[at + 1 : at + 2] == ["-"]
+            if (both_cases or hyphen or words.zipf(pieces[at]) < _FUNCTION_WORD) and _next_to_name(out, tokens, at):
+                out[at] = NAME
+                changed = True
+    return [NAME if piece == NAME + " " else piece for piece in out]
+
+
+def _introduced(pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool) -> bool:
+    """Whether the word after an introduction is a name: capitalised, or (in a text of one case) the whole
+    clause ("this is kim, call me"; "this is my order" keeps "my")."""
+    if both_cases:
+        return _capital(pieces[at])
+    position = tokens.index(at)
+    return position + 1 == len(tokens) or out[tokens[position + 1]] in {",", NAME} | _SENTENCE_ENDS
+
+
+def _introductions(pieces: list[str], tokens: list[int]) -> tuple[set[int], set[int]]:
+    """The positions right after an introduction, and the introductions' own words."""
+    folded = [pieces[i].casefold() for i in tokens]
+    after: set[int] = set()
+    own: set[int] = set()
+    for start in range(len(tokens)):
+        if start and folded[start - 1] not in _SENTENCE_ENDS and folded[start - 1] != ",":
+            continue  # an introduction starts a sentence or a clause: "hi, this is", not "what this is"
+        for length in range(_LONGEST, 0, -1):
+            phrase = tuple(folded[start : start + length])
+            if phrase in _INTRODUCTIONS and start + length < len(tokens):
+                own.update(tokens[start : start + length])
+                after.add(tokens[start + length])
+                break
+    return after, own
+
+
+def _capital(word: str) -> bool:
+    """Capitalised, or of a script without case (Arabic, Bengali: "hier ist آمل [name]")."""
+    return word[0].isupper() or word[0].lower() == word[0].upper()
+
+
+def _capitalised_mid_sentence(pieces: list[str], tokens: list[int], at: int) -> bool:
+    word = pieces[at]
+    if not word[0].isupper() or (len(word) > 1 and word.isupper()):
+        return False
+    position = tokens.index(at)
+    return position > 0 and pieces[tokens[position - 1]] not in _SENTENCE_ENDS
+
+
+def _next_to_name(out: list[str], tokens: list[int], at: int) -> bool:
+    position = tokens.index(at)
+    for step in (-1, 1):
+        i = position + step
+        while 0 <= i < len(tokens) and (out[tokens[i]] == "-" or out[tokens[i]].casefold() in _PARTICLES):
+            i += step
+        if 0 <= i < len(tokens) and out[tokens[i]] == NAME:
+            return True
+    return False
