@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from parley.channels.model import InboundMessage
 from parley.config import Settings, load_settings
-from parley.fulfillment.processing import Delivery
 from parley.wiring.aws import aws_client, credentials_provider, secret_fetcher
 from parley.wiring.understanding import configured_guides, translation_pivot, understanding_parts
 from parley.wiring.webhook import analytics_sinks
@@ -16,6 +15,7 @@ from parley.wiring.webhook import analytics_sinks
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand
     from parley.analytics.sinks import BufferedEventSink
+    from parley.fulfillment.processing import Delivery
 
 
 class FulfillmentRuntime:
@@ -54,6 +54,7 @@ class FulfillmentRuntime:
         from parley.dialogue.understanding import Understanding
         from parley.fulfillment import MessageProcessor
         from parley.fulfillment.lateness import LateReplies
+        from parley.fulfillment.processing import Delivery
         from parley.fulfillment.retrying import BackoffFifoProcessor, RetrySchedule
         from parley.observability import logger
         from parley.privacy.pseudonyms import Pseudonyms
@@ -149,6 +150,8 @@ class FulfillmentRuntime:
 
     def process(self, message: InboundMessage, delivery: Delivery | None = None) -> dict[str, Any]:
         from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
+
+        from parley.fulfillment.processing import Delivery
 
         delivery = delivery or Delivery()
         key = f"{message.channel.value}:{message.message_id}"
