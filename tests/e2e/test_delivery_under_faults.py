@@ -51,11 +51,13 @@ def session() -> Iterator[LocalSession]:
                        "POWERTOOLS_LOG_LEVEL": "WARNING", **SCALED})  # fmt: skip
     for name in ("AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "AWS_PROFILE", "HANDOFF_TOPIC_ARN"):
         os.environ.pop(name, None)
-    running = LocalSession().start()
-    yield running
-    running.stop()
-    os.environ.clear()
-    os.environ.update(saved)
+    running = LocalSession()
+    try:
+        yield running.start()
+    finally:  # also when it failed to start: the scaled schedule must not reach the modules after this one
+        running.stop()
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 class Queues:

@@ -223,3 +223,20 @@ def test_an_endpoint_nobody_answers_is_a_clear_error(capsys, monkeypatch: pytest
 def test_a_limit_below_one_is_refused(capsys) -> None:
     assert main(["dlq", "replay", "--limit", "0"]) == 2
     assert "--limit must be 1 or more" in capsys.readouterr().err
+
+
+def test_a_local_queue_left_from_an_earlier_start_takes_the_new_retry_schedule(aws) -> None:
+    """`parley serve` started again against the same moto server with another RETRY_HORIZON_SECONDS."""
+    from parley.config import load_settings
+    from parley.fulfillment.retrying import RetrySchedule
+    from parley.local.stack import ensure_queue
+
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    local = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
+    ensure_queue(load_settings(local), sqs)
+    short = load_settings(local | {"RETRY_HORIZON_SECONDS": "8", "RETRY_FIRST_DELAY_SECONDS": "1"})
+
+    url = ensure_queue(short, sqs)
+
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    assert json.loads(attributes["RedrivePolicy"])["maxReceiveCount"] == RetrySchedule.from_settings(short).receives

@@ -81,11 +81,12 @@ def ensure_queue(settings: Settings, sqs: Any) -> str:
         "FifoQueue": "true",
         "ContentBasedDeduplication": "false",
         "VisibilityTimeout": str(LOCAL_VISIBILITY_TIMEOUT),
-        "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{receives}"}}',
     }
     url = str(sqs.create_queue(QueueName=QUEUE_NAME, Attributes=attributes)["QueueUrl"])
-    # A queue left from an earlier start keeps its old policy otherwise: the schedule may have changed since.
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": attributes["RedrivePolicy"]})
+    # Set apart from the creation: a queue left from an earlier start (the schedule may have changed since) would
+    # refuse a create naming another policy (QueueAlreadyExists), and keep its old policy otherwise.
+    policy = f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{receives}"}}'
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
     return url
 
 
