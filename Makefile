@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit browser sam-build bench serve chat clean
+.PHONY: demo test lint typecheck unit browser sam-build bench bench-delivery serve chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test: lint typecheck browser unit sam-build
 # The benchmarks run Parley against the tests' in-memory fakes (tests/fakes.py), which never ship.
 bench: $(STAMP)
 	PYTHONPATH=tests $(BIN)/python bench/run.py
+
+# Only the figures of delivery under faults (a slow Graph API, a five-minute outage run at a tenth): about 2 minutes.
+bench-delivery: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python bench/delivery.py
 
 clean:
 	rm -rf $(VENV) .venv-sam .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -184,6 +184,11 @@ if __name__ == "__main__":
     fulfillment_figures()
     cpu_per_turn()
 
+    from delivery import run as delivery_under_faults
+
+    print()
+    delivery_under_faults()
+
     print()
     language_identification()
     nlu_figures()

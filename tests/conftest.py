@@ -40,8 +40,9 @@ def _isolated_env(
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "INBOUND_QUEUE_URL", "META_SECRET_NAME", "GRAPH_API_URL",
                  "TRANSLATION_API_KEY", "TRANSLATION_REGION", "HANDOFF_TOPIC_ARN", "AGENT_API_TOKEN",
                  "AGENT_LANGUAGE", "OFFICE_HOURS", "OFFICE_TIMEZONE", "EVENTS_BUCKET", "EVENTS_STREAM_NAME",
-                 "UNRECOGNISED_STREAM_NAME", "LOG_HASH_KEY", "LOG_HASH_KEY_SECRET_NAME",
-                 *META_SECRET_KEYS):  # fmt: skip
+                 "UNRECOGNISED_STREAM_NAME", "LOG_HASH_KEY", "LOG_HASH_KEY_SECRET_NAME", "GRAPH_API_TIMEOUT_SECONDS",
+                 "GRAPH_API_MAX_ATTEMPTS", "GRAPH_API_DEADLINE_SECONDS", "RETRY_HORIZON_SECONDS",
+                 "RETRY_FIRST_DELAY_SECONDS", "REPLY_LATE_SECONDS", *META_SECRET_KEYS):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)

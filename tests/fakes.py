@@ -14,7 +14,7 @@ from typing import Any
 from parley.agents.commands import AgentCommand
 from parley.channels.events import Record
 from parley.channels.model import InboundMessage
-from parley.domain.conversation import ConversationState
+from parley.domain.conversation import ConversationState, OutboxEntry
 from parley.domain.product_search import ProductIndex
 from parley.domain.proof_limits import Subject, Tally, counted, taken_back
 from parley.domain.records import (
@@ -233,9 +233,12 @@ class InMemoryConversations:
 
 
 class InMemoryMessageLog:
+    """The message log and, on its replies' entries, the outbox (as DynamoMessageLog keeps them)."""
+
     def __init__(self, conversations: InMemoryConversations | None = None) -> None:
         self.conversations = conversations if conversations is not None else InMemoryConversations()
         self.items: dict[str, list[LoggedMessage]] = {}
+        self.outbox: dict[tuple[str, datetime, str], OutboxEntry] = {}
 
     def append(self, message: LoggedMessage) -> None:
         # The same message logged again (a retry) replaces the first: one item, as in DynamoDB.
@@ -252,6 +255,8 @@ class InMemoryMessageLog:
 
     def erase_conversation(self, conversation_id: str) -> int:
         erased = len(self.items.pop(conversation_id, []))
+        for key in [k for k in self.outbox if k[0] == conversation_id]:
+            del self.outbox[key]
         if self.conversations.items.pop(conversation_id, None) is not None:
             erased += 1
         return erased
@@ -263,10 +268,34 @@ class InMemoryMessageLog:
             if (s.customer_id or s.verified_customer_id) == customer_id
         )
 
-    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+    def save_turn(
+        self, state: ConversationState, messages: Sequence[LoggedMessage] = (), outbox: OutboxEntry | None = None
+    ) -> None:
         self.conversations.save(state)
         for message in messages:
             self.append(message)
+        if outbox is not None:
+            self.outbox[_outbox_key(outbox.reply)] = outbox
+
+    def pending_reply(self, conversation_id: str, reply_id: str, at: datetime) -> OutboxEntry | None:
+        return self.outbox.get((conversation_id, at, reply_id))
+
+    def keep_reply(self, entry: OutboxEntry) -> None:
+        # Kept for its sending only: the transcript of the erased conversation stays empty.
+        self.outbox[_outbox_key(entry.reply)] = entry
+
+    def record_progress(self, entry: OutboxEntry) -> None:
+        key = _outbox_key(entry.reply)
+        if key in self.outbox:  # as DynamoDB's condition: nothing written back to an erased conversation
+            self.outbox[key] = replace(self.outbox[key], sent=entry.sent, unconfirmed=entry.unconfirmed,
+                                       late=entry.late)  # fmt: skip
+
+    def discard(self, entry: OutboxEntry) -> None:
+        self.outbox.pop(_outbox_key(entry.reply), None)
+
+
+def _outbox_key(message: LoggedMessage) -> tuple[str, datetime, str]:
+    return message.conversation_id, message.at, message.message_id
 
 
 def _key(message: LoggedMessage) -> tuple[datetime, str]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 
 from parley.fulfillment import record_handler
 from parley.observability import logger, metrics, trace_handler
 from parley.wiring import fulfillment_runtime
 
 runtime = fulfillment_runtime()
-# FIFO: when a message fails, the later messages of the same customer wait for it (their order is kept),
-# while other customers' messages in the batch go on.
-processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+# FIFO: when a message fails, the later messages of the same customer wait for it (their order is kept), while
+# other customers' messages in the batch go on; the failed one comes back after a delay that grows with each
+# attempt, over a horizon that outlasts Meta's and AWS's outages (parley.fulfillment.retrying).
+processor = runtime.batch_processor
 handle_record = record_handler(runtime.process, runtime.process_agent_command)
 
 

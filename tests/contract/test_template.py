@@ -38,6 +38,7 @@ from parley.config import (
 )
 from parley.data.models import MODELS
 from parley.data.tables import table_definition
+from parley.fulfillment.retrying import RetrySchedule
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -148,6 +149,16 @@ def refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for item in node:
             yield from refs(item)
+
+
+def resolved(cfn: dict[str, Any], value: Any) -> Any:
+    """A value as deployed with the parameters' defaults: Fn::FindInMap over a Ref resolved."""
+    if isinstance(value, dict) and "Fn::FindInMap" in value:
+        mapping, key, attribute = value["Fn::FindInMap"]
+        if isinstance(key, dict) and "Ref" in key:
+            key = cfn["Parameters"][key["Ref"]]["Default"]
+        return cfn["Mappings"][mapping][str(key)][attribute]
+    return value
 
 
 def is_true(value: Any) -> bool:
@@ -488,7 +499,10 @@ def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
     timeout = resources["FulfillmentFunction"]["Properties"]["Timeout"]
     assert int(queue["VisibilityTimeout"]) >= 6 * int(timeout)
     redrive = queue["RedrivePolicy"]
-    assert 1 <= int(redrive["maxReceiveCount"]) <= 10
+    # As many receives as the retry schedule needs to cover the horizon (see the test below), and no more than a
+    # message that breaks the code spends at the first delay in a few minutes before it is parked.
+    receives = int(resolved(cfn, redrive["maxReceiveCount"]))
+    assert 1 <= receives * RetrySchedule().first_delay_seconds <= 10 * 60
     (dlq_id,) = refs(redrive["deadLetterTargetArn"])
     dlq = resources[dlq_id]
     assert dlq["Type"] == "AWS::SQS::Queue"
@@ -497,6 +511,41 @@ def test_queue_is_fifo_with_a_dead_letter_queue(cfn: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ permissions
+
+
+def test_the_queue_allows_the_receives_the_retry_horizon_needs_and_fulfillment_is_told_the_horizon(
+    cfn: dict[str, Any],
+) -> None:
+    parameter = cfn["Parameters"]["RetryHorizonHours"]
+    horizons = cfn["Mappings"]["RetryHorizon"]
+    assert set(parameter["AllowedValues"]) == set(horizons)
+    for hours, row in horizons.items():
+        schedule = RetrySchedule.from_settings(load_settings({"RETRY_HORIZON_SECONDS": str(row["Seconds"])}))
+        assert row["Seconds"] == int(hours) * 3600
+        assert row["MaxReceiveCount"] == schedule.receives, hours
+        # Kept on the queue for longer than it is retried.
+        assert int(cfn["Resources"]["InboundQueue"]["Properties"]["MessageRetentionPeriod"]) > row["Seconds"]
+    variables = cfn["Resources"]["FulfillmentFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["RETRY_HORIZON_SECONDS"] == {"Fn::FindInMap": ["RetryHorizon", {"Ref": "RetryHorizonHours"},
+                                                                    "Seconds"]}  # fmt: skip
+    assert variables["REPLY_LATE_SECONDS"] == {"Ref": "LateReplySeconds"}
+    defaults = load_settings({})
+    assert int(parameter["Default"]) * 3600 == defaults.retry_horizon_seconds
+    assert int(cfn["Parameters"]["LateReplySeconds"]["Default"]) == defaults.reply_late_seconds
+
+
+def test_parked_and_long_waiting_messages_raise_alarms(cfn: dict[str, Any]) -> None:
+    alarms = resources_of_type(cfn, "AWS::CloudWatch::Alarm")
+    watched = {
+        (a["Properties"]["MetricName"], next(refs(a["Properties"]["Dimensions"][0]["Value"]))): a["Properties"]
+        for a in alarms.values()
+        if a["Properties"].get("Namespace") == "AWS/SQS"
+    }
+    parked = watched[("ApproximateNumberOfMessagesVisible", "InboundDeadLetterQueue")]
+    assert parked["Threshold"] == 0 and parked["ComparisonOperator"] == "GreaterThanThreshold"
+    assert "parley dlq replay" in parked["AlarmDescription"]
+    waiting = watched[("ApproximateAgeOfOldestMessage", "InboundQueue")]
+    assert waiting["Threshold"] <= 15 * 60
 
 
 def test_webhook_may_only_enqueue_read_the_secret_and_stream_delivery_events(cfn: dict[str, Any]) -> None:
@@ -530,6 +579,7 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
     secret_read = key_read = False
     published: set[str] = set()
     streamed: set[str] = set()
+    delayed: set[str] = set()
     for statement in role_statements(cfn, "FulfillmentFunction"):
         targets = set(refs(statement["Resource"]))
         assert "*" not in json.dumps(statement["Resource"]).replace("/*", ""), statement
@@ -546,9 +596,13 @@ def test_fulfillment_permissions_are_least_privilege(cfn: dict[str, Any]) -> Non
                 published |= targets
             elif action == "firehose:PutRecordBatch":
                 streamed |= targets
+            elif action == "sqs:ChangeMessageVisibility":
+                delayed |= targets
             else:
                 pytest.fail(f"unexpected action {action}")
     assert secret_read and key_read
+    # A failed record's retry delay, on the inbound queue only.
+    assert delayed == {"InboundQueue"}
     # Handoff notifications, and nowhere else; analytics records onto their two streams, and nowhere else.
     assert published == {"HandoffTopic"}
     assert streamed == {"EventsStream", "UnrecognisedStream"}

@@ -63,3 +63,47 @@ def test_messages_of_one_customer_in_one_batch_are_answered_in_order(fulfillment
     assert "Emily" in graph.replies[0].text
     assert "1Z999AA10123456784" in graph.replies[1].text
     assert "welcome" in graph.replies[2].text.lower()
+
+
+@pytest.fixture
+def impatient_graph_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRAPH_API_TIMEOUT_SECONDS", "0.3")
+
+
+def test_a_graph_api_slower_than_the_timeout_shows_the_customer_one_reply_not_three(
+    impatient_graph_client, fulfillment, graph
+):
+    message = inbound("where is ORD-104233?", sender=EMILY.phone)
+    graph.slow(1.5)  # each send is delivered, and answered after the client stopped waiting
+
+    assert invoke(fulfillment, message) == []  # counted as sent: nothing to retry
+    assert invoke(fulfillment, message, attempt=1) == []  # a redelivery, should one come, sends nothing either
+
+    [reply] = graph.replies
+    assert "1Z999AA10123456784" in reply.text
+
+
+def test_marie_s_oui_whose_reply_failed_is_confirmed_on_the_redelivery_not_misunderstood(fulfillment, graph):
+    """Issue 12: the order was cancelled, and the retry of her "oui" found no question open."""
+    from parley.data.dynamo import DynamoOrders, DynamoRecordWriter
+    from parley.domain.records import OrderStatus
+    from support.dialogue import catalogs
+    from support.factories import customer, order
+
+    fr = catalogs()["fr"]
+    marie = customer(name="Marie Dubois", phone="33612345678", language="fr", email="marie.dubois@example.fr")
+    DynamoRecordWriter().replace_all([marie])
+    DynamoRecordWriter().replace_all([order(marie, order_id="ORD-310006", status=OrderStatus.PROCESSING)])
+    assert invoke(fulfillment, inbound("je veux annuler la commande ORD-310006", sender=marie.phone)) == []
+    graph.failures.extend([(500, {"error": {"message": "Please retry later.", "code": 2}})] * 3)  # 8 s of trouble
+    oui = inbound("oui", sender=marie.phone)
+
+    assert invoke(fulfillment, oui) != []
+    assert invoke(fulfillment, oui, attempt=1) == []
+
+    asked, confirmed = graph.replies
+    assert fr.render("order.cancel_confirm", order_id="ORD-310006") in asked.text
+    assert fr.render("order.cancel_done", order_id="ORD-310006") in confirmed.text
+    assert fr.render("handoff.started") not in confirmed.text
+    cancelled = DynamoOrders().get("ORD-310006")
+    assert cancelled is not None and cancelled.status is OrderStatus.CANCELLED

@@ -44,7 +44,8 @@ def client(graph: RecordingGraphApi, sleeps: list[float] | None = None, **option
     """A client whose backoff sleeps are recorded instead of slept, with no randomness in the jitter."""
     record = sleeps if sleeps is not None else []
     options.setdefault("jitter", lambda low, high: high)
-    return GraphClient(graph.url, "v21.0", timeout_seconds=2, sleep=record.append, **options)
+    options.setdefault("timeout_seconds", 2)
+    return GraphClient(graph.url, "v21.0", sleep=record.append, **options)
 
 
 def message(text: str = "hi", **overrides: Any) -> InboundMessage:
@@ -299,3 +300,43 @@ def test_handover_passes_the_conversation_to_the_page_inbox(graph):
     assert sent.authorization == "Bearer page-1"
     assert sent.body == {"recipient": {"id": "5512345678901234"}, "target_app_id": 263902037430900,
                          "metadata": "wants a person"}  # fmt: skip
+
+
+def test_a_send_answered_after_the_timeout_is_delivered_once_and_not_retried(graph):
+    sleeps: list[float] = []
+    graph.slow(1.5)  # Meta delivers the message and answers after the client stopped waiting
+    try:
+        with pytest.raises(GraphApiError) as raised:
+            whatsapp(client(graph, sleeps, timeout_seconds=0.3)).send(message(), Reply("Your order has shipped."))
+    finally:
+        graph.healthy()
+
+    assert raised.value.reason is ErrorReason.UNCONFIRMED
+    assert raised.value.retryable is False
+    assert sleeps == []
+    assert [r.text for r in graph.replies] == ["Your order has shipped."]
+
+
+def test_a_connection_refused_sent_nothing_and_is_retried():
+    sleeps: list[float] = []
+    refused = GraphClient("http://127.0.0.1:9", "v21.0", timeout_seconds=1, attempts=3, sleep=sleeps.append,
+                          jitter=lambda low, high: high)  # fmt: skip
+
+    with pytest.raises(GraphApiError) as raised:
+        whatsapp(refused).send(message(), Reply("hello"))
+
+    assert raised.value.reason is ErrorReason.UNREACHABLE and raised.value.retryable is True
+    assert sleeps == [0.5, 1.0]
+
+
+def test_a_graph_api_that_is_down_delivers_nothing_and_is_retried(graph):
+    sleeps: list[float] = []
+    graph.down(60)
+    try:
+        with pytest.raises(GraphApiError) as raised:
+            whatsapp(client(graph, sleeps)).send(message(), Reply("hello"))
+    finally:
+        graph.healthy()
+
+    assert raised.value.reason is ErrorReason.SERVER and raised.value.retryable is True
+    assert len(sleeps) == 2 and graph.requests == []

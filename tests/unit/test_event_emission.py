@@ -36,7 +36,7 @@ class Sender:
     def acknowledge(self, to: InboundMessage) -> bool:
         return True
 
-    def send(self, to: InboundMessage, reply: Reply) -> None:
+    def send(self, to: InboundMessage, reply: Reply, progress: Any = None) -> None:
         self.sent.append(reply)
 
 

@@ -4,6 +4,7 @@ be delivered, ratings, how long the customer waited), never the customer's words
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ class RecordingSender:
         self.acknowledged.append(to.message_id)
         return True
 
-    def send(self, to: InboundMessage, reply: Reply) -> None:
+    def send(self, to: InboundMessage, reply: Reply, progress: Any = None) -> None:
         if self.error:
             raise self.error
         self.sent.append(reply)

@@ -7,11 +7,11 @@ parley.channels.registry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from parley.channels.meta import GraphApiError, GraphPoster, GraphRequest
+from parley.channels.meta import GraphApiError, GraphClient, GraphPoster, GraphRequest
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.payload_reading import ParsedPayload
 from parley.config import ConfigError, MetaCredentials
@@ -37,6 +37,38 @@ class ChannelCapabilities:
     link_button: bool  # a URL can be a button
 
 
+@dataclass
+class SendProgress:
+    """How far a reply has gone out: a reply may take several platform messages (a long text split, say), and a
+    send that fails part-way, retried later, must not show the customer again the parts already sent.
+
+    `sent`: the parts (in the order the sender renders them) that went out, or may have (`unconfirmed` of them were
+    written but never answered: never repeated); `message_ids`: the ids Meta gave the confirmed ones."""
+
+    sent: int = 0
+    unconfirmed: int = 0
+    message_ids: list[str] = field(default_factory=list)
+
+    def confirmed(self, message_id: str) -> None:
+        self.sent += 1
+        self.message_ids.append(message_id)
+
+    def unanswered(self) -> None:
+        """The part being sent was written and never answered: it counts as sent."""
+        self.sent += 1
+        self.unconfirmed += 1
+
+
+def post_parts(graph: GraphPoster, requests: list[GraphRequest], progress: SendProgress | None) -> None:
+    """Post a reply's parts in order, from the first not yet sent, noting each in `progress` as it goes out."""
+    for index, request in enumerate(requests):
+        if progress is not None and index < progress.sent:
+            continue
+        answer = graph.post(request)
+        if progress is not None:
+            progress.confirmed(GraphClient.message_id(answer))
+
+
 class Sender(Protocol):
     """One channel's way out. Every platform's sender implements it; the behaviour suite runs against each."""
 
@@ -46,9 +78,11 @@ class Sender(Protocol):
     @property
     def capabilities(self) -> ChannelCapabilities: ...
 
-    def send(self, to: InboundMessage, reply: Reply) -> None:
+    def send(self, to: InboundMessage, reply: Reply, progress: SendProgress | None = None) -> None:
         """Answer the customer's message `to` with an automated reply. Raises GraphApiError (see `reason`,
-        `retryable`; MessagingWindowClosedError when the platform's rules forbid it) or ConfigError."""
+        `retryable`; MessagingWindowClosedError when the platform's rules forbid it) or ConfigError.
+
+        `progress`: the parts already sent are skipped, and each part sent now is noted there as it goes."""
 
     def send_as_agent(self, to: InboundMessage, reply: Reply) -> None:
         """Send a person's (a human agent's) reply to the customer who wrote `to`."""

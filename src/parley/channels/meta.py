@@ -1,6 +1,12 @@
 """What both Meta platforms share: the X-Hub-Signature-256 check, the GET verification handshake, and a small Graph
 API client (JSON over HTTPS with a timeout on every call, retries only where they help, and every failure classified
-so callers can record why a message was not delivered)."""
+so callers can record why a message was not delivered).
+
+A send is retried only when it certainly did not go: the connection could not be made or the request not written
+(`unreachable`), or Meta answered with throttling or a server error. A request that was written but never answered
+(the answer timed out, the connection dropped while waiting) may well have been delivered: Meta processes a send
+once it has read it, and a slow answer is the common cause. Repeating it would show the customer the same message
+twice, so it is `unconfirmed`, never retried here, and the caller counts it as sent (see parley.fulfillment)."""
 
 from __future__ import annotations
 
@@ -81,6 +87,8 @@ class ErrorReason(StrEnum):
     RATE_LIMITED = "rate_limited"
     SERVER = "server"
     UNREACHABLE = "unreachable"
+    # The request was written and no answer came: it may have been delivered, so it is never repeated.
+    UNCONFIRMED = "unconfirmed"
     WINDOW_CLOSED = "window_closed"
     INVALID_RECIPIENT = "invalid_recipient"
     AUTH = "auth"
@@ -234,6 +242,7 @@ class GraphClient:
 
     def _post_once(self, request: GraphRequest) -> dict[str, Any]:
         # Imported here: the webhook imports this module for the signature check and never sends.
+        import http.client
         import urllib.error
         import urllib.request
 
@@ -248,14 +257,29 @@ class GraphClient:
             with urllib.request.urlopen(http_request, timeout=self._timeout) as response:  # noqa: S310
                 payload = response.read()
         except urllib.error.HTTPError as exc:
-            raise self._error(exc.code, exc.read()) from exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise GraphApiError(0, None, f"unreachable: {type(exc).__name__}", True) from exc
+            raise self._error(exc.code, _error_body(exc)) from exc
+        except urllib.error.URLError as exc:
+            # urllib raises URLError only while connecting and writing the request (AbstractHTTPHandler.do_open):
+            # Meta never read it, so trying again cannot send it twice.
+            raise GraphApiError(0, None, f"unreachable: {type(exc.reason).__name__}", True) from exc
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            # Raised while waiting for or reading the answer: the request was written and may have been delivered.
+            raise GraphApiError(
+                0, None, f"no answer: {type(exc).__name__}", False, reason=ErrorReason.UNCONFIRMED
+            ) from exc
         try:
             parsed: dict[str, Any] = json.loads(payload or b"{}")
         except json.JSONDecodeError:
             parsed = {}
         return parsed
+
+    @staticmethod
+    def message_id(answer: dict[str, Any]) -> str:
+        """The id Meta gave the message it accepted (WhatsApp: messages[0].id; Messenger: message_id); "" if none."""
+        messages = answer.get("messages")
+        if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+            return str(messages[0].get("id", ""))
+        return str(answer.get("message_id", ""))
 
     @staticmethod
     def _error(status: int, raw: bytes) -> GraphApiError:
@@ -273,3 +297,13 @@ class GraphClient:
             str(error.get("message", "")),
             subcode=subcode if isinstance(subcode, int) else None,
         )
+
+
+def _error_body(error: Any) -> bytes:
+    """An error answer's body; empty when it cannot be read in time (the status alone still classifies it)."""
+    import http.client
+
+    try:
+        return bytes(error.read())
+    except (TimeoutError, OSError, http.client.HTTPException):
+        return b""

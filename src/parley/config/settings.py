@@ -116,6 +116,12 @@ class Settings:
     # Graph API retries: throttling and 5xx are retried this many times in all, within this many seconds.
     graph_max_attempts: int = 3
     graph_deadline_seconds: float = 12.0
+    # A message whose reply cannot go out (the Graph API or AWS down) is tried again, backing off from the first
+    # delay, for this long before it is parked in the dead-letter queue (parley.fulfillment.retrying).
+    retry_horizon_seconds: int = 21_600
+    retry_first_delay_seconds: int = 10
+    # A reply sent this long after the customer's message opens with an apology for the delay.
+    reply_late_seconds: int = 600
     # Outside WhatsApp's 24-hour window only an approved template may be sent; without one nothing is sent.
     whatsapp_template_name: str = ""
     whatsapp_template_language: str = "en"
@@ -206,6 +212,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         intent_model_save=(env.get("PARLEY_INTENT_MODEL_SAVE") or "").strip().lower() in {"1", "true", "yes"},
         graph_max_attempts=_positive_int(env, "GRAPH_API_MAX_ATTEMPTS", 3),
         graph_deadline_seconds=_float(env, "GRAPH_API_DEADLINE_SECONDS", 12.0),
+        **_retries(env),
         whatsapp_template_name=(env.get("WHATSAPP_TEMPLATE_NAME") or "").strip(),
         whatsapp_template_language=(env.get("WHATSAPP_TEMPLATE_LANGUAGE") or "en").strip(),
         messenger_page_inbox_app_id=_app_id(env, "MESSENGER_PAGE_INBOX_APP_ID", DEFAULT_PAGE_INBOX_APP_ID),
@@ -234,6 +241,19 @@ def check_log_hash_key(key: str | None) -> None:
     """A key short enough to guess would make the hashes in logs as reversible as plain ones."""
     if key and len(key) < MIN_LOG_HASH_KEY_LENGTH:
         raise ConfigError(f"{LOG_HASH_KEY_NAME} must be at least {MIN_LOG_HASH_KEY_LENGTH} characters long")
+
+
+def _retries(env: Mapping[str, str]) -> dict[str, int]:
+    horizon = _positive_int(env, "RETRY_HORIZON_SECONDS", 21_600)
+    first = _positive_int(env, "RETRY_FIRST_DELAY_SECONDS", 10)
+    if first > 43_200:
+        raise ConfigError(f"RETRY_FIRST_DELAY_SECONDS must be at most 43200 (SQS's 12 hours), got {first}")
+    if horizon < first:
+        raise ConfigError(f"RETRY_HORIZON_SECONDS ({horizon}) must be at least RETRY_FIRST_DELAY_SECONDS ({first})")
+    if horizon > 259_200:
+        raise ConfigError(f"RETRY_HORIZON_SECONDS must be at most 259200 (3 days: the queue keeps 4), got {horizon}")
+    late = _positive_int(env, "REPLY_LATE_SECONDS", 600)
+    return {"retry_horizon_seconds": horizon, "retry_first_delay_seconds": first, "reply_late_seconds": late}
 
 
 def _url_template(env: Mapping[str, str], name: str, allowed: frozenset[str]) -> str:

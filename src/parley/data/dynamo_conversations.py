@@ -1,5 +1,5 @@
 """DynamoDB adapters of conversations: their small state (with TTL) and their message log, a turn written in one
-transaction."""
+transaction with its composed reply (the outbox)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PynamoDBException
+from pynamodb.exceptions import DeleteError, PynamoDBException, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from parley.data.dynamo_mapping import (
@@ -20,7 +20,7 @@ from parley.data.models import (
     ConversationMessageModel,
     ConversationModel,
 )
-from parley.domain.conversation import DEFAULT_MESSAGE_LOG_DAYS, ConversationState
+from parley.domain.conversation import DEFAULT_MESSAGE_LOG_DAYS, ConversationState, OutboxEntry
 from parley.domain.ports import StorageError
 from parley.domain.records import (
     Customer,
@@ -128,7 +128,8 @@ def _message_from(item: ConversationMessageModel) -> LoggedMessage:
 
 
 class DynamoMessageLog:
-    """One item per message, expiring ttl_days after it was written; erase removes the state item too."""
+    """One item per message, expiring ttl_days after it was written; erase removes the state item too. A reply's
+    item is also its outbox entry until it is sent (parley.dialogue.outbox)."""
 
     def __init__(self, ttl_days: int = DEFAULT_MESSAGE_LOG_DAYS, clock: Callable[[], float] = time.time) -> None:
         self._ttl_seconds = ttl_days * 86_400
@@ -140,19 +141,25 @@ class DynamoMessageLog:
         except PynamoDBException as exc:
             raise StorageError("message log write failed") from exc
 
-    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+    def save_turn(
+        self, state: ConversationState, messages: Sequence[LoggedMessage] = (), outbox: OutboxEntry | None = None
+    ) -> None:
         """One TransactWriteItems for the state item and the messages (the state expires ttl_days from now, as
         DynamoConversations' does with the same setting): a turn costs one write call, and a transcript never
-        shows a reply whose conversation state was not saved, nor the reverse."""
+        shows a reply whose conversation state was not saved, nor the reverse. The reply's item carries `outbox`,
+        so the composed reply is saved with the state it goes with, or neither is."""
         state_item = _conversation_item(state, int(time.time()), self._ttl_seconds)
+        items = [self._item(message) for message in messages if outbox is None or message != outbox.reply]
+        if outbox is not None:
+            items.append(self._outbox_item(outbox))
         try:
-            if not messages:
+            if not items:
                 state_item.save()
                 return
             with TransactWrite(connection=ConversationModel._get_connection().connection) as transaction:
                 transaction.save(state_item)
-                for message in messages:
-                    transaction.save(self._item(message))
+                for item in items:
+                    transaction.save(item)
         except PynamoDBException as exc:
             raise StorageError("conversation save failed") from exc
 
@@ -169,6 +176,66 @@ class DynamoMessageLog:
             expires_at=int(at.timestamp()) + self._ttl_seconds,
         )
 
+    def _outbox_item(self, entry: OutboxEntry) -> ConversationMessageModel:
+        item = self._item(entry.reply)
+        item.outbox = entry.turn
+        item.sent_parts = entry.sent or None
+        item.unconfirmed_parts = entry.unconfirmed or None
+        item.late = entry.late or None
+        item.transient = entry.transient or None
+        return item
+
+    # ------------------------------------------------------------------------------------ the outbox (ReplyOutbox)
+
+    def pending_reply(self, conversation_id: str, reply_id: str, at: datetime) -> OutboxEntry | None:
+        key = _message_key(LoggedMessage(conversation_id, reply_id, MessageDirection.OUT, "", at))
+        try:
+            item = ConversationMessageModel.get(conversation_id, key, consistent_read=True)
+        except ConversationMessageModel.DoesNotExist:
+            return None
+        except PynamoDBException as exc:
+            raise StorageError("outbox read failed") from exc
+        if item.outbox is None:
+            return None
+        return OutboxEntry(
+            _message_from(item),
+            item.outbox,
+            sent=int(item.sent_parts or 0),
+            unconfirmed=int(item.unconfirmed_parts or 0),
+            late=bool(item.late),
+            transient=bool(item.transient),
+        )
+
+    def keep_reply(self, entry: OutboxEntry) -> None:
+        try:
+            self._outbox_item(entry).save()
+        except PynamoDBException as exc:
+            raise StorageError("outbox write failed") from exc
+
+    def record_progress(self, entry: OutboxEntry) -> None:
+        item = self._item(entry.reply)
+        try:
+            # Only an entry still there: a customer who erased their data meanwhile gets nothing written back.
+            item.update(
+                actions=[
+                    ConversationMessageModel.sent_parts.set(entry.sent),
+                    ConversationMessageModel.unconfirmed_parts.set(entry.unconfirmed),
+                    ConversationMessageModel.late.set(entry.late),
+                ],
+                condition=ConversationMessageModel.outbox.exists(),
+            )
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise StorageError("outbox progress write failed") from exc
+        except PynamoDBException as exc:
+            raise StorageError("outbox progress write failed") from exc
+
+    def discard(self, entry: OutboxEntry) -> None:
+        try:
+            self._item(entry.reply).delete()
+        except PynamoDBException as exc:
+            raise StorageError("outbox delete failed") from exc
+
     def recent(self, conversation_id: str, limit: int = 20) -> list[LoggedMessage]:
         if limit <= 0:
             return []
@@ -177,8 +244,11 @@ class DynamoMessageLog:
             items = ConversationMessageModel.query(
                 conversation_id, scan_index_forward=False, limit=limit, consistent_read=True
             )
-            # DynamoDB deletes expired items within days, not at once: expired is gone.
-            newest_first = [_message_from(i) for i in items if i.expires_at is None or i.expires_at > now]
+            # DynamoDB deletes expired items within days, not at once: expired is gone. A transient outbox entry
+            # (an erased conversation's last reply, until it is sent) is no part of the transcript.
+            newest_first = [
+                _message_from(i) for i in items if (i.expires_at is None or i.expires_at > now) and not i.transient
+            ]
         except PynamoDBException as exc:
             raise StorageError("message log read failed") from exc
         return newest_first[::-1]
@@ -186,7 +256,7 @@ class DynamoMessageLog:
     def export_conversation(self, conversation_id: str) -> list[dict[str, Any]]:
         try:
             items = ConversationMessageModel.query(conversation_id, consistent_read=True)
-            return [message_as_dict(_message_from(i)) for i in items]
+            return [message_as_dict(_message_from(i)) for i in items if not i.transient]
         except PynamoDBException as exc:
             raise StorageError("message log export failed") from exc
 

@@ -278,6 +278,13 @@ class ConversationMessageModel(Model):
     language = UnicodeAttribute(null=True)
     at = UnicodeAttribute()
     expires_at = NumberAttribute(null=True)
+    # A reply's item is also its outbox entry (domain.conversation.OutboxEntry): the composed turn, written with
+    # the state, and how far its sending got. Absent on customers' messages and on replies logged before.
+    outbox = UnicodeAttribute(null=True)
+    sent_parts = NumberAttribute(null=True)
+    unconfirmed_parts = NumberAttribute(null=True)
+    late = BooleanAttribute(null=True)
+    transient = BooleanAttribute(null=True)
 
 
 class ProcessedMessageModel(Model):

@@ -19,6 +19,7 @@ from parley.dialogue.composing import HANDOFF_MESSAGE, Composed, Composer
 from parley.dialogue.flow import Ask
 from parley.dialogue.flow_report import SETTLED, FlowReport, FlowReporter, Moves
 from parley.dialogue.interpreting import TranslationUse
+from parley.dialogue.outbox import outbox_entry, reply_entry
 from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.recognition import recognise
 from parley.dialogue.registry import FlowRegistry, default_registry
@@ -27,7 +28,8 @@ from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.understanding import SILENT_KINDS, UNREADABLE, Reader, Reading, Understanding
 from parley.domain.conversation import ConversationState
-from parley.domain.records import Customer
+from parley.domain.ports import ReplyOutbox
+from parley.domain.records import Customer, MessageDirection
 from parley.language.translation import PIVOT_LANGUAGE
 from parley.privacy.redaction import redact
 
@@ -52,6 +54,8 @@ class DialogueEngine:
         self._reported = deployed.reported_by_intent()
         self._flow_report = FlowReporter(self._reported, flows.unreported)
         self._stoppable = {flow.name: flow.stoppable for flow in flows.flows}
+        log = ports.message_log
+        self._outbox: ReplyOutbox | None = log if isinstance(log, ReplyOutbox) else None
 
     @property
     def ports(self) -> DialoguePorts:
@@ -138,14 +142,37 @@ class DialogueEngine:
         customer_id = customer.customer_id if customer else ""
         reply = composed.reply()
         if step is not None and step.erased:
-            # Erased at the customer's request: nothing of this conversation is written back.
-            return Turn(reply, reading.language, access.intent, reading.confidence, True, reading.translation,
-                        customer_id=customer_id, flows=report)  # fmt: skip
+            # Erased at the customer's request: nothing of this conversation is written back but the reply saying
+            # so, until it is out (a redelivery must not find an empty conversation and answer "I don't understand").
+            erased = Turn(reply, reading.language, access.intent, reading.confidence, True, reading.translation,
+                          customer_id=customer_id, flows=report, erased=True)  # fmt: skip
+            if reply is not None and self._outbox is not None:
+                entry = reply_entry(message, reply, reading.language)
+                self._outbox.keep_reply(outbox_entry(entry, erased, transient=True))
+            return erased
         translation = reading.translation
         if reply is not None and reading.foreign:
             names = step.protect if step is not None else ()
             reply, translation = self._reader.interpreter.localise(reply, reading.language, translation, names)
         proof = access.proof
+        turn = Turn(
+            reply=reply,
+            language=reading.language,
+            intent=access.intent,
+            confidence=reading.confidence,
+            known_customer=customer is not None,
+            translation=translation,
+            handoff=handoff,
+            rating=step.rating if step else None,
+            commented=step.commented if step else False,
+            customer_id=customer_id,
+            flows=report,
+            # Not understood: its words with anything identifying removed, for the report's top unrecognised.
+            unrecognised=redact(message.text, ((customer.name or "") if customer else "", message.profile_name))
+            if routed.misunderstood or handoff == "misunderstood"
+            else None,
+            rating_requested=composed.rating_asked_at != state.rating_asked_at,
+        )
         self._save(
             replace(
                 state,
@@ -170,25 +197,9 @@ class DialogueEngine:
             message,
             reply,
             PIVOT_LANGUAGE if translation is TranslationUse.FAILED else reading.language,
+            turn=turn,
         )
-        return Turn(
-            reply=reply,
-            language=reading.language,
-            intent=access.intent,
-            confidence=reading.confidence,
-            known_customer=customer is not None,
-            translation=translation,
-            handoff=handoff,
-            rating=step.rating if step else None,
-            commented=step.commented if step else False,
-            customer_id=customer_id,
-            flows=report,
-            # Not understood: its words with anything identifying removed, for the report's top unrecognised.
-            unrecognised=redact(message.text, ((customer.name or "") if customer else "", message.profile_name))
-            if routed.misunderstood or handoff == "misunderstood"
-            else None,
-            rating_requested=composed.rating_asked_at != state.rating_asked_at,
-        )
+        return turn
 
     def _report(
         self,
@@ -222,11 +233,16 @@ class DialogueEngine:
 
     def _save(
         self, state: ConversationState, message: InboundMessage, reply: Reply | None, language: str,
-        with_person: bool = False,
+        with_person: bool = False, turn: Turn | None = None,
     ) -> None:  # fmt: skip
         """The state, and in one write the message and the reply (in `language`) for the log: the message alone
-        while a person has the conversation (it is theirs to answer)."""
+        while a person has the conversation (it is theirs to answer). The reply's entry keeps the whole `turn` until
+        it is sent (dialogue.outbox): a redelivery sends it instead of answering the message again."""
         log = self._ports.message_log
         if log is None:
             return self._ports.conversations.save(state)
-        log.save_turn(state, turn_entries(message, reply, state.language, language, with_person))
+        entries = turn_entries(message, reply, state.language, language, with_person)
+        outbox = None
+        if turn is not None and reply is not None:
+            outbox = outbox_entry(next(e for e in entries if e.direction is MessageDirection.OUT), turn)
+        log.save_turn(state, entries, outbox=outbox)

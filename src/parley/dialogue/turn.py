@@ -34,3 +34,5 @@ class Turn:
     flows: FlowReport = field(default_factory=FlowReport)
     unrecognised: str | None = None
     rating_requested: bool = False
+    # The customer's data was erased with this message: nothing of the conversation stays once the reply is out.
+    erased: bool = False

@@ -36,12 +36,17 @@ def reply_text(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+def logged_at(message: InboundMessage) -> datetime:
+    """When the log says a message (and its reply) happened: the platform's time, the same at every delivery."""
+    return datetime.fromtimestamp(message.timestamp or message.received_at or datetime.now(UTC).timestamp(), UTC)
+
+
 def turn_entries(
     message: InboundMessage, reply: Reply | None, language: str | None, reply_language: str | None, keep_message: bool
 ) -> list[LoggedMessage]:
     """The message and the reply; with no reply, the message alone when `keep_message` (a person has the
     conversation and reads it there), else nothing (a reaction to one of Parley's messages, say)."""
-    at = datetime.fromtimestamp(message.timestamp or message.received_at or datetime.now(UTC).timestamp(), UTC)
+    at = logged_at(message)
     conversation = message.conversation_key
     entries: list[LoggedMessage] = []
     if reply is not None or keep_message:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parley.domain.records import Customer
+from parley.domain.records import Customer, LoggedMessage
 
 DEFAULT_MESSAGE_LOG_DAYS = 30
 
@@ -37,3 +37,22 @@ class ConversationState:
     # most messages cost no customer lookup (dialogue.recognition).
     customer: Customer | None = None
     customer_read_at: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A turn's composed reply, kept with the turn (in the same write as the conversation's state) until it is out:
+    a message delivered again after its reply failed to send is answered with this, not by running the dialogue
+    again, so no change is made twice and no answer is lost to a state that has moved on.
+
+    `reply` is the reply as the message log keeps it (its item holds this entry); `turn` the whole turn, in the
+    dialogue's own encoding (parley.dialogue.outbox); `sent` the parts of it already out, `unconfirmed` of them sent
+    without an answer (never repeated); `late` whether it goes with the apology for the delay; `transient` that it
+    is deleted once sent (the last reply of a conversation the customer had erased)."""
+
+    reply: LoggedMessage
+    turn: str
+    sent: int = 0
+    unconfirmed: int = 0
+    late: bool = False
+    transient: bool = False

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from parley.domain.conversation import ConversationState
+from parley.domain.conversation import ConversationState, OutboxEntry
 from parley.domain.proof_limits import Subject
 from parley.domain.records import (
     Customer,
@@ -152,9 +152,33 @@ class MessageLog(Protocol):
         """The ids of conversations holding this customer's data (linked or verified sender)."""
         ...
 
-    def save_turn(self, state: ConversationState, messages: Sequence[LoggedMessage] = ()) -> None:
+    def save_turn(
+        self, state: ConversationState, messages: Sequence[LoggedMessage] = (), outbox: OutboxEntry | None = None
+    ) -> None:
         """The conversation's state and one turn's messages, all or nothing (in DynamoDB, one call). A message
-        saved again (a redelivery, a retry after a failed send) replaces the one saved before."""
+        saved again (a redelivery, a retry after a failed send) replaces the one saved before. `outbox`: the turn's
+        composed reply, kept on the logged reply (one of `messages`) until it is sent."""
+        ...
+
+
+@runtime_checkable
+class ReplyOutbox(Protocol):
+    """Composed replies waiting to go out, each on the message log's entry of the reply (see OutboxEntry)."""
+
+    def pending_reply(self, conversation_id: str, reply_id: str, at: datetime) -> OutboxEntry | None:
+        """The reply composed for a message (logged as `reply_id` at `at`), if a turn composed one."""
+        ...
+
+    def keep_reply(self, entry: OutboxEntry) -> None:
+        """Keep a composed reply on its own, with no state (the conversation was just erased)."""
+        ...
+
+    def record_progress(self, entry: OutboxEntry) -> None:
+        """How far the reply has gone out (entry.sent, unconfirmed, late), for the next delivery of its message."""
+        ...
+
+    def discard(self, entry: OutboxEntry) -> None:
+        """A transient reply is out: nothing of the erased conversation stays."""
         ...
 
 

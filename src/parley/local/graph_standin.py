@@ -1,8 +1,11 @@
-"""A stand-in for the Graph API on 127.0.0.1: records every send request and answers as Meta would."""
+"""A stand-in for the Graph API on 127.0.0.1: records every send request and answers as Meta would, or, to try Parley
+under faults, as Meta does on a bad day: slow (the message delivered, the answer late), down (every request refused
+with a server error for a while), or flaky (a seeded mix of both, throttling and good answers)."""
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import uuid
@@ -11,6 +14,11 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from parley.local.http import BackgroundHttpServer
+
+# What Meta answers while it is having trouble: a transient server error, "please retry" (code 2).
+SERVER_ERROR = (500, {"error": {"message": "An unexpected error has occurred. Please retry your request later.",
+                                "type": "OAuthException", "is_transient": True, "code": 2}})  # fmt: skip
+THROTTLED = (429, {"error": {"message": "(#130429) Rate limit hit", "type": "OAuthException", "code": 130429}})
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,12 @@ class RecordingGraphApi(BackgroundHttpServer):
         self.failures: list[tuple[int, dict[str, Any]]] = []
         self.ack_failures: list[tuple[int, dict[str, Any]]] = []
         self.delay_seconds = 0.0  # a slow Graph API, to make concurrent work overlap
+        # Faults (see slow, down, flaky): how long a delivered message's answer waits; until when every request is
+        # refused; the seeded draw of a flaky API. `refused` counts the requests answered with an error by them.
+        self._answer_delay = 0.0
+        self._down_until = 0.0
+        self._flaky: tuple[random.Random, float, float, float] | None = None
+        self.refused = 0
         # While held, replies wait at the door (read receipts do not): a test can catch a send in flight.
         self._held: threading.Event | None = None
         self.replies_waiting = 0
@@ -100,13 +114,53 @@ class RecordingGraphApi(BackgroundHttpServer):
                     body = {"unparseable": raw.decode(errors="replace")}
                 status, answer = outer._answer(self.path, self.headers.get("Authorization", ""), body)
                 payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # a slow answer the client stopped waiting for: the message was delivered all the same
 
         super().__init__(Handler, host, port, "graph-standin")
+
+    def slow(self, seconds: float) -> None:
+        """From now on every request is delivered at once and answered `seconds` later (0: answered at once again),
+        like a Graph API slower than the client's timeout: the customer has the message, the sender no answer."""
+        self._answer_delay = seconds
+
+    def down(self, seconds: float) -> None:
+        """For the next `seconds`, every request is refused with a transient server error and nothing is delivered."""
+        self._down_until = time.monotonic() + seconds
+
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def flaky(self, seed: int, server_errors: float = 0.2, throttled: float = 0.1, slow: float = 0.2) -> None:
+        """From now on each request draws (reproducibly, from `seed`) a server error or throttling (not delivered), a
+        slow answer (delivered, answered after the `slow` delay set with slow()), or a good answer."""
+        self._flaky = (random.Random(seed), server_errors, throttled, slow)  # noqa: S311 - a test fault, not a secret
+
+    def healthy(self) -> None:
+        """No more faults: every request delivered and answered at once."""
+        self._answer_delay, self._down_until, self._flaky = 0.0, 0.0, None
+
+    def _fault(self) -> tuple[tuple[int, dict[str, Any]] | None, float]:
+        """The error to answer with instead of delivering (None: deliver), and how long the answer then waits."""
+        if self.is_down:
+            return SERVER_ERROR, 0.0
+        if self._flaky is None:
+            return None, self._answer_delay
+        draw, server_errors, throttled, slow = self._flaky
+        with self._changed:
+            roll = draw.random()
+        if roll < server_errors:
+            return SERVER_ERROR, 0.0
+        if roll < server_errors + throttled:
+            return THROTTLED, 0.0
+        return None, self._answer_delay if roll < server_errors + throttled + slow else 0.0
 
     def hold_replies(self) -> None:
         """From now on replies wait until release_replies (at most a minute), so a send can be caught in flight."""
@@ -140,12 +194,18 @@ class RecordingGraphApi(BackgroundHttpServer):
             held.wait(60)
             with self._changed:
                 self.replies_waiting -= 1
+        refused, answer_after = self._fault()
         with self._changed:
             canned = self.failures if request.is_reply else self.ack_failures
             if canned:
                 return canned.pop(0)
+            if refused is not None:
+                self.refused += 1
+                return refused
             self.requests.append(request)
             self._changed.notify_all()
+        if answer_after:
+            time.sleep(answer_after)
         if body.get("messaging_product") == "whatsapp":
             key = "wa_id" if request.recipient.isdigit() else "user_id"  # as Meta answers a send to either
             return 200, {

@@ -20,7 +20,7 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
                 "receiptHandle": m["ReceiptHandle"],
                 "body": m["Body"],
                 "attributes": m.get("Attributes", {}),
-                "messageAttributes": m.get("MessageAttributes", {}),
+                "messageAttributes": _lambda_attributes(m.get("MessageAttributes", {})),
                 "md5OfBody": m.get("MD5OfBody", ""),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
@@ -28,6 +28,20 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
             }
             for m in messages
         ]
+    }
+
+
+def _lambda_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Message attributes as Lambda's SQS event writes them (camelCase), not as ReceiveMessage returns them."""
+    return {
+        name: {
+            "stringValue": value.get("StringValue"),
+            "binaryValue": value.get("BinaryValue"),
+            "stringListValues": [],
+            "binaryListValues": [],
+            "dataType": value.get("DataType", "String"),
+        }
+        for name, value in attributes.items()
     }
 
 

@@ -22,9 +22,9 @@ EVENTS_BUCKET = "parley-events-local"
 DLQ_NAME = "parley-inbound-dlq.fifo"
 TOPIC_NAME = "parley-handoff"
 REPORTS_BUCKET = "parley-reports"
-# Locally, a failed message comes back after a few seconds rather than Lambda's minutes.
+# Locally, a message whose invocation crashed comes back after a few seconds rather than Lambda's minutes (one that
+# failed comes back when the retry schedule says: parley.fulfillment.retrying).
 LOCAL_VISIBILITY_TIMEOUT = 5
-MAX_RECEIVES = 5
 
 
 class StackError(RuntimeError):
@@ -69,18 +69,26 @@ def start_moto() -> tuple[Any, str]:
 
 
 def ensure_queue(settings: Settings, sqs: Any) -> str:
-    """The FIFO queue and its dead-letter queue, as the template makes them; only on a local endpoint."""
+    """The FIFO queue and its dead-letter queue, as the template makes them (maxReceiveCount from the retry schedule
+    the settings give); only on a local endpoint."""
+    from parley.fulfillment.retrying import RetrySchedule
+
     if not settings.is_local_endpoint:
         raise StackError("queues are created by the SAM template on AWS; set INBOUND_QUEUE_URL instead")
     dlq_url = sqs.create_queue(QueueName=DLQ_NAME, Attributes={"FifoQueue": "true"})["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    receives = RetrySchedule.from_settings(settings).receives
     attributes = {
         "FifoQueue": "true",
         "ContentBasedDeduplication": "false",
         "VisibilityTimeout": str(LOCAL_VISIBILITY_TIMEOUT),
-        "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{MAX_RECEIVES}"}}',
     }
-    return str(sqs.create_queue(QueueName=QUEUE_NAME, Attributes=attributes)["QueueUrl"])
+    url = str(sqs.create_queue(QueueName=QUEUE_NAME, Attributes=attributes)["QueueUrl"])
+    # Set apart from the creation: a queue left from an earlier start (the schedule may have changed since) would
+    # refuse a create naming another policy (QueueAlreadyExists), and keep its old policy otherwise.
+    policy = f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"{receives}"}}'
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
+    return url
 
 
 def ensure_topic(settings: Settings, sns: Any) -> str:

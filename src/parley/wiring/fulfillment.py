@@ -15,6 +15,7 @@ from parley.wiring.webhook import analytics_sinks
 if TYPE_CHECKING:
     from parley.agents.commands import AgentCommand
     from parley.analytics.sinks import BufferedEventSink
+    from parley.fulfillment.processing import Delivery
 
 
 class FulfillmentRuntime:
@@ -49,9 +50,13 @@ class FulfillmentRuntime:
         from parley.data.tables import bind_models
         from parley.dialogue.engine import DialogueEngine
         from parley.dialogue.interpreting import Interpreter
+        from parley.dialogue.outbox import Outbox
         from parley.dialogue.ports import BillingLinks, DialoguePorts
         from parley.dialogue.understanding import Understanding
         from parley.fulfillment import MessageProcessor
+        from parley.fulfillment.lateness import LateReplies
+        from parley.fulfillment.processing import Delivery
+        from parley.fulfillment.retrying import BackoffFifoProcessor, RetrySchedule
         from parley.observability import logger
         from parley.privacy.pseudonyms import Pseudonyms
 
@@ -110,7 +115,12 @@ class FulfillmentRuntime:
             unrecognised=self.sinks[1] if unrecognised is not None else None,
             translation=pivot.stats if pivot is not None else None,
         )
-        self.processor = MessageProcessor(service, senders, recorder, notifier)
+        late = LateReplies(catalogs, settings.reply_late_seconds, _translator(pivot), settings.default_language)
+        self.processor = MessageProcessor(service, senders, recorder, notifier, Outbox(message_log), late)
+        # Failed records come back after a delay that grows with their receive count (see fulfillment.retrying).
+        self.batch_processor = BackoffFifoProcessor(
+            aws_client("sqs", settings), RetrySchedule.from_settings(settings), settings.inbound_queue_url
+        )
         self.desk = AgentDesk(
             conversations, senders, catalogs, translator, settings.agent_language, notifier, message_log,
             recorder=recorder,
@@ -128,8 +138,12 @@ class FulfillmentRuntime:
         )
 
         @idempotent_function(data_keyword_argument="envelope", persistence_store=store, config=self.idempotency)
-        def process_once(envelope: dict[str, str]) -> dict[str, Any]:
-            return self.processor.process(InboundMessage.from_json(envelope["message"]))
+        def process_once(envelope: dict[str, Any]) -> dict[str, Any]:
+            message = InboundMessage.from_json(envelope["message"])
+            delivery = Delivery(int(envelope.get("receive_count", 1)), bool(envelope.get("replayed", False)))
+            answered = self.processor.process(message, delivery)
+            envelope["answered"] = True
+            return answered
 
         @idempotent_function(data_keyword_argument="envelope", persistence_store=store, config=self.idempotency)
         def command_once(envelope: dict[str, str]) -> dict[str, Any]:
@@ -138,9 +152,28 @@ class FulfillmentRuntime:
         self._process_once = process_once
         self._command_once = command_once
 
-    def process(self, message: InboundMessage) -> dict[str, Any]:
+    def process(self, message: InboundMessage, delivery: Delivery | None = None) -> dict[str, Any]:
+        from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
+
+        from parley.fulfillment.processing import Delivery
+
+        delivery = delivery or Delivery()
         key = f"{message.channel.value}:{message.message_id}"
-        result: dict[str, Any] = self._process_once(envelope={"key": key, "message": message.to_json()})
+        # Only `key` makes the idempotency key; the rest tells the processor how this copy arrived.
+        envelope: dict[str, Any] = {
+            "key": key, "message": message.to_json(),
+            "receive_count": delivery.receive_count, "replayed": delivery.replayed,
+        }  # fmt: skip
+        try:
+            result: dict[str, Any] = self._process_once(envelope=envelope)
+        except IdempotencyPersistenceLayerError:
+            if not envelope.get("answered"):
+                raise
+            # Answered, and only the record saying so failed to save: retrying would answer twice.
+            from parley.observability import logger
+
+            logger.warning("message answered but not recorded as processed")
+            return {"outcome": "sent_unrecorded"}
         return result
 
     def process_agent_command(self, command: AgentCommand) -> dict[str, Any]:
@@ -157,6 +190,18 @@ class FulfillmentRuntime:
         """Send the analytics events of the batch just handled (the handler calls this at the end of each)."""
         for sink in self.sinks:
             sink.flush()
+
+
+def _translator(pivot: Any) -> Any:
+    """English to a language without a catalog through the pivot (None when it failed), or None without one."""
+    if pivot is None:
+        return None
+
+    def translate(text: str, language: str) -> str | None:
+        result = pivot.from_english(text, language)
+        return result.text if result.translated else None
+
+    return translate
 
 
 def fulfillment_runtime() -> FulfillmentRuntime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from parley.channels.base import ChannelCapabilities, post_best_effort, required_token
+from parley.channels.base import ChannelCapabilities, SendProgress, post_best_effort, post_parts, required_token
 from parley.channels.messenger import render
 from parley.channels.meta import GraphPoster, GraphRequest, MessagingWindowClosedError
 from parley.channels.model import Channel, InboundMessage
@@ -58,17 +58,19 @@ class MessengerSender:
         now = self._now()
         return messaging_window(last_customer_message_at(to.timestamp, now, to.received_at), now)
 
-    def _post_all(self, to: InboundMessage, reply: Reply, messaging: dict[str, str]) -> None:
+    def _post_all(
+        self, to: InboundMessage, reply: Reply, messaging: dict[str, str], progress: SendProgress | None = None
+    ) -> None:
         token = self._token()
-        for body in render.render(reply, to.sender_id, messaging):
-            self._graph.post(GraphRequest(f"{self._page(to)}/messages", body, token))
+        bodies = render.render(reply, to.sender_id, messaging)
+        post_parts(self._graph, [GraphRequest(f"{self._page(to)}/messages", body, token) for body in bodies], progress)
 
-    def send(self, to: InboundMessage, reply: Reply) -> None:
+    def send(self, to: InboundMessage, reply: Reply, progress: SendProgress | None = None) -> None:
         # Between 24 hours and 7 days Meta decides: a click-to-Messenger ad keeps the window open for up to
         # 7 days; otherwise it answers code 10 / 2018278, classified window_closed and not retried.
         if self._window(to) is MessagingWindow.CLOSED:
             raise MessagingWindowClosedError("more than 7 days since the customer's last message")
-        self._post_all(to, reply, render.RESPONSE)
+        self._post_all(to, reply, render.RESPONSE, progress)
 
     def send_as_agent(self, to: InboundMessage, reply: Reply) -> None:
         """A person's reply: a plain response within 24 hours, tagged HUMAN_AGENT up to 7 days, refused after."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from parley.channels.base import ChannelCapabilities, post_best_effort, required_token
+from parley.channels.base import ChannelCapabilities, SendProgress, post_best_effort, post_parts, required_token
 from parley.channels.meta import GraphPoster, GraphRequest, MessagingWindowClosedError
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.replies import CHOICE_ID_LIMIT, Reply
@@ -64,7 +64,7 @@ class WhatsAppSender:
         # Reply from the number the customer wrote to; fall back to the configured one.
         return f"{to.recipient_id or credentials.whatsapp_phone_number_id}/messages", token
 
-    def send(self, to: InboundMessage, reply: Reply) -> None:
+    def send(self, to: InboundMessage, reply: Reply, progress: SendProgress | None = None) -> None:
         path, token = self._route(to)
         now = self._now()
         recipient = addressee(to)
@@ -77,8 +77,7 @@ class WhatsAppSender:
             raise MessagingWindowClosedError(
                 "more than 24 hours since the customer's last message and no WHATSAPP_TEMPLATE_NAME configured"
             )
-        for body in bodies:
-            self._graph.post(GraphRequest(path, body, token))
+        post_parts(self._graph, [GraphRequest(path, body, token) for body in bodies], progress)
 
     def send_as_agent(self, to: InboundMessage, reply: Reply) -> None:
         # WhatsApp has no human-agent exception: a person's reply follows the same 24-hour rule.

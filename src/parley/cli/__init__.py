@@ -1,5 +1,5 @@
 """The `parley` command: the local face of the project (serve, chat, demo, data import, nlu classify, privacy,
-agent, report)."""
+agent, report, dlq)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = stack.settings or load_settings()
     print(f"  AWS endpoint:      {settings.aws_endpoint_url}")
     print(f"  Replies go to:     {settings.graph_api_url}", flush=True)
+    print(f"  Dead letters:      AWS_ENDPOINT_URL={settings.aws_endpoint_url} parley dlq replay", flush=True)
     feed = _agent_feed()
     try:
         while True:
@@ -272,6 +273,50 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dlq_replay(args: argparse.Namespace) -> int:
+    from parley.fulfillment.dead_letters import DeadLetterError, DeadLetters
+    from parley.wiring import aws_client
+
+    if args.limit is not None and args.limit < 1:
+        print("parley dlq replay: --limit must be 1 or more", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    sqs = aws_client("sqs", settings)
+    queue_url = args.queue_url or settings.inbound_queue_url
+    if not queue_url and settings.is_local_endpoint:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from parley.local.stack import QUEUE_NAME
+
+        try:
+            queue_url = sqs.get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
+        except (BotoCoreError, ClientError):
+            print(f"parley dlq replay: no {QUEUE_NAME} at {settings.aws_endpoint_url}: is `parley serve` running "
+                  "there?", file=sys.stderr)  # fmt: skip
+            return 1
+    if not queue_url:
+        print("parley dlq replay: which queue? Set INBOUND_QUEUE_URL (the stack's InboundQueueUrl output) or pass "
+              "--queue-url", file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        replay = DeadLetters(sqs, queue_url).replay(limit=args.limit, dry_run=args.dry_run)
+    except DeadLetterError as exc:
+        if exc.moved is None:
+            print(f"parley dlq replay: {exc}", file=sys.stderr)
+            return 1
+        print(f"parley dlq replay: {exc} after moving {exc.moved}; the rest are still in the dead-letter queue, "
+              "nothing is lost: run it again to move them", file=sys.stderr)  # fmt: skip
+        return 130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1
+    plural = "" if replay.moved == 1 else "s"
+    if replay.dry_run:
+        print(f"{replay.moved} message{plural} in {replay.dead_letter_queue} would be moved back to {replay.queue} "
+              "(dry run: nothing moved).")  # fmt: skip
+    else:
+        print(f"Moved {replay.moved} message{plural} from {replay.dead_letter_queue} back to {replay.queue}: each "
+              "is answered in its customer's turn, once.")  # fmt: skip
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from parley.local.demo import run
 
@@ -340,6 +385,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--events", metavar="DIR", help="a folder with events/year=YYYY/month=MM/day=DD/ (default: EVENTS_BUCKET)"
     )
     report.set_defaults(run=_report)
+
+    dlq = commands.add_parser("dlq", help="messages that failed every retry").add_subparsers(
+        dest="dlq_command", required=True
+    )
+    replay = dlq.add_parser("replay", help="move the dead-letter queue's messages back to be answered")
+    replay.add_argument("--queue-url", help="the inbound queue (default: INBOUND_QUEUE_URL, else the local stack's)")
+    replay.add_argument("--dry-run", action="store_true", help="count what would be moved, move nothing")
+    replay.add_argument("--limit", type=int, metavar="N", help="move at most N messages")
+    replay.set_defaults(run=_dlq_replay)
 
     demo = commands.add_parser("demo", help="play a scripted conversation on the local stack")
     demo.set_defaults(run=_demo)
