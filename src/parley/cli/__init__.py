@@ -8,13 +8,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from parley.config import ConfigError, Settings, load_local_settings, load_settings
-
-if TYPE_CHECKING:
-    from parley.data.import_journal import ImportJournal
-    from parley.domain.ports import RecordWriter
+from parley.cli.data_import import run as _import
+from parley.cli.dead_letters import replay as _dlq_replay
+from parley.config import ConfigError, load_local_settings, load_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -61,78 +59,6 @@ def _agent_feed() -> Any:
         print(text, flush=True)
 
     return AgentFeed(aws_client("sns", settings), aws_client("sqs", settings), settings.handoff_topic_arn, show).start()
-
-
-def _import(args: argparse.Namespace) -> int:
-    """All of the file or nothing, even when stopped: Ctrl-C or SIGTERM puts the table back (one line, exit 130 or
-    143); an import killed outright is finished by the next one, from its journal (data.import_journal)."""
-    from parley.data.dynamo import DynamoRecordWriter
-    from parley.data.import_journal import ImportJournal
-    from parley.data.interruption import NAMES, ImportCancelledError, interruptible, signal_of
-    from parley.domain.ports import StorageError
-
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"parley data import: no such file: {path}", file=sys.stderr)
-        return 2
-    settings = load_settings()
-    table = getattr(settings.tables, args.kind)
-    journal = ImportJournal(load_local_settings().import_journal, settings.aws_endpoint_url, settings.region)
-
-    def progress(done: int, total: int) -> None:
-        if total >= 2000 and done // 1000 > (done - 25) // 1000:
-            print(f"  {done // 1000 * 1000:,} of {total:,} {args.kind} written…", flush=True)
-
-    writer = DynamoRecordWriter(journal, progress, source=str(path))
-    stage = [f"before writing to {table}; nothing was imported"]  # what a Ctrl-C or SIGTERM outside the writer stopped
-    with interruptible():
-        try:
-            _finish_earlier_imports(settings, journal, stage)
-            stage[0] = f"before writing to {table}; nothing was imported"
-            return _import_file(args, path, settings, writer)
-        except ImportCancelledError as exc:
-            print(f"parley data import: {exc}.", file=sys.stderr)
-            return exc.exit_code
-        except KeyboardInterrupt as interrupt:
-            signum = signal_of(interrupt)
-            where = f"after the import had finished: it is all in {table}" if writer.finished else stage[0]
-            print(f"parley data import: stopped by {NAMES[signum]} {where}.", file=sys.stderr)
-            return 128 + int(signum)
-        except StorageError as exc:
-            print(f"parley data import: {exc}", file=sys.stderr)
-            return 1
-
-
-def _finish_earlier_imports(settings: Settings, journal: ImportJournal, stage: list[str]) -> None:
-    """Before anything else: the imports into these tables that were killed before they were written whole."""
-    from parley.data.dynamo_import import finish_interrupted
-    from parley.data.tables import bind_models, create_missing_tables
-    from parley.wiring import aws_client
-
-    bind_models(settings)
-    if settings.is_local_endpoint:
-        create_missing_tables(settings, aws_client("dynamodb", settings))
-    for entry in journal.pending():
-        stage[0] = f"while finishing an earlier import into {entry.table} (the next import goes on with it)"
-        count = finish_interrupted(entry)
-        journal.finish(entry.table)
-        print(f"Finished the import into {entry.table} from {entry.source} (started {entry.started_at}), which was "
-              f"stopped before all of it was written: {count:,} items.", flush=True)  # fmt: skip
-
-
-def _import_file(args: argparse.Namespace, path: Path, settings: Settings, writer: RecordWriter) -> int:
-    from parley.data.importer import DataKind
-    from parley.data.importing import import_file
-
-    result = import_file(DataKind(args.kind), path, settings, writer)
-    if not result.ok:
-        print(f"{path}: {len(result.errors)} problem(s); nothing was imported.", file=sys.stderr)
-        for error in result.errors:
-            print(f"  {path.name}: {error}", file=sys.stderr)
-        return 1
-    table = getattr(settings.tables, args.kind)
-    print(f"Imported {result.written} {args.kind} from {path} into {table}.")
-    return 0
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -270,50 +196,6 @@ def _report(args: argparse.Namespace) -> int:
         print(f"Skipped {result.stats.skipped} malformed lines and {result.stats.unreadable} damaged objects.",
               file=sys.stderr)  # fmt: skip
     print(f"Wrote kpis.json, kpis.csv, report.html and {charts} chart{'s' if charts != 1 else ''} to {args.out}")
-    return 0
-
-
-def _dlq_replay(args: argparse.Namespace) -> int:
-    from parley.fulfillment.dead_letters import DeadLetterError, DeadLetters
-    from parley.wiring import aws_client
-
-    if args.limit is not None and args.limit < 1:
-        print("parley dlq replay: --limit must be 1 or more", file=sys.stderr)
-        return 2
-    settings = load_settings()
-    sqs = aws_client("sqs", settings)
-    queue_url = args.queue_url or settings.inbound_queue_url
-    if not queue_url and settings.is_local_endpoint:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from parley.local.stack import QUEUE_NAME
-
-        try:
-            queue_url = sqs.get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
-        except (BotoCoreError, ClientError):
-            print(f"parley dlq replay: no {QUEUE_NAME} at {settings.aws_endpoint_url}: is `parley serve` running "
-                  "there?", file=sys.stderr)  # fmt: skip
-            return 1
-    if not queue_url:
-        print("parley dlq replay: which queue? Set INBOUND_QUEUE_URL (the stack's InboundQueueUrl output) or pass "
-              "--queue-url", file=sys.stderr)  # fmt: skip
-        return 2
-    try:
-        replay = DeadLetters(sqs, queue_url).replay(limit=args.limit, dry_run=args.dry_run)
-    except DeadLetterError as exc:
-        if exc.moved is None:
-            print(f"parley dlq replay: {exc}", file=sys.stderr)
-            return 1
-        print(f"parley dlq replay: {exc} after moving {exc.moved}; the rest are still in the dead-letter queue, "
-              "nothing is lost: run it again to move them", file=sys.stderr)  # fmt: skip
-        return 130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1
-    plural = "" if replay.moved == 1 else "s"
-    if replay.dry_run:
-        print(f"{replay.moved} message{plural} in {replay.dead_letter_queue} would be moved back to {replay.queue} "
-              "(dry run: nothing moved).")  # fmt: skip
-    else:
-        print(f"Moved {replay.moved} message{plural} from {replay.dead_letter_queue} back to {replay.queue}: each "
-              "is answered in its customer's turn, once.")  # fmt: skip
     return 0
 
 
