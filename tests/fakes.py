@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -404,3 +404,18 @@ class RecordingForgets:
 
     def forget(self, customer_id: str | None, conversation_keys: Iterable[str]) -> None:
         self.forgotten.append((customer_id, list(conversation_keys)))
+
+
+class Clock:
+    """The engine's clock, standing still until a test moves it (never today's date)."""
+
+    START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)

@@ -4,11 +4,10 @@ CUSTOMER_RECHECK_SECONDS, an unknown sender is looked up on every message, and a
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.recognition import CUSTOMER_RECHECK_SECONDS
 from parley.domain.records import Customer
@@ -34,17 +33,6 @@ class CountingCustomers(InMemoryCustomers):
     def get(self, customer_id: str) -> Customer | None:
         self.lookups += 1
         return super().get(customer_id)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture

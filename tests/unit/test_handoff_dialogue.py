@@ -4,11 +4,11 @@ the bot stays out of the conversation. And "never mind" leaves whatever is under
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
 from parley.dialogue.answers import Answer, read_answer
 from parley.dialogue.engine import DialogueEngine
@@ -18,14 +18,6 @@ from support.factories import customer, inbound
 CATALOGS = catalogs()
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProofAttempts
+from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders, InMemoryProofAttempts
 from parley.channels.model import Channel
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.verification import CHECKS_LIMITED, Verification, email_hash
@@ -29,13 +29,6 @@ LUCIA_ORDER = order(LUCIA, order_id="ORD-200311", carrier="SEUR", status=OrderSt
 LIMITS = ProofLimits(per_conversation=3, lock_seconds=1800, per_order=5, per_email=5, window_seconds=3600)
 # Messenger accounts a stranger made, none of them on file.
 STRANGERS = [f"77000000000000{n:02d}" for n in range(10)]
-
-
-class Clock:
-    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -162,7 +155,7 @@ def test_the_conversation_limit_comes_from_the_settings(clock, attempts) -> None
 
 def test_guesses_arriving_at_once_are_never_checked_beyond_the_limit(attempts) -> None:
     verification = Verification(InMemoryCustomers([EMILY]), InMemoryOrders([EMILY_ORDER]), attempts, LIMITS)
-    now = int(Clock.now.timestamp())
+    now = int(Clock.START.timestamp())
     answers: list[str] = []
     start = threading.Barrier(20)
 

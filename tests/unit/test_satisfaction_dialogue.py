@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.flows.satisfaction import typed_rating
@@ -19,14 +19,6 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CATALOGS = catalogs()
 EN = CATALOGS["en"]
 EMILY = customer(name="Emily Carter", language="en")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def build(*people, clock=None) -> tuple[DialogueEngine, InMemoryOrders, InMemoryConversations]:

@@ -3,11 +3,11 @@ pair reveals nothing, and repeated failures lock verification for a while."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from fakes import InMemoryConversations, InMemoryCustomers, InMemoryOrders
+from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.verification import LOCK_SECONDS, MAX_FAILURES
 from parley.domain.records import OrderStatus
@@ -23,13 +23,6 @@ EMILY_ORDER = order(EMILY, order_id="ORD-104233", carrier="UPS", status=OrderSta
 LUCIA_ORDER = order(LUCIA, order_id="ORD-200311", carrier="SEUR", status=OrderStatus.PROCESSING)
 # Emily writing from a new phone, not on file.
 NEW_PHONE = "14155559999"
-
-
-class Clock:
-    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
