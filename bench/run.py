@@ -193,6 +193,10 @@ if __name__ == "__main__":
     language_identification()
     nlu_figures()
     unseen_messages()
+    from realistic import bitext_mapped, realistic
+
+    realistic("test")
+    bitext_mapped()
     print()
     analytics_report()
     from scrubbing import run as scrubbing_figures

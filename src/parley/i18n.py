@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency
+from parley.nlu.examples import example_files, merged
 
 if TYPE_CHECKING:
     from parley.language.lexicon import Lexicon
@@ -145,7 +146,9 @@ def load_catalog(path: Path) -> Catalog:
     return Catalog(
         language=path.stem,
         replies=dict(data.get("replies", {})),
-        examples={k: list(v) for k, v in data.get("examples", {}).items()},
+        examples=merged(
+            {k: list(v) for k, v in data.get("examples", {}).items()}, example_files(path.parent, path.stem)
+        ),
         words={k: [str(w) for w in v] for k, v in data.get("words", {}).items() if not isinstance(v, dict)},
         word_maps={
             k: {str(a): str(b) for a, b in v.items()} for k, v in data.get("words", {}).items() if isinstance(v, dict)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from parley.nlu.examples import example_files, merged
 from parley.nlu.intents import MODEL_VERSION, LinearIntents
 
 
@@ -24,10 +25,12 @@ def fingerprint(examples: Mapping[str, Iterable[str]]) -> str:
 
 
 def catalog_examples(locales: Path) -> dict[str, list[str]]:
-    """Every catalog's examples pooled by intent, read straight from the JSON (the build needs no Babel)."""
+    """Every catalog's examples pooled by intent, with those of locales/examples/, as load_catalog reads them but
+    straight from the files (the build needs no Babel)."""
     pooled: dict[str, list[str]] = {}
     for path in sorted(locales.glob("*.json")):
-        for intent, texts in json.loads(path.read_text(encoding="utf-8")).get("examples", {}).items():
+        own = json.loads(path.read_text(encoding="utf-8")).get("examples", {})
+        for intent, texts in merged(own, example_files(locales, path.stem)).items():
             pooled.setdefault(intent, []).extend(texts)
     return pooled
 
