@@ -43,16 +43,18 @@ def train_softmax(
     n_features: int,
     n_classes: int,
     *,
-    epochs: int = 20,
-    batch_size: int = 32,
-    learning_rate: float = 0.2,
+    epochs: int = 10,
+    batch_size: int = 128,
+    learning_rate: float = 0.4,
     l2: float = 1e-6,
     seed: int = 13,
 ) -> LinearWeights:
     """Cross-entropy with L2, Adagrad on the rows a batch touches only: each batch becomes a small dense block
     (batch by distinct features in it), so the work is BLAS-sized whatever the vocabulary. The L2 is light (1e-6):
     on CLINC150's validation split 1e-5 gave 92.6 in-scope accuracy, 1e-6 93.4 and none 93.0; the overconfidence
-    a lighter penalty brings is what the calibration's temperature takes out."""
+    a lighter penalty brings is what the calibration's temperature takes out. Batches of 128 at twice the rate, for
+    10 epochs, train the 45,000 examples of locales/ four times faster than 32 for 20 and scored better on the
+    realistic dev set (bench/data/realistic)."""
     weights = np.zeros((n_features, n_classes), dtype=np.float32)
     squared = np.full((n_features, n_classes), 1e-8, dtype=np.float32)
     bias = np.zeros(n_classes, dtype=np.float32)
