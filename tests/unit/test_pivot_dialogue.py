@@ -252,3 +252,22 @@ def test_a_dutch_yes_confirms_what_was_asked_in_dutch(yes: str) -> None:
     assert turn.language == "nl"
     assert orders.get("ORD-310047").status is OrderStatus.CANCELLED
     assert turn.reply.text.startswith("<nl>") and "ORD-310047" in turn.reply.text
+
+
+def test_a_swedish_hello_from_a_swedish_number_is_answered_in_swedish() -> None:
+    """Too short to identify, so the number's country decides, for a language without a catalog as for a native
+    one."""
+    translator = ScriptedTranslator()
+    pivot = TranslationPivot(translator, Protector(ORDER_IDS))
+    sven = customer(name="Sven Berg", phone="46701234567", language=None)
+    service = conversation_service(
+        customers=InMemoryCustomers([sven]), orders=InMemoryOrders([]), conversations=InMemoryConversations(),
+        catalogs=CATALOGS, language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
+        intents=INTENTS, order_ids=ORDER_IDS, clock=lambda: TODAY,
+        interpreter=Interpreter(CATALOGS.languages, CATALOGS.apologies(), pivot),
+    )  # fmt: skip
+
+    turn = service.respond(inbound("Hej", sender=sven.phone))
+
+    assert turn.language == "sv"
+    assert turn.reply.text.startswith("<sv>")
