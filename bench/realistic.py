@@ -10,6 +10,7 @@ import csv
 import json
 import sys
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,9 @@ def realistic(split: str, *, matrix: bool = True) -> None:
     named = [(m, a) for m, a in zip(messages, answers, strict=True) if m.get("order_ids")]
     ids_found = [a.get("entities", {}).get("order_id") in m["order_ids"] for m, a in named]
     every_id = [set(m["order_ids"]) <= set(_all_ids(a)) for m, a in named]
-    print(f"Realistic messages, {split} ({len(messages)} messages, {len({m['language'] for m in messages})} languages):")
+    print(
+        f"Realistic messages, {split} ({len(messages)} messages, {len({m['language'] for m in messages})} languages):"
+    )
     print(f"  intent accuracy   {_percent(intent_hits):5.1f}%   (goal ≥ {INTENT_GOAL:.0f} in each language;"
           f" {_percent(strict):.1f}% when only a two-request message's first request counts)")  # fmt: skip
     per = _per_language(messages, intent_hits)
@@ -131,20 +134,19 @@ def _all_ids(answer: Message) -> list[str]:
     return [*found, entities["order_id"]] if entities.get("order_id") else list(found)
 
 
-_SEEN: set[str] | None = None
+@cache
+def _taught() -> frozenset[str]:
+    from parley.folding import fold
+    from parley.i18n import load_catalogs
+
+    return frozenset(" ".join(fold(t).split()) for c in load_catalogs() for ts in c.examples.values() for t in ts)
 
 
 def _seen(text: str) -> bool:
     """Whether a training example has the same words (folded), so that the figure on the rest is honest."""
-    global _SEEN
-    if _SEEN is None:
-        from parley.folding import fold
-        from parley.i18n import load_catalogs
-
-        _SEEN = {" ".join(fold(t).split()) for c in load_catalogs() for ts in c.examples.values() for t in ts}
     from parley.folding import fold
 
-    return " ".join(fold(text).split()) in _SEEN
+    return " ".join(fold(text).split()) in _taught()
 
 
 def bitext_mapped() -> None:
