@@ -79,6 +79,8 @@ if not catalogs:
     problems.append("layer lacks locales/*.json (PARLEY_LOCALES_DIR=/opt/locales)")
 if not sorted((layer / "guides").glob("*.json")):
     problems.append("layer lacks guides/*.json (PARLEY_GUIDES_DIR=/opt/guides)")
+if not sorted((layer / "guides" / "account").glob("*.json")):
+    problems.append("layer lacks guides/account/*.json (account help, read from PARLEY_GUIDES_DIR=/opt/guides)")
 if not (layer / "models" / "intents.npz").is_file():
     problems.append("layer lacks models/intents.npz (PARLEY_INTENT_MODEL=/opt/models/intents.npz)")
 for fn in ("WebhookFunction", "FulfillmentFunction", "AnalyticsFunction"):

@@ -36,6 +36,10 @@ _REASONS = {
     "frustrated": "the customer seems frustrated",
     "no_guide": "no troubleshooting guide fits the customer's problem",
     "guide_failed": "the troubleshooting guide did not solve the customer's problem",
+    "account_closure": (
+        "the customer confirmed they want their account closed; please close it in the shop's system and confirm it"
+        " to them (this is not a request to erase their personal data)"
+    ),
 }
 
 

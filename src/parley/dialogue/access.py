@@ -31,6 +31,11 @@ class Access:
     answering: bool = False  # the message answered verification's questions (not a request of its own)
 
     @property
+    def asked_before(self) -> dict[str, str]:
+        """The details of the request asked before proving who they are (verification.prove_first), once proven."""
+        return self.proof.details if self.proof is not None and self.proof.customer is not None else {}
+
+    @property
     def proven(self) -> bool:
         """The sender proved who they are with this message."""
         return self.proof is not None and self.proof.customer is not None

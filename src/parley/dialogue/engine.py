@@ -90,7 +90,7 @@ class DialogueEngine:
             reading.catalog, access.customer, message, reading.text, access.intent, access.order_id, answer,
             state.last_order_id, today, reading.confidence, step=state.step, slots=state.slots,
             first_message=first_message, requested_language=reading.requested_language,
-            languages=self._catalogs.languages,
+            languages=self._catalogs.languages, asked_before=access.asked_before,
         )  # fmt: skip
         gate = access.gate.step if access.gate else None
         routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)

@@ -47,6 +47,8 @@ class Ask:
     first_message: bool = False  # the conversation's first: the engine's welcome comes before the answer
     requested_language: str | None = None  # the language asked for ("in Spanish, please"), when Parley speaks it
     languages: frozenset[str] = frozenset()  # the languages Parley speaks natively
+    # The details of a request the flow asked for before the sender proved who they are (verification.prove_first).
+    asked_before: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def conversation_id(self) -> str:

@@ -24,6 +24,7 @@ from parley.domain.proof_limits import ProofLimits
 from parley.domain.records import Customer, Invoice
 from parley.domain.rules import DEFAULT_RETURN_WINDOW_DAYS
 from parley.privacy.rights import Forgets
+from parley.support.account_help import AccountHelp, load_account_help
 from parley.support.guides import Guides, load_guides
 
 
@@ -70,6 +71,7 @@ class DialoguePorts:
     products: ProductCatalog | None = None
     pseudonyms: Forgets | None = None  # analytics keys, forgotten with an erased customer
     guides: Guides = field(default_factory=load_guides)
+    account_help: AccountHelp = field(default_factory=load_account_help)
     return_window_days: int = DEFAULT_RETURN_WINDOW_DAYS
     billing_links: BillingLinks | None = None  # None: the invoices' own pages, and no payment-method link
     office_hours: OfficeHours | None = None  # None: always open

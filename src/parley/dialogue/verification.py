@@ -7,12 +7,16 @@ refuses, the sender gets the same answer; the operators get a log line saying wh
 
 The email is never kept: between messages only a hash of it waits in the conversation, to be compared with the
 hash of the email on the order. A wrong order number and a wrong email get the same answer.
+
+A flow that needs no customer may still have one request that does (reading how to close an account is for anyone,
+closing it is not): it asks for the proof itself (prove_first), with the details of that request, which wait in the
+conversation while the sender proves who they are and are handed to the flow it then starts (Ask.asked_before).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
@@ -31,6 +35,8 @@ MAX_FAILURES = ProofLimits().per_conversation
 LOCK_SECONDS = ProofLimits().lock_seconds
 # CloudWatch metric (namespace Parley): a limit on proving who you are refused an attempt.
 CHECKS_LIMITED = "IdentityChecksLimited"
+# Slots holding the details of the request asked before proving who they are (prove_first), named with this prefix.
+DETAIL = "then_"
 
 
 def email_hash(email: str) -> str:
@@ -48,6 +54,14 @@ class Check:
     order_id: str | None = None
     failures: int = 0
     locked_until: int | None = None
+    details: dict[str, str] = field(default_factory=dict)  # of the request asked for in the first place
+
+
+def prove_first(text: str, then: Intent, **details: str) -> FlowStep:
+    """A flow's request that needs a customer, from a sender not on file: `text` (which ends by asking for the proof:
+    "verify.ask") starts proving who they are; once they have, the flow of `then` starts with `details`."""
+    slots = {"then": then.value} | {f"{DETAIL}{name}": value for name, value in details.items()}
+    return FlowStep(text, flow=FLOW, step=STEP, slots=slots)
 
 
 class Verification:
@@ -79,6 +93,7 @@ class Verification:
         if locked_until is not None and now < locked_until:
             return Check(FlowStep(catalog.render("verify.locked")), failures=failures, locked_until=locked_until)
         then = slots.get("then") or wanted.value
+        details = {name: value for name, value in slots.items() if name.startswith(DETAIL)}
         order_id = order_id or slots.get("order_id")
         hashed = email_hash(email) if email else slots.get("email_hash")
         if not order_id or not hashed:
@@ -87,6 +102,7 @@ class Verification:
             )
             kept = (
                 {"then": then}
+                | details
                 | ({"order_id": order_id} if order_id else {})
                 | ({"email_hash": hashed} if hashed else {})
             )
@@ -101,13 +117,14 @@ class Verification:
         if customer is not None and customer.email and email_hash(customer.email) == hashed:
             if self._attempts is not None:
                 self._attempts.take_back(subjects, now)
-            return Check(customer=customer, then=Intent(then), order_id=order_id)
+            asked = {name.removeprefix(DETAIL): value for name, value in details.items()}
+            return Check(customer=customer, then=Intent(then), order_id=order_id, details=asked)
         failures += 1
         if failures >= self._limits.per_conversation:
             return self._locked(catalog, now, ProofLimit.CONVERSATION)
         # The order number is kept for a corrected email ("sorry, it's …"); a new number replaces it.
         retry = FlowStep(
-            catalog.render("verify.failed"), flow=FLOW, step=STEP, slots={"then": then, "order_id": order_id}
+            catalog.render("verify.failed"), flow=FLOW, step=STEP, slots={"then": then, "order_id": order_id} | details
         )
         return Check(retry, failures=failures)
 

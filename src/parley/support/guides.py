@@ -216,7 +216,7 @@ def _strings(path: Path, where: str, value: Any, *, allow_empty: bool = False) -
     return tuple(v.strip() for v in value)
 
 
-def _by_language(path: Path, key: str, value: Any) -> dict[str, Any]:
+def by_language(path: Path, key: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise GuideError(f"{path.name}: {key!r} must map language codes to values")
     for language in value:
@@ -227,18 +227,29 @@ def _by_language(path: Path, key: str, value: Any) -> dict[str, Any]:
     return value
 
 
-def load_guide(path: Path) -> Guide:
-    """One guide file, checked: English is complete, and every language with steps has a title and as many
-    steps as English, none empty or over MAX_STEP_CHARS."""
+def read_object(path: Path) -> dict[str, Any]:
+    """A guide file's JSON object (GuideError naming the file when it is none)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GuideError(f"{path.name}: cannot read it as JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise GuideError(f"{path.name}: must hold a JSON object")
+    return data
+
+
+def load_guide(path: Path) -> Guide:
+    """One guide file, checked: English is complete, and every language with steps has a title and as many
+    steps as English, none empty or over MAX_STEP_CHARS."""
+    return guide_from(path, read_object(path))
+
+
+def guide_from(path: Path, data: Mapping[str, Any], keys: frozenset[str] = _KEYS) -> Guide:
+    """A guide of the object read from `path`, checked as load_guide checks it; `keys`: those it may have (the
+    account help files have a url too)."""
     if missing := sorted({"id", "title", "terms", "steps"} - data.keys()):
         raise GuideError(f"{path.name}: missing {', '.join(missing)}")
-    if unknown := sorted(data.keys() - _KEYS):
+    if unknown := sorted(data.keys() - keys):
         raise GuideError(f"{path.name}: unknown key {', '.join(map(repr, unknown))}")
     guide_id = data["id"]
     if not isinstance(guide_id, str) or not _ID.fullmatch(guide_id):
@@ -246,13 +257,13 @@ def load_guide(path: Path) -> Guide:
     if guide_id != path.stem:
         raise GuideError(f"{path.name}: id {guide_id!r} differs from the file name")
 
-    titles = _by_language(path, "title", data["title"])
+    titles = by_language(path, "title", data["title"])
     for language, title in titles.items():
         if not isinstance(title, str) or not title.strip():
             raise GuideError(f"{path.name}: title in {language!r} is empty")
     steps = {
         language: _strings(path, f"steps in {language!r}", value)
-        for language, value in _by_language(path, "steps", data["steps"]).items()
+        for language, value in by_language(path, "steps", data["steps"]).items()
     }
     expected = len(steps[DEFAULT_LANGUAGE])
     for language, items in steps.items():
@@ -267,7 +278,7 @@ def load_guide(path: Path) -> Guide:
                 )
     terms = {
         language: _strings(path, f"terms in {language!r}", value, allow_empty=language != DEFAULT_LANGUAGE)
-        for language, value in _by_language(path, "terms", data["terms"]).items()
+        for language, value in by_language(path, "terms", data["terms"]).items()
     }
     categories = _strings(path, "categories", data.get("categories", []), allow_empty=True)
     return Guide(

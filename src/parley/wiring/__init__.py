@@ -7,6 +7,7 @@ from parley.wiring.reports import report_job
 from parley.wiring.understanding import (
     UnderstandingParts,
     build_understanding,
+    configured_account_help,
     configured_guides,
     translation_pivot,
     understanding_parts,
@@ -21,6 +22,7 @@ __all__ = [
     "aws_client",
     "build_understanding",
     "build_webhook",
+    "configured_account_help",
     "configured_guides",
     "credentials_provider",
     "fulfillment_runtime",

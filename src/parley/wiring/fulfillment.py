@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 from parley.channels.model import InboundMessage
 from parley.config import Settings, load_settings
 from parley.wiring.aws import aws_client, credentials_provider, install_log_hash_key, secret_fetcher
-from parley.wiring.understanding import configured_guides, translation_pivot, understanding_parts
+from parley.wiring.understanding import (
+    configured_account_help,
+    configured_guides,
+    translation_pivot,
+    understanding_parts,
+)
 from parley.wiring.webhook import analytics_sinks
 
 if TYPE_CHECKING:
@@ -87,6 +92,7 @@ class FulfillmentRuntime:
             billing_links=BillingLinks(settings.payment_url_template, settings.payment_method_url_template),
             office_hours=settings.office_hours,
             guides=configured_guides(settings),
+            account_help=configured_account_help(settings),
             proof_attempts=DynamoProofAttempts(),
             proof_limits=settings.proof_limits,
         )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from parley.language.translation import TranslationPivot
     from parley.nlu.entities import OrderIdFinder
     from parley.nlu.intents import LinearIntents
+    from parley.support.account_help import AccountHelp
     from parley.support.guides import Guides
 
 
@@ -87,6 +88,14 @@ def configured_guides(settings: Settings) -> Guides:
     from parley.support.guides import load_guides
 
     return load_guides(Path(settings.guides_dir) if settings.guides_dir else None)
+
+
+def configured_account_help(settings: Settings) -> AccountHelp:
+    """The account help files: the `account` folder of PARLEY_GUIDES_DIR (the layer's, in Lambda), else the
+    repository's."""
+    from parley.support.account_help import load_account_help
+
+    return load_account_help(Path(settings.guides_dir) if settings.guides_dir else None)
 
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
