@@ -18,15 +18,13 @@ _ORDER_WORD = re.compile(
     re.IGNORECASE,
 )
 # Turkish puts the number first: "108604 nolu siparişim", "707516 siparişi".
-_NUMBER_THEN_ORDER = re.compile(
-    r"(?<![\w#])(\d{4,10})\s*(?:no'?lu|numaral[ıi]|no\.?)?\s+sipari[sş]", re.IGNORECASE
-)
+_NUMBER_THEN_ORDER = re.compile(r"(?<![\w#])(\d{4,10})\s*(?:no'?lu|numaral[ıi]|no\.?)?\s+sipari[sş]", re.IGNORECASE)
 # "#310552": a number behind a hash sign, as shops print order numbers on receipts.
 _HASH_NUMBER = re.compile(r"(?<![\w#])#\s?(\d{4,10})(?!\d)")
 
 
 def ascii_digits(text: str) -> str:
-    """Any script's decimal digits as ASCII ones: "٥٥٧١٦٤" and "５５７１６４" are 557164."""
+    """Any script's decimal digits as ASCII ones: "٥٥٧١٦٤" and "５５７１６４" are 557164."""  # noqa: RUF002
     if text.isascii():
         return text
     return "".join(str(unicodedata.digit(char)) if char.isdecimal() else char for char in text)
