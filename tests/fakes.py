@@ -33,13 +33,17 @@ from parley.domain.records import (
 from parley.domain.rules import (
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_INVOICE,
+    AddressChange,
+    AddressOutcome,
     CancelOutcome,
     CancelResult,
     ChangeOutcome,
+    ReturnClaim,
     ReturnOutcome,
     ReturnResult,
     SubscriptionChange,
     SubscriptionTransition,
+    address_outcome,
     cancel_outcome,
     new_return_id,
     plan_change_outcome,
@@ -118,6 +122,16 @@ class InMemoryOrders:
             self.items[order_id] = cancelled
             return CancelResult(CancelOutcome.CANCELLED, cancelled)
 
+    def change_address(self, order_id: str, customer_id: str, address: str) -> AddressChange:
+        with self.lock:
+            order = self.items.get(order_id)
+            refusal = address_outcome(order, customer_id)
+            if refusal is not None:
+                return AddressChange(refusal, order if refusal is not AddressOutcome.NOT_FOUND else None)
+            assert order is not None
+            changed = self.items[order_id] = replace(order, shipping_address=address)
+            return AddressChange(AddressOutcome.CHANGED, changed)
+
 
 class InMemoryReturns:
     def __init__(
@@ -128,7 +142,12 @@ class InMemoryReturns:
         self._new_id = new_id
 
     def start_return(
-        self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
+        self,
+        order_id: str,
+        customer_id: str,
+        now: datetime,
+        window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+        claim: ReturnClaim | None = None,
     ) -> ReturnResult:
         with self.orders.lock:
             order = self.orders.items.get(order_id)
@@ -136,7 +155,7 @@ class InMemoryReturns:
             return_id = self._new_id()
             while return_id in self.items:
                 return_id = self._new_id()
-            result = plan_return(order, customer_id, under_way, now, window_days, return_id)
+            result = plan_return(order, customer_id, under_way, now, window_days, return_id, claim)
             if result.outcome is ReturnOutcome.STARTED and result.request is not None:
                 self.items[return_id] = result.request
             return result

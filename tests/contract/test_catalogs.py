@@ -52,6 +52,8 @@ SAMPLE = {
     "day": "Monday",
     "time": "9:00 AM",
     "timezone": "Central European Standard Time",
+    "item": "Trailhead Rain Jacket",
+    "address": "Calle Mayor 5, 28013 Madrid",
 }
 SAMPLE_DATE = date(2026, 11, 27)
 DATE_PLACEHOLDERS = ("date", "placed_on")

@@ -242,6 +242,35 @@ def test_english_on_whatsapp_learns_why_a_payment_failed_without_raw_codes(serve
     assert "insufficient_funds" not in why and "INV-9003" in why
 
 
+def test_english_on_whatsapp_changes_a_delivery_address_after_reading_it_back(served):
+    en = CATALOGS["en"]
+    grace = chat(served, WA, GRACE)
+
+    address = "Calle Mayor 5, 28013 Madrid"
+
+    asked = grace.say("I want to change the delivery address of my order")
+    read_back = grace.say(address)
+    done = grace.say("sí")
+
+    assert en.render("change.ask_address", order_id="ORD-590001") in asked
+    assert en.render("change.confirm_address", order_id="ORD-590001", address=address) in read_back
+    assert en.render("change.address_done", order_id="ORD-590001", address=address) in done
+
+
+def test_english_on_whatsapp_gets_a_replacement_for_a_damaged_lamp_not_troubleshooting(served):
+    en = CATALOGS["en"]
+    grace = chat(served, WA, GRACE)
+
+    offered = grace.say("my desk lamp arrived damaged, it doesn't switch on")
+    choices = list(grace.last_choices)
+    started = grace.tap(en.render("choice.replacement"))
+
+    assert en.render("problem.remedy", item="Fjord Desk Lamp", order_id="ORD-590002") in offered
+    assert choices == [en.render("choice.replacement"), en.render("choice.refund")]
+    [return_id] = RETURN_ID.findall(started)
+    assert en.render("problem.replacement_started", return_id=return_id, order_id="ORD-590002") in started
+
+
 def test_spanish_on_whatsapp_asks_about_a_product_and_gets_price_stock_and_one_suggestion(served):
     es = CATALOGS["es"]
     carlos = chat(served, WA, CARLOS)

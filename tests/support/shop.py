@@ -75,6 +75,8 @@ ORD-550001,{WEI.customer_id},placed,{ago(0)},,,{day(6)},299.00,CNY,SKU-CHR-WAL x
 ORD-560001,{PRIYA.customer_id},processing,{ago(1)},,,{day(4)},2499.00,INR,SKU-LMP-OAK x1,
 ORD-570001,{a},delivered,{ago(20)},Yurtiçi,YK1199200,{day(-15)},899.00,TRY,SKU-CHR-WAL x1,{ago(15)}
 ORD-580001,{y},shipped,{ago(5)},СДЭК,1520034477,{day(2)},5490.00,RUB,SKU-LMP-OAK x1,
+ORD-590001,{GRACE.customer_id},processing,{ago(1)},,,{day(4)},19.90,USD,SKU-MUG-GRY x2,
+ORD-590002,{GRACE.customer_id},delivered,{ago(6)},UPS,1Z999AA10123400001,{day(-3)},74.90,USD,SKU-LMP-OAK x1,{ago(3)}
 """
     invoices = f"""invoice_id,customer_id,issued_at,due_at,amount,currency,status,url,payment_failure_reason
 INV-9001,{ANA.customer_id},{ago(20)},{later(10)},89.90,BRL,open,https://billing.example.net/i/INV-9001,

@@ -35,6 +35,7 @@ def test_an_unknown_sender_proves_who_they_are_for_everything_personal() -> None
     assert REGISTRY.protected == {
         Intent.ORDER_STATUS,
         Intent.CANCEL_ORDER,
+        Intent.CHANGE_ORDER,
         Intent.RETURN_REFUND,
         Intent.INVOICE,
         Intent.PAYMENT,
@@ -74,7 +75,7 @@ def test_the_report_counts_the_flows_a_request_opens_not_one_message_answers() -
 
     reported = REGISTRY.deploy(ports).reported_by_intent()
 
-    assert reported == {"cancel_order": "cancel_order", "tech_support": "tech_support"}
+    assert reported == {"cancel_order": "cancel_order", "change_order": "change_order", "tech_support": "tech_support"}
     assert "csat" in REGISTRY.unreported
 
 

@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from parley.agents.commands import AgentCommand, ConversationRef
 from parley.agents.translating import AgentTranslator
 from parley.channels.model import MEDIA_KINDS, InboundMessage
+from parley.domain.conversation import handoff_brief
 from parley.domain.ports import ConversationRepository, MessageLog
 from parley.domain.records import LoggedMessage, MessageDirection
 from parley.observability import logger
@@ -40,7 +41,26 @@ _REASONS = {
         "the customer confirmed they want their account closed; please close it in the shop's system and confirm it"
         " to them (this is not a request to erase their personal data)"
     ),
+    "change_order": "the customer wants a change to an order that the assistant cannot make itself",
+    "damaged_item": "the customer received a damaged item, and the returns rules do not settle it",
+    "wrong_item": "the customer received the wrong item, and the returns rules do not settle it",
+    "missing_item": "an item is missing from what the customer received",
 }
+# What a flow leaves for the person taking over (domain.conversation.BRIEF_SLOT), labelled; `request` holds the
+# customer's own words, translated like the transcript.
+_BRIEF_LABELS = {
+    "order_id": "Order",
+    "status": "Order status",
+    "problem": "Problem reported",
+    "item": "Item",
+    "change": "Change asked for",
+    "address": "New delivery address (as the customer wrote it)",
+    "request": "In the customer's words",
+    "why": "Why the assistant could not settle it",
+}
+_CUSTOMER_WORDS = "request"
+# Brief values that are codes (shipped, damaged_item, window_passed), read as words.
+_BRIEF_CODES = frozenset({"status", "problem", "change", "why"})
 
 
 class NotificationError(RuntimeError):
@@ -119,17 +139,24 @@ class HandoffNotifier:
         """A person is needed: who, why, and what was said so far."""
         ref = ConversationRef.of(message)
         lines = self._transcript(message, language)
-        customer_id = self._customer_id(ref)
+        state = self._conversations.get(ref.key)
+        customer_id = (state.customer_id or state.verified_customer_id) if state else None
+        brief = handoff_brief(state.slots) if state else {}
         subject = f"Parley: {customer_id or 'a customer'} on {message.channel} needs a person ({reason})"
         document = {
             "type": "handoff",
             **self._about(ref, customer_id, language),
             "reason": reason,
+            "brief": brief,
             "transcript": [asdict(line) for line in lines],
         }
+        said = self._brief_words(brief, language)
+        if said is not None:
+            document["brief_translated"] = {_CUSTOMER_WORDS: asdict(said)}
         text = "\n".join(
             [
                 f"A customer needs a person: {_REASONS.get(reason, reason)}.",
+                *_brief_text(brief, said),
                 "",
                 *self._header(ref, customer_id, language),
                 "",
@@ -168,6 +195,15 @@ class HandoffNotifier:
         self._publish(subject, text, document, ref, [])
 
     # ------------------------------------------------------------------------------------------------ parts
+
+    def _brief_words(self, brief: dict[str, str], language: str) -> Line | None:
+        """The customer's own words in the brief, in the agents' language when they could be translated."""
+        words = brief.get(_CUSTOMER_WORDS, "")
+        if not words.strip():
+            return None
+        at = datetime.fromtimestamp(time.time(), UTC)
+        logged = LoggedMessage("", "", MessageDirection.IN, words, at, language)
+        return self._lines([logged], deadline=self._clock() + TRANSLATION_BUDGET_SECONDS)[0]
 
     def _customer_id(self, ref: ConversationRef) -> str | None:
         state = self._conversations.get(ref.key)
@@ -246,6 +282,25 @@ def _with_attachment(line: Line, message: InboundMessage) -> Line:
     if message.kind in MEDIA_KINDS or not message.text.strip():
         return replace(line, attachment=message.kind.value)
     return line
+
+
+def _brief_text(brief: dict[str, str], said: Line | None) -> list[str]:
+    """The brief as lines of the email: what the customer came for, labelled; their words as the transcript shows
+    them (translated, the original below)."""
+    if not brief:
+        return []
+    lines = ["", "What the customer came for:"]
+    for name, value in brief.items():
+        label = _BRIEF_LABELS.get(name, name.replace("_", " ").capitalize())
+        if name == _CUSTOMER_WORDS and said is not None:
+            lines.append(f"  {label}: {said.text}")
+            if said.original is not None:
+                lines.append(f"    ({said.language}) {said.original}")
+            elif said.untranslated:
+                lines.append(f"    (untranslated, {said.language or 'language unknown'})")
+        else:
+            lines.append(f"  {label}: {value.replace('_', ' ') if name in _BRIEF_CODES else value}")
+    return lines
 
 
 def _line_text(line: Line) -> str:

@@ -21,6 +21,7 @@ from parley.domain.records import (
     Customer,
     Invoice,
     InvoiceStatus,
+    ItemProblem,
     Order,
     OrderItem,
     OrderStatus,
@@ -180,6 +181,9 @@ def return_from(item: ReturnModel) -> Return:
         refund_amount=from_dec(item.refund_amount),
         currency=item.currency,
         refunded_at=from_dt(item.refunded_at),
+        reason=ItemProblem(item.reason) if item.reason else None,
+        sku=item.sku,
+        replacement=bool(item.replacement),
     )
 
 
@@ -193,6 +197,9 @@ def return_item(record: Return) -> ReturnModel:
         refund_amount=dec(record.refund_amount),
         currency=record.currency,
         refunded_at=iso(record.refunded_at),
+        reason=record.reason.value if record.reason else None,
+        sku=record.sku,
+        replacement=record.replacement or None,
     )
 
 

@@ -1,5 +1,6 @@
-"""DynamoDB adapters of orders and returns: a cancel is a conditional write, and a return is put together with its
-order's update in one transaction, so an order has at most one open return whatever races it."""
+"""DynamoDB adapters of orders and returns: a cancel and a change of delivery address are conditional writes, and a
+return is put together with its order's update in one transaction, so an order has at most one open return whatever
+races it."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from parley.data.models import OrderModel, ReturnModel
 from parley.domain.ports import StorageError
 from parley.domain.records import Order, OrderStatus, Return, ReturnStatus
 from parley.domain.rules import (
+    ADDRESS_CHANGEABLE,
     CANCELLABLE,
     DEFAULT_RETURN_WINDOW_DAYS,
     OPEN_RETURN,
+    AddressChange,
+    AddressOutcome,
     CancelOutcome,
     CancelResult,
+    ReturnClaim,
     ReturnOutcome,
     ReturnResult,
+    address_outcome,
     cancel_outcome,
     new_return_id,
     plan_return,
@@ -70,6 +76,32 @@ class DynamoOrders:
                 return CancelResult(refusal, current if refusal is not CancelOutcome.NOT_FOUND else None)
         raise StorageError("order cancel kept conflicting with other writes")
 
+    def change_address(self, order_id: str, customer_id: str, address: str) -> AddressChange:
+        # As for a cancel, the condition is what keeps a shipment made meanwhile from being overwritten: the address
+        # is written only if the order is still this customer's and still in the warehouse.
+        condition = (OrderModel.customer_id == customer_id) & OrderModel.status.is_in(
+            *(s.value for s in ADDRESS_CHANGEABLE)
+        )
+        for _ in range(ATTEMPTS):
+            item = OrderModel(order_id=order_id)
+            try:
+                item.update(
+                    actions=[
+                        OrderModel.shipping_address.set(address),
+                        OrderModel.address_changed_at.set(self._clock().astimezone(UTC).isoformat()),
+                    ],
+                    condition=condition,
+                )
+                return AddressChange(AddressOutcome.CHANGED, order_from(item))
+            except UpdateError as exc:
+                if not condition_failed(exc):
+                    raise StorageError("order address change failed") from exc
+            current = self._read(order_id)
+            refusal = address_outcome(current, customer_id)
+            if refusal is not None:
+                return AddressChange(refusal, current if refusal is not AddressOutcome.NOT_FOUND else None)
+        raise StorageError("order address change kept conflicting with other writes")
+
     @staticmethod
     def _read(order_id: str) -> Order | None:
         try:
@@ -87,7 +119,12 @@ class DynamoReturns:
         self._new_id = new_id
 
     def start_return(
-        self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
+        self,
+        order_id: str,
+        customer_id: str,
+        now: datetime,
+        window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+        claim: ReturnClaim | None = None,
     ) -> ReturnResult:
         for _ in range(ATTEMPTS):
             order_item = self._order_item(order_id)
@@ -96,7 +133,7 @@ class DynamoReturns:
             mine = order is not None and order.customer_id == customer_id
             previous = order_item.open_return_id if order_item is not None and mine else None
             under_way = self._return(previous) if previous is not None else None
-            result = plan_return(order, customer_id, under_way, now, window_days, self._new_id())
+            result = plan_return(order, customer_id, under_way, now, window_days, self._new_id(), claim)
             if result.outcome is not ReturnOutcome.STARTED or result.request is None:
                 return result
             if self._write(result.request, previous):

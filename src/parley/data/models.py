@@ -107,9 +107,11 @@ class OrderModel(Model):
     items = ListAttribute(of=OrderItemMap, null=True)
     delivered_at = UnicodeAttribute(null=True)
     shipping_address = UnicodeAttribute(null=True)
-    # Written by Parley, not imported: when the customer cancelled, and the return under way (at most one).
+    # Written by Parley, not imported: when the customer cancelled, and the return under way (at most one); when the
+    # customer last changed the delivery address.
     cancelled_at = UnicodeAttribute(null=True)
     open_return_id = UnicodeAttribute(null=True)
+    address_changed_at = UnicodeAttribute(null=True)
     by_customer = OrderCustomerIndex()
 
 
@@ -212,6 +214,10 @@ class ReturnModel(Model):
     refund_amount = UnicodeAttribute(null=True)
     currency = UnicodeAttribute(null=True)
     refunded_at = UnicodeAttribute(null=True)
+    # For a problem the customer reported: which (damaged, wrong_item), the item's SKU, a replacement wanted.
+    reason = UnicodeAttribute(null=True)
+    sku = UnicodeAttribute(null=True)
+    replacement = BooleanAttribute(null=True)
     by_customer = ReturnCustomerIndex()
 
 

@@ -7,6 +7,7 @@ classifier, and a change must never happen on a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage
@@ -40,8 +41,10 @@ def _starts_with(message: str, phrase: str) -> bool:
     return message.startswith(phrase + " ") and len(message.split()) <= _MAX_ANSWER_WORDS
 
 
-def read_answer(message: InboundMessage, catalog: Catalog) -> Answer | None:
-    """Yes, no or never mind: from a tapped confirmation button, or typed in the catalog's words (or English's)."""
+def read_answer(message: InboundMessage, catalog: Catalog, others: Iterable[Catalog] = ()) -> Answer | None:
+    """Yes, no or never mind: from a tapped confirmation button, or typed in the catalog's words; else a bare yes or
+    no of another language (`others`: the native catalogs) that every catalog knowing the word reads alike: "sí" in
+    an English conversation is a yes (one word never switches the conversation's language), "no" a no everywhere."""
     if message.kind in PAYLOAD_KINDS:
         value = message.payload.removeprefix(CONFIRM_PAYLOAD) if message.payload.startswith(CONFIRM_PAYLOAD) else ""
         return Answer(value) if value in Answer.__members__.values() else None
@@ -53,7 +56,15 @@ def read_answer(message: InboundMessage, catalog: Catalog) -> Answer | None:
         phrases = sorted({_normal(p) for p in catalog.words.get(answer.value, [])}, key=len, reverse=True)
         if any(_starts_with(text, phrase) for phrase in phrases if phrase):
             return answer
-    return None
+    # Only the whole message, only yes or no (a change is never made on "para", which stops in Spanish and means
+    # "for" in Portuguese), and only when no catalog reads the word otherwise.
+    meanings = {
+        answer
+        for other in others
+        for answer in Answer
+        if text in {_normal(p) for p in other.words.get(answer.value, [])}
+    }
+    return meanings.pop() if len(meanings) == 1 and Answer.ABORT not in meanings else None
 
 
 def frustrated(text: str, catalog: Catalog) -> bool:

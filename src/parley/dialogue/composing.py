@@ -11,7 +11,7 @@ from parley.channels.replies import Choice, Link, Reply
 from parley.dialogue.flow import FlowStep
 from parley.dialogue.rating import ASK_EVERY_SECONDS, ask_rating
 from parley.dialogue.routing import HANDOFF_REASON
-from parley.domain.conversation import ConversationState
+from parley.domain.conversation import ConversationState, brief_slots
 from parley.domain.office_hours import OfficeHours
 from parley.domain.records import Customer
 from parley.i18n import Catalog
@@ -81,7 +81,8 @@ class Composer:
             rating_asked_at = now
         if said.handoff:
             parts.append(catalog.render("handoff.started"))
-            flow, step, slots = None, None, {HANDOFF_MESSAGE: message_id, HANDOFF_REASON: said.handoff}
+            flow, step = None, None
+            slots = {HANDOFF_MESSAGE: message_id, HANDOFF_REASON: said.handoff, **brief_slots(said.brief)}
             closed = after_hours_notice(self._office_hours, catalog, today) if self._office_hours else None
             parts += [closed] if closed else []
         last_order_id = None if said.forget_order else said.order_id or state.last_order_id

@@ -54,6 +54,7 @@ class DialogueEngine:
         self._reported = deployed.reported_by_intent()
         self._flow_report = FlowReporter(self._reported, flows.unreported)
         self._stoppable = {flow.name: flow.stoppable for flow in flows.flows}
+        self._verbatim = {flow.name: flow.verbatim for flow in flows.flows}
         log = ports.message_log
         self._outbox: ReplyOutbox | None = log if isinstance(log, ReplyOutbox) else None
 
@@ -70,7 +71,8 @@ class DialogueEngine:
 
         # 1. Understand: the sender as the data knows them, the language to answer in, what the message asks for.
         recognised = recognise(self._ports.customers, message, state, now)
-        reading = self._reader.read(message, state.language, recognised.customer)
+        as_written = state.step in self._verbatim.get(state.flow or "", frozenset())
+        reading = self._reader.read(message, state.language, recognised.customer, as_written=as_written)
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
@@ -109,13 +111,15 @@ class DialogueEngine:
         # 5. Save, the reply translated on its way out when the language has no catalog.
         return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
 
-    @staticmethod
-    def _answer(message: InboundMessage, reading: Reading) -> Answer | None:
+    def _answer(self, message: InboundMessage, reading: Reading) -> Answer | None:
         """Yes, no or never mind: in the catalog's words, or for a language without a catalog ("ja", "tak", "네")
-        in the words of its English translation."""
+        in the words of its English translation, else a bare yes or no of a native language that every catalog
+        knowing the word reads alike ("sí" in an English conversation)."""
         answer = read_answer(message, reading.catalog)
         if answer is None and reading.foreign and reading.text != message.text:
             answer = read_answer(replace(message, text=reading.text), reading.catalog)
+        if answer is None:
+            answer = read_answer(message, reading.catalog, self._catalogs)
         return answer
 
     def _leave_to_person(

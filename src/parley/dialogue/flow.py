@@ -68,6 +68,9 @@ class FlowStep:
     forget_order: bool = False  # no order of the customer's is being discussed any more
     completed: bool = False  # the customer got what they came for (a rating may follow)
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
+    # For the person taking over (with `handoff`): the order, the change asked for in the customer's words… never
+    # logged; kept in the conversation's slots until the person hands it back (domain.conversation.BRIEF_SLOT).
+    brief: dict[str, str] = field(default_factory=dict)
     erased: bool = False  # the conversation was erased: nothing of it may be written back
     menu_label: str = ""  # the button that opens the choices when they are a list (WhatsApp)
     rating: int | None = None  # a satisfaction rating given with this message (1-5)
@@ -97,6 +100,9 @@ class Flow:
     rating_after: ClassVar[bool] = True
     # False: "never mind" does not end it (a rating question needs no "never mind": what follows is a new request).
     stoppable: ClassVar[bool] = True
+    # Steps whose answer is taken as the customer wrote it (an address): its words say nothing of the customer's
+    # language, so they neither switch the conversation's language nor go through machine translation.
+    verbatim: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ports: DialoguePorts) -> None:
         self.ports = ports

@@ -12,7 +12,7 @@ from parley.channels.model import MessageKind
 from parley.dialogue.answers import Answer
 from parley.dialogue.flow import Ask, FlowStep
 from parley.dialogue.registry import Deployment
-from parley.domain.conversation import ConversationState
+from parley.domain.conversation import ConversationState, handoff_brief
 from parley.nlu.intents import Intent
 
 # Two messages in a row Parley could not understand, and a person takes over.
@@ -48,7 +48,8 @@ class Router:
         catalog, message = ask.catalog, ask.message
         if handoff_again:
             # Said again (and notified and handed over again, since the failure may have come before either).
-            return Routed(FlowStep("", handoff=state.slots.get(HANDOFF_REASON) or "asked"))
+            reason = state.slots.get(HANDOFF_REASON) or "asked"
+            return Routed(FlowStep("", handoff=reason, brief=handoff_brief(state.slots)))
         if quiet or message.kind is MessageKind.REFERRAL:
             return Routed(None)  # nothing to answer (a referral on a new conversation gets the welcome alone)
         if ask.answer is Answer.ABORT:

@@ -12,6 +12,7 @@ from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.registry import CHANNELS
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
+from parley.dialogue.problems import settled_intent
 from parley.dialogue.reading import RequestReader
 from parley.domain.records import Customer
 from parley.i18n import Catalog, Catalogs
@@ -83,17 +84,21 @@ class Reader:
         # Without a translation pivot, a language without a catalog gets English with an apology.
         self.interpreter = parts.interpreter or Interpreter(parts.catalogs.languages, parts.catalogs.apologies())
 
-    def read(self, message: InboundMessage, remembered: str | None, customer: Customer | None) -> Reading:
-        """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one.
-        Reads at most MAX_UNDERSTOOD characters of the message, within the parts' time budget."""
+    def read(
+        self, message: InboundMessage, remembered: str | None, customer: Customer | None, *, as_written: bool = False
+    ) -> Reading:
+        """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one;
+        `as_written`: the message answers a question whose answer says nothing of language (an address), so it keeps
+        the conversation's language and is not translated. Reads at most MAX_UNDERSTOOD characters of the message,
+        within the parts' time budget."""
         started = self._clock()
         if len(message.text) > MAX_UNDERSTOOD:
             logger.info("message cut before understanding", extra={"characters": len(message.text)})
             message = replace(message, text=message.text[:MAX_UNDERSTOOD])
         customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
         hint = self._channel_hint(message)
-        if message.kind in _NO_LANGUAGE or not message.text.strip():
-            # A tapped button says nothing about language; neither does a photo without a caption.
+        if message.kind in _NO_LANGUAGE or not message.text.strip() or as_written:
+            # A tapped button says nothing about language; neither does a photo without a caption, nor an address.
             language = self._language.choose("", remembered, customer_language, hint)
             understood = Understood(message.text, TranslationUse.NOT_NEEDED)
         else:
@@ -114,6 +119,9 @@ class Reader:
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
+        if message.kind not in PAYLOAD_KINDS:
+            # "It arrived damaged", "wrong item", "one is missing": a return, whatever else the words seemed to be.
+            intent = settled_intent(intent, catalog, message.text, understood.text)
         return Reading(
             language, catalog, foreign, understood.text, understood.translation, intent, confidence, order_id, requested
         )

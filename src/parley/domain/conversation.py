@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from parley.domain.records import Customer, LoggedMessage
 
 DEFAULT_MESSAGE_LOG_DAYS = 30
+# Slots of a conversation handed to a person that tell them what the customer came for (the order, the change asked
+# for in the customer's own words, the problem reported): the handoff's brief, which the agents' notification shows.
+BRIEF_SLOT = "brief:"
+
+
+def brief_slots(brief: Mapping[str, str]) -> dict[str, str]:
+    return {f"{BRIEF_SLOT}{name}": value for name, value in brief.items() if value}
+
+
+def handoff_brief(slots: Mapping[str, str]) -> dict[str, str]:
+    """What the flow that handed the conversation over left for the person taking it (see BRIEF_SLOT)."""
+    return {name.removeprefix(BRIEF_SLOT): value for name, value in slots.items() if name.startswith(BRIEF_SLOT)}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from parley.domain.records import (
 )
 from parley.domain.rules import (
     DEFAULT_RETURN_WINDOW_DAYS,
+    AddressChange,
     CancelResult,
+    ReturnClaim,
     ReturnResult,
     SubscriptionChange,
     SubscriptionTransition,
@@ -64,13 +66,24 @@ class OrderRepository(Protocol):
         shipment (a conditional write). Someone else's order is not_found."""
         ...
 
+    def change_address(self, order_id: str, customer_id: str, address: str) -> AddressChange:
+        """Write the customer's new delivery address on their order if it has not left the warehouse (placed or
+        processing), as a conditional write: a shipment in between wins, and the address stays as it was. Someone
+        else's order is not_found."""
+        ...
+
 
 class ReturnRepository(Protocol):
     def start_return(
-        self, order_id: str, customer_id: str, now: datetime, window_days: int = DEFAULT_RETURN_WINDOW_DAYS
+        self,
+        order_id: str,
+        customer_id: str,
+        now: datetime,
+        window_days: int = DEFAULT_RETURN_WINDOW_DAYS,
+        claim: ReturnClaim | None = None,
     ) -> ReturnResult:
         """Start a return of a delivered order of this customer, within window_days of delivery; at most one
-        open return per order, even when two requests race."""
+        open return per order, even when two requests race. `claim`: the problem with an item it is for."""
         ...
 
     def returns_for_customer(self, customer_id: str) -> list[Return]:

@@ -53,6 +53,14 @@ class ReturnStatus(StrEnum):
         return self in {ReturnStatus.REQUESTED, ReturnStatus.RECEIVED}
 
 
+class ItemProblem(StrEnum):
+    """What a customer reports of an item they received."""
+
+    DAMAGED = "damaged_item"
+    WRONG = "wrong_item"
+    MISSING = "missing_item"
+
+
 class MessageDirection(StrEnum):
     IN = "in"  # from the customer
     OUT = "out"  # from Parley
@@ -146,6 +154,11 @@ class Return:
     refund_amount: Decimal | None = None
     currency: str | None = None
     refunded_at: datetime | None = None
+    # A return for a problem the customer reported (damaged, wrong item), the item (its SKU) when one item of the
+    # order comes back, and whether they asked for a replacement instead of their money back.
+    reason: ItemProblem | None = None
+    sku: str | None = None
+    replacement: bool = False
 
 
 @dataclass(frozen=True)

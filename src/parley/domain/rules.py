@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from parley.domain.records import (
     InvoiceStatus,
+    ItemProblem,
     Order,
     OrderStatus,
     Return,
@@ -52,6 +53,16 @@ class ReturnOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class ReturnClaim:
+    """A return for a problem with an item: which problem, which item (its SKU; None: the whole order), and a
+    replacement instead of the money back."""
+
+    problem: ItemProblem
+    sku: str | None = None
+    replacement: bool = False
+
+
+@dataclass(frozen=True)
 class ReturnResult:
     outcome: ReturnOutcome
     # The new return (started) or the one already under way (already_open).
@@ -68,6 +79,20 @@ class ChangeOutcome(StrEnum):
     NOT_FOUND = "not_found"
 
 
+class AddressOutcome(StrEnum):
+    CHANGED = "changed"
+    TOO_LATE = "too_late"  # a carrier has it (or it arrived): the parcel's address is no longer ours to change
+    CLOSED = "closed"  # cancelled or returned: nothing will be delivered
+    NOT_FOUND = "not_found"  # no such order, or not this customer's: the two are indistinguishable
+
+
+@dataclass(frozen=True)
+class AddressChange:
+    outcome: AddressOutcome
+    # The order as it stands after the attempt; None when not found.
+    order: Order | None = None
+
+
 @dataclass(frozen=True)
 class SubscriptionChange:
     outcome: ChangeOutcome
@@ -79,6 +104,11 @@ class SubscriptionChange:
 # Pure rules every store applies (DynamoDB and the tests' in-memory fakes), so all behave the same.
 
 CANCELLABLE = frozenset({OrderStatus.PLACED, OrderStatus.PROCESSING})
+# A delivery address is ours to change while the parcel is in the warehouse, as a cancel is.
+ADDRESS_CHANGEABLE = CANCELLABLE
+# A delivery address as a customer writes it: one line, and no longer than a label takes.
+MAX_ADDRESS_LENGTH = 200
+_CLOSED_ORDER = frozenset({OrderStatus.CANCELLED, OrderStatus.RETURNED})
 OPEN_INVOICE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.OVERDUE})
 OPEN_RETURN = frozenset(s for s in ReturnStatus if s.is_open)
 # Capital letters and digits that cannot be misread for one another when read out or typed (no 0/O, 1/I/L).
@@ -98,6 +128,27 @@ def cancel_outcome(order: Order | None, customer_id: str) -> CancelOutcome | Non
     if order.status not in CANCELLABLE:
         return CancelOutcome.TOO_LATE
     return None
+
+
+def address_outcome(order: Order | None, customer_id: str) -> AddressOutcome | None:
+    """Why this customer cannot change the order's delivery address, or None when they can."""
+    if order is None or order.customer_id != customer_id:
+        return AddressOutcome.NOT_FOUND
+    if order.status in _CLOSED_ORDER:
+        return AddressOutcome.CLOSED
+    if order.status not in ADDRESS_CHANGEABLE:
+        return AddressOutcome.TOO_LATE
+    return None
+
+
+def one_line_address(text: str) -> str | None:
+    """The address as the customer wrote it, on one line (its lines joined by commas, spaces evened out), or None
+    when it cannot be one: no letter in it, or longer than MAX_ADDRESS_LENGTH."""
+    lines = (" ".join("".join(c if c.isprintable() else " " for c in line).split()) for line in text.splitlines())
+    address = ", ".join(line.strip(" ,") for line in lines if line.strip(" ,"))
+    if not any(c.isalpha() for c in address) or len(address) > MAX_ADDRESS_LENGTH:
+        return None
+    return address
 
 
 def return_deadline(order: Order, window_days: int) -> datetime | None:
@@ -180,9 +231,11 @@ def plan_return(
     now: datetime,
     window_days: int,
     return_id: str,
+    claim: ReturnClaim | None = None,
 ) -> ReturnResult:
     """What starting a return of the order comes to, before anything is written: the new return (STARTED, with
-    `return_id`) for the store to write, or why not. `under_way`: the order's open return, if the store knows one."""
+    `return_id`) for the store to write, or why not. `under_way`: the order's open return, if the store knows one;
+    `claim`: the problem with an item it is for."""
     if order is not None and order.customer_id == customer_id and under_way is not None and under_way.status.is_open:
         return ReturnResult(ReturnOutcome.ALREADY_OPEN, under_way, order)
     refusal, deadline = return_refusal(order, customer_id, now, window_days)
@@ -195,7 +248,19 @@ def plan_return(
         customer_id=customer_id,
         created_at=now,
         status=ReturnStatus.REQUESTED,
-        refund_amount=order.total,
+        refund_amount=_refund(order, claim),
         currency=order.currency,
+        reason=claim.problem if claim else None,
+        sku=claim.sku if claim else None,
+        replacement=claim.replacement if claim else False,
     )
     return ReturnResult(ReturnOutcome.STARTED, created, order, deadline)
+
+
+def _refund(order: Order, claim: ReturnClaim | None) -> Decimal | None:
+    """What the return refunds: the order's total when all of it comes back for the money; unknown (for staff to
+    settle) when a replacement is sent instead or only some of its items come back, as items carry no price."""
+    if claim is None:
+        return order.total
+    whole = claim.sku is None or [(item.sku, item.quantity) for item in order.items] == [(claim.sku, 1)]
+    return order.total if whole and not claim.replacement else None

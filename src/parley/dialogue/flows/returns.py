@@ -1,5 +1,9 @@
 """Returns and refunds: where a return and its refund stand, or a new return for a delivered order (which order,
-a confirmation, then the data layer's checks: delivered, within the window, one open return per order)."""
+a confirmation, then the data layer's checks: delivered, within the window, one open return per order).
+
+A damaged, wrong or missing item, which the customer's words report (dialogue.problems), goes its own way: which
+order and which item, then a return for a replacement or the money back under the same rules; a person when the rules
+do not settle it (a missing item, an order not marked delivered, the return period over), with what was found out."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from datetime import datetime
 from parley.channels.model import PAYLOAD_KINDS
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import WHICH_ORDER, Ask, Flow, FlowStep, customer_of, present, register, which_order
+from parley.dialogue.item_returns import ItemProblems
 from parley.dialogue.ports import DialoguePorts
+from parley.dialogue.problems import reported_problem
 from parley.domain.records import Customer, OrderStatus, Return, ReturnStatus
 from parley.domain.rules import ReturnOutcome
 from parley.i18n import Catalog
@@ -31,11 +37,17 @@ class Returns(Flow):
         self._orders = ports.orders
         self._returns = present(ports.returns, "returns")
         self._window_days = ports.return_window_days
+        self._problems = ItemProblems(ports, FLOW)
 
     def start(self, ask: Ask) -> FlowStep:
-        """An order named: its return (if one exists) or a new one. None named: the open return's news, else
-        a new return for a delivered order."""
+        """A problem with an item received: its own way (see the module). An order named: its return (if one exists)
+        or a new one. None named: the open return's news, else a new return for a delivered order."""
         catalog, customer = ask.catalog, customer_of(ask)
+        problem = (
+            reported_problem(catalog, ask.message.text, ask.text) if ask.message.kind not in PAYLOAD_KINDS else None
+        )
+        if problem is not None:
+            return self._problems.start(ask, problem)
         # A tapped "start a return" (offered when an order can no longer be cancelled) means the order just discussed.
         order_id = ask.order_id or (ask.last_order_id if ask.message.kind in PAYLOAD_KINDS else None)
         mine = self._returns.returns_for_customer(customer.customer_id)
@@ -60,6 +72,8 @@ class Returns(Flow):
 
     def resume(self, ask: Ask) -> FlowStep | None:
         catalog, customer, slots = ask.catalog, customer_of(ask), ask.slots
+        if slots.get("problem"):
+            return self._problems.resume(ask)
         if ask.step == WHICH_ORDER and ask.order_id:
             return self._offer(catalog, customer, ask.order_id)
         if ask.step == CONFIRM and slots.get("order_id"):
@@ -79,7 +93,10 @@ class Returns(Flow):
                 else ""
             )
             values["date"] = catalog.date((request.refunded_at or request.created_at).date())
-        return FlowStep(catalog.render(f"return.{request.status.value}", **values), order_id=request.order_id)
+        key = f"return.{request.status.value}"
+        if request.replacement and request.status is ReturnStatus.RECEIVED:
+            key = "return.received_replacement"  # a new item is on its way, not money
+        return FlowStep(catalog.render(key, **values), order_id=request.order_id)
 
     def _offer(self, catalog: Catalog, customer: Customer, order_id: str) -> FlowStep:
         order = self._orders.get(order_id)

@@ -1,0 +1,37 @@
+"""Damaged, wrong and missing items, read from the customer's words (each catalog's "damaged_item", "wrong_item" and
+"missing_item" lists). Such words settle what a message asks for: "my headphones arrived damaged, the left side
+doesn't work" asks for a return, not for troubleshooting, whatever the intent model makes of the rest of it."""
+
+from __future__ import annotations
+
+from parley.dialogue.wording import mentions
+from parley.domain.records import ItemProblem
+from parley.i18n import Catalog
+from parley.nlu.intents import Intent
+
+# What the intent model may make of a description of what is wrong with an item: troubleshooting ("the left side
+# doesn't work"), the product, the order's status, a complaint, nothing. Words of a problem with an item received
+# take precedence over these; never over a request of another kind (cancel, change, a person, an invoice…).
+YIELDS_TO_PROBLEM = frozenset(
+    {Intent.TECH_SUPPORT, Intent.PRODUCT_INFO, Intent.ORDER_STATUS, Intent.COMPLAINT, Intent.OUT_OF_SCOPE}
+)
+# Missing first (nothing can be sent back), then a wrong item, then damage: "the box was crushed and the charger is
+# missing" is about the charger.
+_PRECEDENCE = (ItemProblem.MISSING, ItemProblem.WRONG, ItemProblem.DAMAGED)
+
+
+def reported_problem(catalog: Catalog, *texts: str) -> ItemProblem | None:
+    """The problem with an item received that the words report, if any (`texts`: the message, and its English
+    translation when it has one)."""
+    for problem in _PRECEDENCE:
+        if any(text and mentions(text, catalog, problem.value) for text in texts):
+            return problem
+    return None
+
+
+def settled_intent(intent: Intent, catalog: Catalog, *texts: str) -> Intent:
+    """A return when the words report a problem with an item received and the intent model named something the
+    problem comes first over; otherwise the intent as it was."""
+    if intent in YIELDS_TO_PROBLEM and reported_problem(catalog, *texts) is not None:
+        return Intent.RETURN_REFUND
+    return intent
