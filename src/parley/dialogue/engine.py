@@ -14,7 +14,7 @@ from dataclasses import replace
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.replies import Reply
 from parley.dialogue.access import Access, Gate
-from parley.dialogue.answers import Answer, read_answer
+from parley.dialogue.answers import Answer, AnswerReader, Question
 from parley.dialogue.composing import HANDOFF_MESSAGE, Composed, Composer
 from parley.dialogue.flow import Ask
 from parley.dialogue.flow_report import SETTLED, FlowReport, FlowReporter, Moves
@@ -53,7 +53,8 @@ class DialogueEngine:
         self._composer = Composer(ports.office_hours)
         self._reported = deployed.reported_by_intent()
         self._flow_report = FlowReporter(self._reported, flows.unreported)
-        self._stoppable = {flow.name: flow.stoppable for flow in flows.flows}
+        self._flow_types = {flow.name: flow for flow in flows.flows}
+        self._answers = AnswerReader(understanding.intents.classify, understanding.order_ids)
         log = ports.message_log
         self._outbox: ReplyOutbox | None = log if isinstance(log, ReplyOutbox) else None
 
@@ -74,9 +75,7 @@ class DialogueEngine:
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
-        answer = read_answer(message, reading.catalog) if state.flow else None
-        if answer is Answer.ABORT and not self._stoppable.get(state.flow or "", True):
-            answer = None  # e.g. a rating question needs no "never mind": "cancel ORD-1" after it is a new request
+        answer = self._answers.read(message, reading.catalog, self._question(state))
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         # A flow under way ends with this message unless its next step continues it; a reaction to its question, or
         # a handoff being told again, leaves everything as it was.
@@ -108,6 +107,13 @@ class DialogueEngine:
 
         # 5. Save, the reply translated on its way out when the language has no catalog.
         return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
+
+    def _question(self, state: ConversationState) -> Question | None:
+        """What the flow under way asked, for reading the answer (None: no flow is under way)."""
+        if not state.flow:
+            return None
+        flow = self._flow_types.get(state.flow)
+        return flow.question(state.step, state.slots) if flow is not None else Question()
 
     def _leave_to_person(
         self,

@@ -17,8 +17,11 @@ Adding a flow (changing an order, account help, a complaint…) is one module he
 
    Optional: ``kinds`` (message kinds it takes whatever their words), ``reported = False`` (an answer of one
    message, not a flow for analytics), ``rating_after = False`` (no rating question when it completes),
-   ``stoppable = False`` ("never mind" does not end it), ``claims(ask)`` (take a message before any kind or intent
-   is looked at; claimants are asked in name order), ``names_in(text)`` (names machine translation must keep).
+   ``stoppable = False`` ("never mind" does not end it), ``yes_no_steps`` (steps whose question a yes or a no
+   answers: the customer's own words for it are read, an unclear reply is asked about once more; the order asked
+   about in the ``ORDER_SLOT`` slot), ``echoes`` (other requests a yes may repeat: "yes, cancel it" to cancelling a
+   plan), ``claims(ask)`` (take a message before any kind or intent is looked at; claimants are asked in name
+   order), ``names_in(text)`` (names machine translation must keep).
 2. Its reply texts under ``replies`` in every ``locales/<lang>.json`` (the catalog tests check all twelve).
 
 Nothing else: the intents an unknown sender proves who they are for, the payload routing and the flow the analytics
