@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from parley.config import DEFAULT_ORDER_ID_PATTERN
+from parley.dialogue.answers import AnswerReader
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.ports import DialoguePorts
@@ -47,6 +48,11 @@ def understanding(**parts: Any) -> Understanding:
         "order_ids": OrderIdFinder(DEFAULT_ORDER_ID_PATTERN),
     }
     return Understanding(**(values | parts))
+
+
+def answer_reader() -> AnswerReader:
+    """How the engine reads a yes, a no or "never mind", with the same intent model and order numbers."""
+    return AnswerReader(intents().classify, OrderIdFinder(DEFAULT_ORDER_ID_PATTERN))
 
 
 def conversation_service(flows: FlowRegistry | None = None, **ports_and_parts: Any) -> DialogueEngine:

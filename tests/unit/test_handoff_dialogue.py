@@ -10,12 +10,13 @@ import pytest
 
 from fakes import Clock, InMemoryConversations, InMemoryCustomers, InMemoryOrders
 from parley.channels.model import MessageKind
-from parley.dialogue.answers import Answer, read_answer
+from parley.dialogue.answers import Answer, Question
 from parley.dialogue.engine import DialogueEngine
-from support.dialogue import catalogs, conversation_service
+from support.dialogue import answer_reader, catalogs, conversation_service
 from support.factories import customer, inbound
 
 CATALOGS = catalogs()
+ASKED = Question(yes_no=True)  # a yes-or-no question under way
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 JONAS = customer(name="Jonas Weber", phone="4915112345678", language="de")
 
@@ -157,10 +158,10 @@ def test_never_mind_leaves_a_flow_under_way(service: DialogueEngine, conversatio
     ],
 )
 def test_short_answers_are_read_literally(language: str, text: str, expected: Answer | None) -> None:
-    assert read_answer(inbound(text), CATALOGS[language]) is expected
+    assert answer_reader().read(inbound(text), CATALOGS[language], ASKED) is expected
 
 
 def test_a_tapped_confirmation_is_read_from_its_payload() -> None:
     tapped = inbound("Ja", kind=MessageKind.BUTTON_REPLY, payload="confirm:no")
 
-    assert read_answer(tapped, CATALOGS["de"]) is Answer.NO
+    assert answer_reader().read(tapped, CATALOGS["de"], ASKED) is Answer.NO

@@ -73,7 +73,8 @@ class Gate:
     ) -> Access:
         """`keep`: the message leaves the conversation as it was (a reaction, a handoff told again)."""
         customer, intent, order_id = recognised.customer, reading.intent, reading.order_id
-        unproven = customer is None and not keep and answer is not Answer.ABORT
+        # A yes, a no or "never mind" asks for nothing personal ("ok" with nothing pending is not an order question).
+        unproven = customer is None and not keep and answer is None
         email = find_email(message.text)
         # In the middle of proving it, an order number, an email or words we cannot place are an answer; asking for a
         # person, or about products or a technical problem (nothing personal), is a new request.

@@ -14,7 +14,7 @@ from dataclasses import replace
 from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.replies import Reply
 from parley.dialogue.access import Access, Gate
-from parley.dialogue.answers import Answer, read_answer
+from parley.dialogue.answers import Answer, AnswerReader, Question
 from parley.dialogue.composing import HANDOFF_MESSAGE, Composed, Composer
 from parley.dialogue.flow import Ask
 from parley.dialogue.flow_report import SETTLED, FlowReport, FlowReporter, Moves
@@ -53,8 +53,9 @@ class DialogueEngine:
         self._composer = Composer(ports.office_hours)
         self._reported = deployed.reported_by_intent()
         self._flow_report = FlowReporter(self._reported, flows.unreported)
-        self._stoppable = {flow.name: flow.stoppable for flow in flows.flows}
         self._verbatim = {flow.name: flow.verbatim for flow in flows.flows}
+        self._flow_types = {flow.name: flow for flow in flows.flows}
+        self._answers = AnswerReader(understanding.intents.classify, understanding.order_ids)
         log = ports.message_log
         self._outbox: ReplyOutbox | None = log if isinstance(log, ReplyOutbox) else None
 
@@ -76,9 +77,7 @@ class DialogueEngine:
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
-        answer = self._answer(message, reading) if state.flow else None
-        if answer is Answer.ABORT and not self._stoppable.get(state.flow or "", True):
-            answer = None  # e.g. a rating question needs no "never mind": "cancel ORD-1" after it is a new request
+        answer = self._answer(message, reading, self._question(state))
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
         # A flow under way ends with this message unless its next step continues it; a reaction to its question, or
         # a handoff being told again, leaves everything as it was.
@@ -111,16 +110,26 @@ class DialogueEngine:
         # 5. Save, the reply translated on its way out when the language has no catalog.
         return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
 
-    def _answer(self, message: InboundMessage, reading: Reading) -> Answer | None:
+    def _answer(self, message: InboundMessage, reading: Reading, question: Question | None) -> Answer | None:
         """Yes, no or never mind: in the catalog's words, or for a language without a catalog ("ja", "tak", "네")
         in the words of its English translation, else a bare yes or no of a native language that every catalog
-        knowing the word reads alike ("sí" in an English conversation)."""
-        answer = read_answer(message, reading.catalog)
+        knowing the word reads alike ("sí" in an English conversation: one word never switches the language)."""
+        answer = self._answers.read(message, reading.catalog, question)
         if answer is None and reading.foreign and reading.text != message.text:
-            answer = read_answer(replace(message, text=reading.text), reading.catalog)
-        if answer is None:
-            answer = read_answer(message, reading.catalog, self._catalogs)
+            answer = self._answers.read(replace(message, text=reading.text), reading.catalog, question)
+        if answer is None and question is not None and question.yes_no and len(message.text.split()) == 1:
+            meanings = {self._answers.read(message, other, question) for other in self._catalogs}
+            meanings.discard(None)
+            # Only yes or no, and only when no catalog reads the word otherwise ("para" stops in Spanish).
+            answer = meanings.pop() if len(meanings) == 1 and Answer.ABORT not in meanings else None
         return answer
+
+    def _question(self, state: ConversationState) -> Question | None:
+        """What the flow under way asked, for reading the answer (None: no flow is under way)."""
+        if not state.flow:
+            return None
+        flow = self._flow_types.get(state.flow)
+        return flow.question(state.step, state.slots) if flow is not None else Question()
 
     def _leave_to_person(
         self,

@@ -17,7 +17,7 @@ from typing import ClassVar, TypeVar
 
 from parley.channels.model import InboundMessage, MessageKind
 from parley.channels.replies import Choice, Link
-from parley.dialogue.answers import Answer
+from parley.dialogue.answers import Answer, Question
 from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, Order
 from parley.i18n import Catalog
@@ -26,6 +26,9 @@ from parley.nlu.intents import Intent
 # The payload of an order choice: a tap names the order (the same payload answers "where is it?" outside a flow).
 ORDER_PAYLOAD = "order:"
 WHICH_ORDER = "which_order"
+# The slot naming the order a flow's yes-or-no question is about: "yes ORD-310002" restates it, a yes; another order
+# named is a request about that one.
+ORDER_SLOT = "order_id"
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,12 @@ class Flow:
     # Steps whose answer is taken as the customer wrote it (an address): its words say nothing of the customer's
     # language, so they neither switch the conversation's language nor go through machine translation.
     verbatim: ClassVar[frozenset[str]] = frozenset()
+    # Steps whose question a yes or a no answers ("shall I cancel ORD-310002?", "did that help?"): an answer in the
+    # customer's own words ("ja bitte stornieren", "👍", the order's number) is one, and a reply that is neither, nor
+    # a clear request, is asked once more. At any other step a bare "yes" or "ok" is no answer to the flow.
+    yes_no_steps: ClassVar[frozenset[str]] = frozenset()
+    # Requests besides its intents that a yes may repeat in words ("yes, cancel it" to cancelling a plan).
+    echoes: ClassVar[tuple[Intent, ...]] = ()
 
     def __init__(self, ports: DialoguePorts) -> None:
         self.ports = ports
@@ -115,6 +124,16 @@ class Flow:
         """The next step, or None when the message is not an answer to the flow's question: the flow is then left,
         nothing changed, and the message is understood as a new request."""
         return None
+
+    @classmethod
+    def question(cls, step: str | None, slots: Mapping[str, str]) -> Question:
+        """What the flow asked at this step, as far as reading an answer to it goes."""
+        return Question(
+            yes_no=step in cls.yes_no_steps,
+            order_id=slots.get(ORDER_SLOT) or None,
+            topics=frozenset((*cls.intents, *cls.echoes)),
+            stoppable=cls.stoppable,
+        )
 
     def claims(self, ask: Ask) -> bool:
         """True to take a message before any kind or intent is looked at (a customer who has had enough of the bot

@@ -1,16 +1,18 @@
 """The engine's third step: where a message goes. In this order: a handoff being told again, nothing for a message
-that needs no answer, "never mind", proving who they are, the flow under way (if the message answers it), a flow
-that claims the message (a customer who wants a person), the flow of the message's kind (a form, a catalog cart),
-the flow of its intent; then "not yet" for a request this deployment has no flow for, and the fallback, which after
-MISUNDERSTOOD_LIMIT messages in a row hands the conversation to a person."""
+that needs no answer, "never mind", proving who they are, the flow under way (if the message answers it; a yes-or-no
+question is asked once more when the reply is neither that nor a clear request), "how can I help?" for a yes or a no
+with nothing asked, a flow that claims the message (a customer who wants a person), the flow of the message's kind (a
+form, a catalog cart), the flow of its intent; then "not yet" for a request this deployment has no flow for, and the
+fallback, which after MISUNDERSTOOD_LIMIT messages in a row hands the conversation to a person."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from parley.channels.model import MessageKind
-from parley.dialogue.answers import Answer
-from parley.dialogue.flow import Ask, FlowStep
+from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.flow import Ask, Flow, FlowStep
+from parley.dialogue.reading import SURE
 from parley.dialogue.registry import Deployment
 from parley.domain.conversation import ConversationState, handoff_brief
 from parley.nlu.intents import Intent
@@ -19,6 +21,9 @@ from parley.nlu.intents import Intent
 MISUNDERSTOOD_LIMIT = 2
 # Slot naming why a person took over: if the reply of that message failed to send, the redelivery says it again.
 HANDOFF_REASON = "handoff_reason"
+# Slot of a flow whose yes-or-no question was asked once more: the next unclear reply leaves it.
+ASKED_AGAIN = "asked_again"
+_UNCLEAR = frozenset({Intent.OUT_OF_SCOPE, Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,19 @@ class Router:
         if gate is not None:
             return Routed(gate)
         ongoing = self._flows.named(state.flow)
-        if ongoing is not None and (ask.customer or not ongoing.needs_customer):
+        waiting = ongoing is not None and ask.step in ongoing.yes_no_steps
+        # A bare yes or no answers only a yes-or-no question ("ok" is not a product to look for).
+        bare = ask.answer in {Answer.YES, Answer.NO} and not waiting
+        if ongoing is not None and not bare and (ask.customer or not ongoing.needs_customer):
             resumed = ongoing.resume(ask)
             if resumed is not None:
                 return Routed(resumed, resumed=resumed, rating_after=ongoing.rating_after)
+            again = _ask_again(ask, ongoing, state) if waiting else None
+            if again is not None:
+                return Routed(again, resumed=again)
+        if ask.answer in {Answer.YES, Answer.NO}:
+            # Nothing asked: as a first message the welcome is the answer, else what would they like?
+            return Routed(FlowStep("" if ask.first_message else catalog.render("answer.how_can_i_help")))
         fresh = replace(ask, step=None, slots={})
         flow = self._flows.claiming(fresh) or self._flows.for_kind(message) or self._flows.for_intent(ask.intent)
         if flow is not None:
@@ -73,3 +87,22 @@ class Router:
         if state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
             return Routed(FlowStep(catalog.render("handoff.misunderstood"), handoff="misunderstood"))
         return Routed(FlowStep(catalog.render("fallback")), misunderstood=state.misunderstood + 1)
+
+
+def _ask_again(ask: Ask, ongoing: Flow, state: ConversationState) -> FlowStep | None:
+    """The yes-or-no question once more, briefly, when the reply is neither and not a clear request of its own (the
+    intent model unsure, or small talk); None the second time, or for a clear request (an order named, a tap, words
+    the model is sure of), which is answered as one."""
+    message = ask.message
+    if ASKED_AGAIN in state.slots or message.kind is not MessageKind.TEXT or ask.order_id:
+        return None
+    if ask.intent not in _UNCLEAR and ask.confidence >= SURE:
+        return None
+    catalog = ask.catalog
+    return FlowStep(
+        catalog.render("answer.yes_or_no"),
+        choices=confirm_choices(catalog),
+        flow=ongoing.name,
+        step=state.step,
+        slots={**state.slots, ASKED_AGAIN: "1"},
+    )

@@ -61,6 +61,10 @@ class OrderIdFinder:
                 ordered.append(canonical)
         return ordered
 
+    def without(self, text: str) -> str:
+        """The text with its order ids (and the word for order before a number) taken out: what else it says."""
+        return self._pattern.sub(" ", _ORDER_WORD.sub(" ", text))
+
     def find(self, text: str) -> str | None:
         found = self.find_all(text)
         return found[0] if found else None

@@ -17,12 +17,14 @@ Adding a flow (changing an order, account help, a complaint…) is one module he
 
    Optional: ``kinds`` (message kinds it takes whatever their words), ``reported = False`` (an answer of one
    message, not a flow for analytics), ``rating_after = False`` (no rating question when it completes),
-   ``stoppable = False`` ("never mind" does not end it), ``verbatim`` (steps whose answer is taken as written, such
-   as an address: it neither switches the conversation's language nor is translated), ``claims(ask)`` (take a
-   message before any kind or intent is looked at; claimants are asked in name order), ``names_in(text)`` (names
-   machine translation must keep). A flow that needs no customer but has one request that does (closing an account,
-   where reading how needs none) asks for the proof itself: ``verification.prove_first``, whose details reach
-   ``start`` as ``ask.asked_before``.
+   ``stoppable = False`` ("never mind" does not end it), ``yes_no_steps`` (steps whose question a yes or a no
+   answers: the customer's own words for it are read, an unclear reply is asked about once more; the order asked
+   about in the ``ORDER_SLOT`` slot), ``echoes`` (other requests a yes may repeat: "yes, cancel it" to cancelling a
+   plan), ``verbatim`` (steps whose answer is taken as written, such as an address: it neither switches the
+   conversation's language nor is translated), ``claims(ask)`` (take a message before any kind or intent is looked
+   at; claimants are asked in name order), ``names_in(text)`` (names machine translation must keep). A flow that
+   needs no customer but has one request that does (closing an account, where reading how needs none) asks for the
+   proof itself: ``verification.prove_first``, whose details reach ``start`` as ``ask.asked_before``.
 2. Its reply texts under ``replies`` in every ``locales/<lang>.json`` (the catalog tests check all twelve).
 
 Nothing else: the intents an unknown sender proves who they are for, the payload routing and the flow the analytics

@@ -36,6 +36,7 @@ class Account(Flow):
     intents = (Intent.ACCOUNT,)
     payloads = (PAYLOAD,)
     uses = ("account_help",)
+    yes_no_steps = frozenset({CONFIRM_CLOSE})  # "yes, close it", "👍"
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, Ask, Flow, FlowStep, customer_of, register, which_order
+from parley.dialogue.flow import ORDER_SLOT, WHICH_ORDER, Ask, Flow, FlowStep, customer_of, register, which_order
 from parley.dialogue.orders import describe_status
 from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, Order, OrderStatus
@@ -24,6 +24,7 @@ class CancelOrder(Flow):
     intents = (Intent.CANCEL_ORDER,)
     needs_customer = True
     uses = ("orders",)
+    yes_no_steps = frozenset({CONFIRM})
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)
@@ -45,11 +46,11 @@ class CancelOrder(Flow):
         catalog, customer, slots = ask.catalog, customer_of(ask), ask.slots
         if ask.step == WHICH_ORDER and ask.order_id:
             return self._about(catalog, customer, ask.order_id, named=True)
-        if ask.step == CONFIRM and slots.get("order_id"):
+        if ask.step == CONFIRM and slots.get(ORDER_SLOT):
             if ask.answer is Answer.YES:
-                return self._cancel(catalog, customer, slots["order_id"])
+                return self._cancel(catalog, customer, slots[ORDER_SLOT])
             if ask.answer is Answer.NO:
-                return FlowStep(catalog.render("order.cancel_kept", order_id=slots["order_id"]), completed=True)
+                return FlowStep(catalog.render("order.cancel_kept", order_id=slots[ORDER_SLOT]), completed=True)
         return None
 
     def _about(self, catalog: Catalog, customer: Customer, order_id: str, *, named: bool) -> FlowStep:
@@ -71,7 +72,7 @@ class CancelOrder(Flow):
             choices=confirm_choices(catalog),
             flow=FLOW,
             step=CONFIRM,
-            slots={"order_id": order.order_id},
+            slots={ORDER_SLOT: order.order_id},
             order_id=order.order_id,
         )
 

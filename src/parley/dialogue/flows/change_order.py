@@ -42,6 +42,7 @@ class ChangeOrder(Flow):
     needs_customer = True
     uses = ("orders",)
     verbatim = frozenset({ADDRESS})  # "Calle Mayor 5, 28013 Madrid" is an address, not Spanish
+    yes_no_steps = frozenset({CONFIRM, PERSON})  # "sí, cámbiala", "👍", the order's number restated
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)

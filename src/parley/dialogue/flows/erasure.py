@@ -19,6 +19,8 @@ class Erasure(Flow):
     intents = (Intent.DELETE_DATA,)
     needs_customer = True
     uses = ("message_log",)  # and the analytics keys, when this deployment keeps any
+    yes_no_steps = frozenset({CONFIRM})
+    echoes = (Intent.ACCOUNT,)  # "yes, close my account"
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)

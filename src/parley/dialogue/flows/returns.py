@@ -11,7 +11,17 @@ from datetime import datetime
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.dialogue.answers import Answer, confirm_choices
-from parley.dialogue.flow import WHICH_ORDER, Ask, Flow, FlowStep, customer_of, present, register, which_order
+from parley.dialogue.flow import (
+    ORDER_SLOT,
+    WHICH_ORDER,
+    Ask,
+    Flow,
+    FlowStep,
+    customer_of,
+    present,
+    register,
+    which_order,
+)
 from parley.dialogue.item_returns import ItemProblems
 from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.problems import reported_problem
@@ -31,6 +41,7 @@ class Returns(Flow):
     intents = (Intent.RETURN_REFUND,)
     needs_customer = True
     uses = ("orders", "returns")
+    yes_no_steps = frozenset({CONFIRM})
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)
@@ -76,9 +87,9 @@ class Returns(Flow):
             return self._problems.resume(ask)
         if ask.step == WHICH_ORDER and ask.order_id:
             return self._offer(catalog, customer, ask.order_id)
-        if ask.step == CONFIRM and slots.get("order_id"):
+        if ask.step == CONFIRM and slots.get(ORDER_SLOT):
             if ask.answer is Answer.YES:
-                return self._start(catalog, customer, slots["order_id"], ask.now)
+                return self._start(catalog, customer, slots[ORDER_SLOT], ask.now)
             if ask.answer is Answer.NO:
                 return FlowStep(catalog.render("flow.stopped"))
         return None
@@ -109,7 +120,7 @@ class Returns(Flow):
             choices=confirm_choices(catalog),
             flow=FLOW,
             step=CONFIRM,
-            slots={"order_id": order_id},
+            slots={ORDER_SLOT: order_id},
             order_id=order_id,
         )
 

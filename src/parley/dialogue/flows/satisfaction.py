@@ -56,6 +56,7 @@ class Satisfaction(Flow):
     name = FLOW
     reported = False  # a question after a flow, not a flow of its own
     stoppable = False  # "cancel ORD-1" after the rating question is a new request, not "never mind"
+    yes_no_steps = frozenset({COMMENT})  # "anything we could do better?": a "no" skips it
 
     def start(self, ask: Ask) -> FlowStep:
         return ask_rating(ask.catalog)

@@ -120,6 +120,8 @@ class Subscriptions(Flow):
     needs_customer = True
     payloads = PAYLOADS
     uses = ("subscriptions",)  # and the products, when there are plans to switch to
+    yes_no_steps = frozenset({CONFIRM})
+    echoes = (Intent.CANCEL_ORDER,)  # "yes, cancel it" reads as cancelling an order
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)

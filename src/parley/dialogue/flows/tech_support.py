@@ -20,6 +20,7 @@ class TechSupport(Flow):
     name = FLOW
     intents = (Intent.TECH_SUPPORT,)
     uses = ("guides",)
+    yes_no_steps = frozenset({STEP})
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)
