@@ -4,7 +4,6 @@ and where to change the payment method. The links are configuration (dialogue.po
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,12 +13,12 @@ from babel.numbers import format_decimal
 
 from parley.channels.model import PAYLOAD_KINDS
 from parley.channels.replies import Choice, Link
+from parley.dialogue.answers import mentions
 from parley.dialogue.flow import Ask, Flow, FlowStep, customer_of, present, register
 from parley.dialogue.ports import BillingLinks, DialoguePorts
 from parley.domain.records import Customer, Invoice, InvoiceStatus
 from parley.domain.rules import OPEN_INVOICE
-from parley.folding import fold
-from parley.i18n import UNSPACED_LANGUAGES, Catalog
+from parley.i18n import Catalog
 from parley.nlu.entities import find_invoice_id
 from parley.nlu.intents import Intent
 
@@ -259,24 +258,3 @@ def _wish(ask: Ask) -> Wish | None:
         if mentions(ask.message.text, ask.catalog, wish.value) or mentions(ask.text, ask.catalog, wish.value):
             return wish
     return None
-
-
-def mentions(text: str, catalog: Catalog, key: str) -> bool:
-    """True when one of the catalog's `key` words starts a word of the text: an entry may be a stem ("declin",
-    "отклон") that catches every form of the word. In Chinese, anywhere."""
-    normal = _words(text)
-    for phrase in catalog.words.get(key, []):
-        wanted = _words(phrase)
-        if not wanted:
-            continue
-        if catalog.language in UNSPACED_LANGUAGES and wanted in normal:
-            return True
-        if re.search(rf"(?<!\S){re.escape(wanted)}", normal):
-            return True
-    return False
-
-
-def _words(text: str) -> str:
-    """Lower case without accents or punctuation; vowel signs (Hindi) are kept, as they are part of the word."""
-    kept = (c if c.isalnum() or c.isspace() or unicodedata.category(c).startswith("M") else " " for c in fold(text))
-    return " ".join("".join(kept).split())
