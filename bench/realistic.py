@@ -93,14 +93,21 @@ def realistic(split: str, *, matrix: bool = True) -> None:
         print(f"Realistic messages, {split}: no files in {REALISTIC}")
         return
     answers = _classify([m["text"] for m in messages])
-    intents = [(m["intent"], str(a.get("intent"))) for m, a in zip(messages, answers, strict=True)]
+    # A message carrying two requests has two right answers for a one-label classifier (the segmenter then
+    # answers each): the label shown for it in the confusions is the one it got right, if any.
+    intents = [
+        (got if got in {m["intent"], *m.get("more_intents", [])} else m["intent"], got)
+        for m, got in ((m, str(a.get("intent"))) for m, a in zip(messages, answers, strict=True))
+    ]
     intent_hits = [want == got for want, got in intents]
+    strict = [m["intent"] == got for m, (_, got) in zip(messages, intents, strict=True)]
     language_hits = [m["language"] == a.get("language") for m, a in zip(messages, answers, strict=True)]
     named = [(m, a) for m, a in zip(messages, answers, strict=True) if m.get("order_ids")]
     ids_found = [a.get("entities", {}).get("order_id") in m["order_ids"] for m, a in named]
     every_id = [set(m["order_ids"]) <= set(_all_ids(a)) for m, a in named]
     print(f"Realistic messages, {split} ({len(messages)} messages, {len({m['language'] for m in messages})} languages):")
-    print(f"  intent accuracy   {_percent(intent_hits):5.1f}%   (goal ≥ {INTENT_GOAL:.0f} in each language)")
+    print(f"  intent accuracy   {_percent(intent_hits):5.1f}%   (goal ≥ {INTENT_GOAL:.0f} in each language;"
+          f" {_percent(strict):.1f}% when only a two-request message's first request counts)")  # fmt: skip
     per = _per_language(messages, intent_hits)
     print("    per language: " + "  ".join(f"{lang} {value:.0f}" for lang, value in per.items()))
     print(f"    languages under the goal: {[lang for lang, value in per.items() if value < INTENT_GOAL] or 'none'}")

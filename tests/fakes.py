@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -425,3 +427,16 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+class WrittenLines(logging.Handler):
+    """Each log line as CloudWatch receives it: formatted by Parley's JSON formatter when it is written, with the
+    keys appended at that moment."""
+
+    def __init__(self, formatter: logging.Formatter) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[dict[str, Any]] = []
+        self._json = formatter
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(self._json.format(record)))

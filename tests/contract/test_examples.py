@@ -24,12 +24,15 @@ def normalised(text: str) -> str:
 
 def long_message(text: str) -> bool:
     """A message with a story around its request: many words, or many characters where words have no spaces."""
-    return len(_WORDS.findall(text)) >= 14 or (bool(_UNSPACED.search(text)) and len(text) >= 28)
+    return len(_WORDS.findall(text)) >= 12 or (bool(_UNSPACED.search(text)) and len(text) >= 24)
+
+
+SMALL_TALK = frozenset({Intent.GREETING, Intent.GOODBYE, Intent.THANKS})
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_intent_has_enough_distinct_examples_in_every_language(language: str) -> None:
-    examples = example_files(LOCALES, language)
+    examples = example_files(LOCALES, language, public=False)
 
     assert (LOCALES / EXAMPLES_DIR / language).is_dir(), f"no examples for {language}"
     for intent in Intent:
@@ -40,7 +43,7 @@ def test_every_intent_has_enough_distinct_examples_in_every_language(language: s
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_only_intents_have_example_files(language: str) -> None:
-    files = {path.stem for path in (LOCALES / EXAMPLES_DIR / language).glob("*")}
+    files = {path.stem for path in (LOCALES / EXAMPLES_DIR / language).glob("*.txt")}
 
     assert files <= {intent.value for intent in Intent}, files - {intent.value for intent in Intent}
 
@@ -49,7 +52,7 @@ def test_only_intents_have_example_files(language: str) -> None:
 def test_no_example_teaches_two_intents(language: str) -> None:
     seen: dict[str, str] = {}
     clashes = []
-    for intent, texts in example_files(LOCALES, language).items():
+    for intent, texts in example_files(LOCALES, language, public=False).items():
         for text in texts:
             other = seen.setdefault(normalised(text), intent)
             if other != intent:
@@ -60,20 +63,35 @@ def test_no_example_teaches_two_intents(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_intent_is_taught_with_long_messages_as_well_as_short_ones(language: str) -> None:
-    for intent, texts in example_files(LOCALES, language).items():
+    for intent, texts in example_files(LOCALES, language, public=False).items():
         long = sum(map(long_message, texts))
-        short = sum(len(_WORDS.findall(text)) <= 4 for text in texts)
+        short = sum(len(_WORDS.findall(text)) <= 4 and len(text) <= 24 for text in texts)
 
-        assert long >= len(texts) // 10, f"{language} {intent}: {long} long messages of {len(texts)}"
-        assert short >= 5 or intent == Intent.COMPLAINT, f"{language} {intent}: {short} short messages"
+        if intent not in SMALL_TALK:  # nobody tells a story to say hello
+            assert long >= len(texts) // 10, f"{language} {intent}: {long} long messages of {len(texts)}"
+        assert short >= 5, f"{language} {intent}: {short} short messages"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_order_requests_are_taught_with_order_numbers_written_as_customers_write_them(language: str) -> None:
-    examples = example_files(LOCALES, language)
+    examples = example_files(LOCALES, language, public=False)
     styles = re.compile(r"ORD-\d{6}|\bord\s?\d{6}|#\d{6}|\b\d{6}\b", re.IGNORECASE)
 
     for intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER, Intent.CHANGE_ORDER, Intent.RETURN_REFUND):
         named = [text for text in examples[intent.value] if styles.search(text)]
         assert len(named) >= 10, f"{language} {intent.value}: {len(named)} examples name an order"
         assert any("ORD-" not in text for text in named), f"{language} {intent.value}: only ORD- numbers"
+
+
+def test_public_examples_are_relabelled_training_data_with_their_licence() -> None:
+    """Bitext's training split teaches English phrasing no one here wrote; never its test split, and its notice
+    goes with it."""
+    folder = LOCALES / EXAMPLES_DIR / "en" / "bitext"
+    notice = (folder / "NOTICE.md").read_text(encoding="utf-8")
+    test_split = {"I do not know how I can cancel purchase 00123842", "help to cancel purchase 00004587345"}
+
+    assert "CDLA-Sharing-1.0" in notice and "training split" in notice
+    assert {path.stem for path in folder.glob("*.txt")} <= {intent.value for intent in Intent}
+    taught = {text for texts in example_files(LOCALES, "en").values() for text in texts}
+    assert not test_split & taught
+    assert "how can I cancel purchase 113542617735902?" in taught

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from parley.local.session import LocalSession
+from parley.local.stack import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +45,20 @@ def session() -> Iterator[LocalSession]:
     running.stop()
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server of its own, as someone running `moto_server` beside Parley has it, starting empty: a moto server
+    in this process shares its accounts with every other one here, so what an earlier module left is wiped first."""
+    import urllib.request
+
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
+    yield endpoint
+    server.stop()

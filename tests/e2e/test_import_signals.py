@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,22 +16,10 @@ import boto3
 import pytest
 
 from parley.data.importer import COLUMNS, DataKind
-from parley.local.stack import free_port
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 PARLEY = Path(sys.executable).with_name("parley")
 NEW_ORDERS = 6000
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture(scope="module")

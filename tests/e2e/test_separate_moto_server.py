@@ -21,17 +21,6 @@ PARLEY = Path(sys.executable).with_name("parley")
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def graph() -> Iterator[RecordingGraphApi]:
     standin = RecordingGraphApi().start()
     yield standin

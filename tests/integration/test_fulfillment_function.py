@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 
+from fakes import WrittenLines
 from parley.channels.model import Channel
 from support.factories import inbound
 from support.fulfillment import BOB, EMILY, invoke
@@ -130,19 +130,6 @@ def test_a_messenger_customer_asking_for_a_person_is_told_and_the_thread_goes_to
     assert len(graph.replies) == 1
     # Not even "typing…": nothing is coming from the bot.
     assert graph.requests[-1].path.endswith("/pass_thread_control")
-
-
-class WrittenLines(logging.Handler):
-    """Each log line as CloudWatch receives it: formatted by Parley's JSON formatter when it is written, with the
-    keys appended at that moment."""
-
-    def __init__(self, formatter: logging.Formatter) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[dict] = []
-        self._json = formatter
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self._json.format(record)))
 
 
 @pytest.fixture

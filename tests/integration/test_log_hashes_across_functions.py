@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
+from fakes import WrittenLines
 from parley.data.dynamo import DynamoRecordWriter
 from parley.local.lambda_runtime import LocalLambdaContext, load_handler_module
 from parley.local.payloads import whatsapp_text
@@ -24,18 +24,6 @@ from support.fulfillment import BOB, BOB_ORDER, EMILY, EMILY_ORDER
 APP_SECRET = "the-stacks-meta-app-secret"
 AGENT_TOKEN = "agent-token-0123456789abcdef"
 LOG_HASH_KEY = "GeneratedByCloudFormation0123456789abcdefghijklmnopqrstuvwxyzABCD"
-
-
-class WrittenLines(logging.Handler):
-    """Each log line as CloudWatch receives it, formatted by Parley's JSON formatter with the keys of the moment."""
-
-    def __init__(self, formatter: logging.Formatter) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[dict] = []
-        self._json = formatter
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(self._json.format(record)))
 
 
 @pytest.fixture

@@ -34,3 +34,9 @@ def test_a_menu_names_each_language_in_itself():
 )  # fmt: skip
 def test_a_whatsapp_number_suggests_its_countrys_language(number, code):
     assert language_of_number(number, NATIVE) == code
+
+
+@pytest.mark.parametrize(("number", "code"), [("46701234567", "sv"), ("31612345678", "nl"), ("81312345678", "ja")])
+def test_a_number_suggests_a_language_without_a_catalog_when_any_language_will_do(number, code):
+    assert language_of_number(number) == code
+    assert language_of_number(number, NATIVE) is None

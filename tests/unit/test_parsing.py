@@ -338,6 +338,20 @@ def test_a_failed_status_carries_metas_error_codes_and_titles():
     assert event.errors == (PlatformError(131047, "Re-engagement message"),)
 
 
+def test_a_failed_status_whose_title_names_the_recipient_keeps_the_code_but_not_the_number():
+    """Channel events are logged: Meta's title may say whom the message did not reach."""
+    payload = load("whatsapp_status_failed.json")
+    status = payload["entry"][0]["changes"][0]["value"]["statuses"][0]
+    status["errors"] = [{"code": 131026, "title": "Message undeliverable to 34699887766 (jane.doe@example.com)"}]
+
+    [event] = read_whatsapp(payload, RECEIVED_AT).events
+
+    assert event.errors[0].code == 131026
+    assert "34699887766" not in json.dumps(event.to_dict())
+    assert "jane.doe@example.com" not in json.dumps(event.to_dict())
+    assert event.errors[0].title.startswith("Message undeliverable to")
+
+
 def test_an_account_level_error_is_a_platform_error_event():
     parsed = read("whatsapp_errors.json")
 

@@ -13,6 +13,7 @@ from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.dialogue.interpreting import Interpreter, TranslationUse
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.reading import LANGUAGE_PAYLOAD
+from parley.domain.records import OrderStatus
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.language.protect import Protector
@@ -223,3 +224,50 @@ def test_a_messenger_customer_with_a_dutch_locale_and_a_dutch_sentence_is_answer
     assert turn.language == "nl"
     assert turn.intent is Intent.HUMAN_AGENT and turn.handoff == "asked"
     assert turn.reply.text.startswith("<nl>")
+
+
+@pytest.mark.parametrize("yes", ["ja", "ja hoor, graag"])
+def test_a_dutch_yes_confirms_what_was_asked_in_dutch(yes: str) -> None:
+    """The yes of a language without a catalog is read in its English translation ("ja" is "yes")."""
+    translator = ScriptedTranslator(
+        {
+            ("Ik wil mijn bestelling annuleren, alstublieft.", "en"): "I want to cancel my order, please.",
+            ("ja", "en"): "yes",
+            ("ja hoor, graag", "en"): "yes, please",
+        }
+    )
+    orders = InMemoryOrders([order(DAAN, order_id="ORD-310047", status=OrderStatus.PLACED)])
+    pivot = TranslationPivot(translator, Protector(ORDER_IDS))
+    service = conversation_service(
+        customers=InMemoryCustomers([DAAN]), orders=orders, conversations=InMemoryConversations(), catalogs=CATALOGS,
+        language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"), intents=INTENTS,
+        order_ids=ORDER_IDS, clock=lambda: TODAY,
+        interpreter=Interpreter(CATALOGS.languages, CATALOGS.apologies(), pivot),
+    )  # fmt: skip
+    asked = service.respond(inbound("Ik wil mijn bestelling annuleren, alstublieft.", sender=DAAN.phone))
+    assert "ORD-310047" in asked.reply.text
+
+    turn = service.respond(inbound(yes, sender=DAAN.phone))
+
+    assert turn.language == "nl"
+    assert orders.get("ORD-310047").status is OrderStatus.CANCELLED
+    assert turn.reply.text.startswith("<nl>") and "ORD-310047" in turn.reply.text
+
+
+def test_a_swedish_hello_from_a_swedish_number_is_answered_in_swedish() -> None:
+    """Too short to identify, so the number's country decides, for a language without a catalog as for a native
+    one."""
+    translator = ScriptedTranslator()
+    pivot = TranslationPivot(translator, Protector(ORDER_IDS))
+    sven = customer(name="Sven Berg", phone="46701234567", language=None)
+    service = conversation_service(
+        customers=InMemoryCustomers([sven]), orders=InMemoryOrders([]), conversations=InMemoryConversations(),
+        catalogs=CATALOGS, language=ConversationLanguage(DETECTOR, CATALOGS.lexicon(), CATALOGS.languages, "en"),
+        intents=INTENTS, order_ids=ORDER_IDS, clock=lambda: TODAY,
+        interpreter=Interpreter(CATALOGS.languages, CATALOGS.apologies(), pivot),
+    )  # fmt: skip
+
+    turn = service.respond(inbound("Hej", sender=sven.phone))
+
+    assert turn.language == "sv"
+    assert turn.reply.text.startswith("<sv>")

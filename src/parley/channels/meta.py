@@ -14,13 +14,13 @@ import hashlib
 import hmac
 import json
 import random
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from parley.channels.model import without_personal
 from parley.observability import logger
 
 if TYPE_CHECKING:
@@ -127,14 +127,6 @@ def classify(status: int, code: int | None, subcode: int | None = None, message:
     return ErrorReason.BAD_REQUEST
 
 
-# Meta's error text can echo what was sent; keep phone numbers, PSIDs and e-mail addresses out of exceptions.
-_PERSONAL = re.compile(r"\+?\d[\d\s-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-def _scrub(message: str) -> str:
-    return _PERSONAL.sub("…", message)[:200]
-
-
 class GraphApiError(RuntimeError):
     """A failed Graph API call. `reason` says why; `retryable` whether trying again later can help."""
 
@@ -153,7 +145,7 @@ class GraphApiError(RuntimeError):
         self.subcode = subcode
         self.reason = reason or classify(status, code, subcode, message)
         self.retryable = self.reason in RETRYABLE_REASONS if retryable is None else retryable
-        super().__init__(f"Graph API {status} (code {code}, {self.reason}): {_scrub(message)}")
+        super().__init__(f"Graph API {status} (code {code}, {self.reason}): {without_personal(message)}")
 
 
 class MessagingWindowClosedError(GraphApiError):

@@ -164,6 +164,16 @@ class SystemChange:
     body: str = ""
 
 
+# Meta's error text can echo what was sent or whom it went to; keep phone numbers, PSIDs and e-mail addresses out.
+_PERSONAL = re.compile(r"\+?\d[\d\s-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def without_personal(text: str) -> str:
+    """A platform's error text as logs, exceptions and channel events may hold it: at most 200 characters, with
+    anything like a phone number, a PSID or an e-mail address replaced by "…"."""
+    return _PERSONAL.sub("…", text)[:200]
+
+
 @dataclass(frozen=True)
 class PlatformError:
     code: int

@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from parley.channels.events import ChannelEvent, EventType
-from parley.channels.model import Channel, InboundMessage, MessageKind, PlatformError, message_ref, user_hash
+from parley.channels.model import (
+    Channel,
+    InboundMessage,
+    MessageKind,
+    PlatformError,
+    message_ref,
+    user_hash,
+    without_personal,
+)
 
 
 class PayloadError(ValueError):
@@ -115,7 +123,8 @@ def dicts(value: Any) -> Iterator[dict[str, Any]]:
 
 
 def errors_of(value: Any) -> tuple[PlatformError, ...]:
-    return tuple(PlatformError(as_int(e.get("code")), as_str(e.get("title"))[:200]) for e in dicts(value))
+    # Meta's titles may name the recipient ("Message undeliverable to 34699887766"): events are logged.
+    return tuple(PlatformError(as_int(e.get("code")), without_personal(as_str(e.get("title")))) for e in dicts(value))
 
 
 def synthetic_id(kind: MessageKind, *parts: str) -> str:

@@ -171,10 +171,12 @@ def _report(args: argparse.Namespace) -> int:
     source: Path | S3Source
     if args.events:
         source = Path(args.events)
-    elif settings.events_bucket:
+    elif settings.events_bucket or settings.is_local_endpoint:
+        from parley.local.stack import EVENTS_BUCKET
         from parley.wiring import aws_client
 
-        source = S3Source(aws_client("s3", settings), settings.events_bucket)
+        # On the local stack (AWS_ENDPOINT_URL on this machine) its own bucket, as `parley serve` writes it.
+        source = S3Source(aws_client("s3", settings), settings.events_bucket or EVENTS_BUCKET)
     else:
         print("parley report: no events to read: pass --events DIR or set EVENTS_BUCKET", file=sys.stderr)
         return 2

@@ -74,7 +74,7 @@ class DialogueEngine:
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
-        answer = read_answer(message, reading.catalog) if state.flow else None
+        answer = self._answer(message, reading) if state.flow else None
         if answer is Answer.ABORT and not self._stoppable.get(state.flow or "", True):
             answer = None  # e.g. a rating question needs no "never mind": "cancel ORD-1" after it is a new request
         silent = message.kind in SILENT_KINDS and not (message.kind is MessageKind.REFERRAL and first_message)
@@ -117,6 +117,15 @@ class DialogueEngine:
 
         # 5. Save, the reply translated on its way out when the language has no catalog.
         return self._finish(message, state, reading, access, routed, composed, report, now, with_person)
+
+    @staticmethod
+    def _answer(message: InboundMessage, reading: Reading) -> Answer | None:
+        """Yes, no or never mind: in the catalog's words, or for a language without a catalog ("ja", "tak", "네")
+        in the words of its English translation."""
+        answer = read_answer(message, reading.catalog)
+        if answer is None and reading.foreign and reading.text != message.text:
+            answer = read_answer(replace(message, text=reading.text), reading.catalog)
+        return answer
 
     def _leave_to_person(
         self,

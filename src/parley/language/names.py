@@ -8,7 +8,9 @@ from functools import cache
 
 from parley.folding import fold
 
-# Calling codes whose country mostly writes one of Parley's languages: a prior for a first, short message.
+# Calling codes whose country mostly writes one language: a prior for a first, short message. Languages without a
+# catalog too: "Hej" from a Swedish number is answered in Swedish (through the translation pivot), like "Hola" from
+# a Spanish one in Spanish.
 _CALLING_CODES = {
     "1": "en", "44": "en", "61": "en", "64": "en", "353": "en", "27": "en", "234": "en", "254": "en",
     "34": "es", "52": "es", "54": "es", "57": "es", "56": "es", "51": "es", "58": "es", "593": "es", "502": "es",
@@ -22,16 +24,19 @@ _CALLING_CODES = {
     "90": "tr",
     "7": "ru", "375": "ru",
     "86": "zh", "886": "zh", "852": "zh",
+    "31": "nl", "48": "pl", "46": "sv", "45": "da", "47": "no", "358": "fi", "420": "cs", "421": "sk", "40": "ro",
+    "373": "ro", "30": "el", "36": "hu", "380": "uk", "359": "bg", "385": "hr", "381": "sr", "386": "sl",
+    "370": "lt", "371": "lv", "372": "et", "84": "vi", "82": "ko", "81": "ja", "66": "th", "60": "ms", "98": "fa",
+    "972": "he", "92": "ur", "880": "bn",
 }  # fmt: skip
 
 
-def language_of_number(wa_id: str, native: Iterable[str]) -> str | None:
-    """The language most people write with this number's calling code, if Parley speaks it natively."""
-    languages = set(native)
+def language_of_number(wa_id: str, native: Iterable[str] | None = None) -> str | None:
+    """The language most people write with this number's calling code; with `native`, only one of those."""
     for length in (3, 2, 1):
         language = _CALLING_CODES.get(wa_id[:length])
         if language:
-            return language if language in languages else None
+            return language if native is None or language in set(native) else None
     return None
 
 

@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 DEFAULT_ORDER_ID_FORMAT = "ORD-{0}"
 # "order 104233", "pedido nº 200311", "заказ 104233": the number after the word for order, in the native
 # languages, counts when it makes a valid order id under the configured pattern.
 _ORDER_WORD = re.compile(
-    r"(?<![A-Za-z0-9\u0400-\u04ff])(?:orders?|orden|pedido|encomenda|commande|bestell(?:ung|nummer)|auftrag(?:snummer)?|ordine|"
-    r"pesanan|sipari[sş]\w*|заказ\w*|订单号?|ऑर्डर|طلبي?|الطلب)"
+    r"(?<![A-Za-z0-9\u0400-\u04ff])(?:orders?|orden|pedido|encomenda|commande|cde|bestell(?:ung|nummer|nr)|best\.?-nr|"
+    r"auftrag(?:snummer)?|ordine|pesanan|sipari[sş]\w*|заказ\w*|订单号?|ऑर्डर|طلبي?|الطلب)"
     # What may stand between the word and the number: "number is", "no.", "nº", "№", "saya" ("pesanan saya"),
     # "номер", "नंबर", "numarası", "号".
     r"(?:\s*(?:no|nr|n|num|number|numero|número|numéro|nummer|numarası|numarasi|номер|नंबर|saya|is|es|est|ist|"
-    r"é|è|[º°o#№:号])\.?){0,3}\s*#?(\d{4,10})(?!\d)",
+    r"é|è|رقم|[º°o#№:号])\.?){0,3}\s*#?(\d{4,10})(?!\d)",
     re.IGNORECASE,
 )
+# Turkish puts the number first: "108604 nolu siparişim", "707516 siparişi".
+_NUMBER_THEN_ORDER = re.compile(
+    r"(?<![\w#])(\d{4,10})\s*(?:no'?lu|numaral[ıi]|no\.?)?\s+sipari[sş]", re.IGNORECASE
+)
+# "#310552": a number behind a hash sign, as shops print order numbers on receipts.
+_HASH_NUMBER = re.compile(r"(?<![\w#])#\s?(\d{4,10})(?!\d)")
+
+
+def ascii_digits(text: str) -> str:
+    """Any script's decimal digits as ASCII ones: "٥٥٧١٦٤" and "５５７１６４" are 557164."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.digit(char)) if char.isdecimal() else char for char in text)
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -33,10 +47,11 @@ class OrderIdFinder:
         self._format = canonical_format
 
     def find_all(self, text: str) -> list[str]:
+        text = ascii_digits(text)  # one character for one: positions stay those of the text
         found: list[tuple[int, str]] = []
         for match in self._pattern.finditer(text):
             found.append((match.start(), self._format.format(match.group(1) if match.groups() else match.group(0))))
-        for match in _ORDER_WORD.finditer(text):
+        for match in (*_ORDER_WORD.finditer(text), *_NUMBER_THEN_ORDER.finditer(text), *_HASH_NUMBER.finditer(text)):
             if _YEAR.fullmatch(match.group(1)):
                 continue  # "my order from 2024" names a year, not order 2024
             candidate = self._format.format(match.group(1))
@@ -54,7 +69,7 @@ class OrderIdFinder:
 
     def normalise(self, value: str) -> str | None:
         """The canonical id when the whole value is one order id, else None."""
-        match = self._pattern.fullmatch(value.strip().lstrip("#"))
+        match = self._pattern.fullmatch(ascii_digits(value).strip().lstrip("#"))
         if match is None:
             return None
         return self._format.format(match.group(1) if match.groups() else match.group(0))

@@ -9,13 +9,14 @@ from pathlib import Path
 EXAMPLES_DIR = "examples"
 
 
-def example_files(locales: Path, language: str) -> dict[str, list[str]]:
-    """A language's examples by intent; blank lines and lines starting with `#` are not examples."""
+def example_files(locales: Path, language: str, *, public: bool = True) -> dict[str, list[str]]:
+    """A language's examples by intent; blank lines and lines starting with `#` are not examples. `public`: also
+    those of public data sets, each in a folder of its own with its licence (locales/examples/en/bitext/)."""
     folder = locales / EXAMPLES_DIR / language
     found: dict[str, list[str]] = {}
-    for path in sorted(folder.glob("*.txt")):
+    for path in sorted([*folder.glob("*.txt"), *(folder.glob("*/*.txt") if public else [])]):
         lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-        found[path.stem] = [line for line in lines if line and not line.startswith("#")]
+        found.setdefault(path.stem, []).extend(line for line in lines if line and not line.startswith("#"))
     return found
 
 

@@ -52,7 +52,8 @@ class WhatsAppChannel:
         from parley.language.names import language_of_country, language_of_number
 
         if is_wa_id(message.sender_id):
-            return language_of_number(message.sender_id, native)
+            # Any language: one without a catalog is held like a native one (dialogue.language_policy).
+            return language_of_number(message.sender_id)
         bsuid = message.user_id or message.sender_id
         return language_of_country(bsuid[:2], native) if is_bsuid(bsuid) else None
 
