@@ -77,6 +77,8 @@ for required in ("parley/__init__.py", "boto3", "aws_lambda_powertools", "pynamo
 catalogs = sorted(p.name for p in (layer / "locales").glob("*.json"))
 if not catalogs:
     problems.append("layer lacks locales/*.json (PARLEY_LOCALES_DIR=/opt/locales)")
+if sorted(p.name for p in (layer / "locales" / "words").glob("*.json")) != catalogs:
+    problems.append("layer's locales/words/ lacks a catalog's word lists (opting out of offers is read from them)")
 if not sorted((layer / "guides").glob("*.json")):
     problems.append("layer lacks guides/*.json (PARLEY_GUIDES_DIR=/opt/guides)")
 if not sorted((layer / "guides" / "account").glob("*.json")):

@@ -70,6 +70,12 @@ class InMemoryCustomers:
             customer = self.items[customer_id] = replace(customer, whatsapp_user_id=user_id)
         return customer
 
+    def set_marketing_opt_in(self, customer_id: str, opted_in: bool) -> Customer | None:
+        customer = self.items.get(customer_id)
+        if customer is not None:
+            customer = self.items[customer_id] = replace(customer, marketing_opt_in=opted_in)
+        return customer
+
 
 class InMemoryProofAttempts:
     """Attempts at proving who you are, per subject, under the same rules (and as atomic) as the DynamoDB table."""

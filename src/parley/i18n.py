@@ -30,6 +30,9 @@ UNSPACED_LANGUAGES = frozenset({"zh", "ja"})
 # catalogs for languages that have none.
 APOLOGY_KEY = "translation.unavailable"
 PIVOT_APOLOGIES = Path("pivot") / "apologies.json"
+# More word lists read literally, one file per language beside the catalogs (locales/words/README.md): kept apart
+# from the catalogs so the lists of one feature are one file's change.
+WORDS_DIR = "words"
 
 
 class CatalogError(RuntimeError):
@@ -150,11 +153,28 @@ def load_catalog(path: Path) -> Catalog:
         examples=merged(
             {k: list(v) for k, v in data.get("examples", {}).items()}, example_files(path.parent, path.stem)
         ),
-        words={k: [str(w) for w in v] for k, v in data.get("words", {}).items() if not isinstance(v, dict)},
+        words=_word_lists(data.get("words", {}), path.parent / WORDS_DIR / path.name),
         word_maps={
             k: {str(a): str(b) for a, b in v.items()} for k, v in data.get("words", {}).items() if isinstance(v, dict)
         },
     )
+
+
+def _word_lists(own: dict[str, Any], beside: Path) -> dict[str, list[str]]:
+    """The catalog's word lists, and those of its file under locales/words/ (a kind both name is an error)."""
+    lists = {k: [str(w) for w in v] for k, v in own.items() if not isinstance(v, dict)}
+    if not beside.exists():
+        return lists
+    try:
+        more = json.loads(beside.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"cannot read word lists {beside.parent.name}/{beside.name}: {exc}") from exc
+    if not isinstance(more, dict) or not all(isinstance(v, list) for v in more.values()):
+        raise CatalogError(f"{beside.parent.name}/{beside.name}: an object of word lists is expected")
+    twice = set(lists) & set(more)
+    if twice:
+        raise CatalogError(f"{beside.parent.name}/{beside.name}: {sorted(twice)} is also in the catalog")
+    return lists | {str(k): [str(w) for w in v] for k, v in more.items()}
 
 
 @cache

@@ -324,3 +324,13 @@ def test_every_catalog_names_the_shops_colours_and_sizes_in_its_own_words(langua
     assert set(SHOP_COLOURS) <= set(meanings.values()), set(SHOP_COLOURS) - set(meanings.values())
     assert {"size", "color", "one size"} <= set(meanings.values())
     assert all(word.strip() and meaning.strip() for word, meaning in meanings.items())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_has_its_word_lists_for_offers_and_payment_methods(language: str):
+    words = catalog(language).words
+
+    assert {"marketing_out", "marketing_in", "payment_options"} <= set(words)
+    # "STOP" opts out in every language, as customers of text messaging expect; and no word is both ways.
+    assert "stop" in words["marketing_out"]
+    assert not {w.casefold() for w in words["marketing_out"]} & {w.casefold() for w in words["marketing_in"]}

@@ -12,11 +12,25 @@ from typing import Any
 
 import pytest
 
-from fakes import InMemoryInvoices, InMemoryOrders, InMemoryReturns, InMemorySubscriptions
-from parley.data.dynamo import DynamoInvoices, DynamoOrders, DynamoRecordWriter, DynamoReturns, DynamoSubscriptions
+from fakes import InMemoryCustomers, InMemoryInvoices, InMemoryOrders, InMemoryReturns, InMemorySubscriptions
+from parley.data.dynamo import (
+    DynamoCustomers,
+    DynamoInvoices,
+    DynamoOrders,
+    DynamoRecordWriter,
+    DynamoReturns,
+    DynamoSubscriptions,
+)
 from parley.data.models import OrderModel
-from parley.domain.ports import InvoiceRepository, OrderRepository, ReturnRepository, SubscriptionRepository
+from parley.domain.ports import (
+    CustomerRepository,
+    InvoiceRepository,
+    OrderRepository,
+    ReturnRepository,
+    SubscriptionRepository,
+)
 from parley.domain.records import (
+    Customer,
     Invoice,
     InvoiceStatus,
     Order,
@@ -449,3 +463,37 @@ def test_the_catalog_is_read_once_and_again_after_its_ttl(aws) -> None:
     assert products.get("SKU-SOCKS") == Product(
         sku="SKU-SOCKS", name="Merino Hiking Socks", attributes=(("color", "grey"),)
     )
+
+
+# --- customers' marketing consent ---------------------------------------------------------------------------------
+
+CustomersFactory = Callable[[Sequence[Customer]], CustomerRepository]
+
+
+@pytest.fixture(params=["in-memory", "dynamodb"])
+def customers_store(request: pytest.FixtureRequest) -> CustomersFactory:
+    def dynamodb(records: Sequence[Customer]) -> CustomerRepository:
+        DynamoRecordWriter().replace_all(records)
+        return DynamoCustomers()
+
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws")
+        return dynamodb
+    return InMemoryCustomers
+
+
+def test_an_opt_out_and_an_opt_in_are_recorded_and_read_back(customers_store: CustomersFactory) -> None:
+    customers = customers_store([replace(EMILY, marketing_opt_in=True), LUCIA])
+
+    out = customers.set_marketing_opt_in(EMILY.customer_id, False)
+    into = customers.set_marketing_opt_in(LUCIA.customer_id, True)
+
+    assert out == replace(EMILY, marketing_opt_in=False) == customers.get(EMILY.customer_id)
+    assert into == replace(LUCIA, marketing_opt_in=True) == customers.get(LUCIA.customer_id)
+
+
+def test_a_consent_for_a_customer_not_on_file_writes_nothing(customers_store: CustomersFactory) -> None:
+    customers = customers_store([EMILY])
+
+    assert customers.set_marketing_opt_in("CUST-GONE", False) is None
+    assert customers.get("CUST-GONE") is None

@@ -7,6 +7,8 @@ from dataclasses import fields
 from functools import cache
 from typing import Any
 
+import pytest
+
 from parley.config import DEFAULT_ORDER_ID_PATTERN
 from parley.dialogue.answers import AnswerReader
 from parley.dialogue.engine import DialogueEngine
@@ -17,7 +19,7 @@ from parley.dialogue.understanding import Understanding
 from parley.i18n import Catalogs, load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import LinearIntents
+from parley.nlu.intents import Classification, Intent, LinearIntents
 
 _PORTS = frozenset(f.name for f in fields(DialoguePorts))
 
@@ -66,3 +68,26 @@ def conversation_service(flows: FlowRegistry | None = None, **ports_and_parts: A
 def first_paragraph(turn: Any) -> str:
     """A reply's first paragraph: what a flow said, before anything the engine adds (a rating question)."""
     return str(turn.reply.text.split("\n\n")[0])
+
+
+class FixedIntents:
+    """An intent model that takes every message for one intent, with one confidence: for tests of what the words or
+    the confidence decide, apart from what the trained model makes of them (understanding(intents=FixedIntents(…)))."""
+
+    def __init__(self, intent: Intent, confidence: float = 0.99) -> None:
+        self.intent = intent
+        self.confidence = confidence
+
+    def classify(self, text: str) -> Classification:
+        return Classification(self.intent, self.confidence)
+
+
+def languages_taught(intent: Intent) -> list[Any]:
+    """Every native language as a test parameter; those with no examples of `intent` yet are skipped, saying so (the
+    examples are written language by language, and the intent model knows only what they teach it)."""
+    return [
+        pytest.param(language, marks=pytest.mark.skipif(
+            not catalogs()[language].examples.get(intent.value), reason=f"no {intent.value} examples in {language} yet"
+        ))
+        for language in sorted(catalogs().languages)
+    ]  # fmt: skip

@@ -16,6 +16,7 @@ class Person:
     phone: str
     psid: str
     language: str
+    offers: str = ""  # marketing_opt_in: "yes" for a customer who opted in to offers (a product suggestion)
 
 
 HANNAH = Person("CUST-5004", "Hannah Weber", "hannah.weber@example.net", "4917612345678", "7700000000000004", "de")
@@ -28,7 +29,7 @@ LAYLA = Person("CUST-5007", "Layla Haddad", "layla.haddad@example.ae", "97150123
 WEI = Person("CUST-5008", "Wei Zhang", "wei.zhang@example.cn", "8613812345678", "", "zh")
 CHLOE = Person("CUST-5009", "Chloé Martin", "chloe.martin@example.fr", "33698765432", "7700000000000009", "fr")
 ANA = Person("CUST-5010", "Ana Costa", "ana.costa@example.com.br", "5521998877665", "7700000000000010", "pt")
-CARLOS = Person("CUST-5011", "Carlos Ruiz", "carlos.ruiz@example.es", "34699887766", "", "es")
+CARLOS = Person("CUST-5011", "Carlos Ruiz", "carlos.ruiz@example.es", "34699887766", "", "es", offers="yes")
 GRACE = Person("CUST-5012", "Grace Miller", "grace.miller@example.com", "12065550177", "7700000000000012", "en")
 PEOPLE = (HANNAH, MATTEO, AYSE, DMITRY, PRIYA, BUDI, LAYLA, WEI, CHLOE, ANA, CARLOS, GRACE)
 
@@ -59,8 +60,8 @@ def write_shop(directory: Path, now: datetime | None = None) -> Shop:
     def day(days: int) -> str:
         return (today + timedelta(days=days)).isoformat()
 
-    customers = "customer_id,name,email,phone,messenger_psid,language\n" + "".join(
-        f"{p.customer_id},{p.name},{p.email},{p.phone},{p.psid},{p.language}\n" for p in PEOPLE
+    customers = "customer_id,name,email,phone,messenger_psid,language,marketing_opt_in\n" + "".join(
+        f"{p.customer_id},{p.name},{p.email},{p.phone},{p.psid},{p.language},{p.offers}\n" for p in PEOPLE
     )
     h, m, a, y, d = HANNAH.customer_id, MATTEO.customer_id, AYSE.customer_id, DMITRY.customer_id, BUDI.customer_id
     order_columns = "order_id,customer_id,status,placed_at,carrier,tracking_number,estimated_delivery,total,currency"

@@ -57,8 +57,8 @@ def test_a_redelivered_handoff_message_is_handed_over_again_for_its_first_reason
 
     again = service.respond(message)
 
-    assert first.handoff == "frustrated"
-    assert again.handoff == "frustrated"
+    assert first.handoff == "complaint"
+    assert again.handoff == "complaint"
     assert again.reply is not None
 
 

@@ -41,6 +41,7 @@ def test_an_unknown_sender_proves_who_they_are_for_everything_personal() -> None
         Intent.PAYMENT,
         Intent.SUBSCRIPTION,
         Intent.DELETE_DATA,
+        Intent.MARKETING_PREFERENCES,  # a change to the customer's record
     }
 
 
@@ -75,7 +76,14 @@ def test_the_report_counts_the_flows_a_request_opens_not_one_message_answers() -
 
     reported = REGISTRY.deploy(ports).reported_by_intent()
 
-    assert reported == {"cancel_order": "cancel_order", "change_order": "change_order", "tech_support": "tech_support"}
+    assert reported == {
+        "cancel_order": "cancel_order",
+        "change_order": "change_order",
+        "tech_support": "tech_support",
+        "feedback": "feedback",
+        "faq": "faq",
+        "marketing_preferences": "marketing_preferences",
+    }
     assert "csat" in REGISTRY.unreported
 
 

@@ -101,7 +101,7 @@ def test_a_frustrated_customer_in_german_gets_an_apology_and_a_person(service: D
 
     turn = service.respond(inbound("Das ist doch Zeitverschwendung, der Bot ist nutzlos", sender=JONAS.phone))
 
-    assert turn.handoff == "frustrated"
+    assert turn.handoff == "complaint"  # had enough: a complaint (flows/complaint.py)
     de = CATALOGS["de"]
     assert turn.reply.text == f"{de.render('handoff.frustrated')}\n\n{de.render('handoff.started')}"
 

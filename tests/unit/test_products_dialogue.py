@@ -66,12 +66,14 @@ PRODUCTS = [
 ]
 SUGGESTING = EN.replies["product.suggestion"].split("{")[0]  # "You might also like the "
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
+# A suggestion is promotional: only a customer on file who opted in to offers gets one (test_marketing_dialogue).
+GRACE = customer(name="Grace Miller", phone="12065550177", language="en", marketing_opt_in=True)
 
 
 @pytest.fixture
 def service() -> DialogueEngine:
     return conversation_service(
-        customers=InMemoryCustomers([EMILY]),
+        customers=InMemoryCustomers([EMILY, GRACE]),
         orders=InMemoryOrders([order(EMILY, order_id="ORD-104233")]),
         conversations=InMemoryConversations(),
         products=InMemoryProducts(PRODUCTS),
@@ -216,10 +218,10 @@ def test_another_request_during_a_product_question_is_answered_as_itself(service
 
 
 def test_one_suggestion_in_stock_never_the_product_itself_and_not_repeated(service) -> None:
-    first = say(service, "How much is the Ribbed Beanie?").reply.text
-    again = say(service, "is it in stock?").reply.text
-    boot = say(service, "and the Ridge Leather Boot?").reply.text
-    tee = say(service, "Everyday Organic Tee in white?").reply.text
+    first = say(service, "How much is the Ribbed Beanie?", GRACE.phone).reply.text
+    again = say(service, "is it in stock?", GRACE.phone).reply.text
+    boot = say(service, "and the Ridge Leather Boot?", GRACE.phone).reply.text
+    tee = say(service, "Everyday Organic Tee in white?", GRACE.phone).reply.text
 
     suggestion = EN.render("product.suggestion", product="Lambswool Scarf", price=money("50.00"))
     assert first.endswith(suggestion) and first.count(SUGGESTING) == 1
@@ -232,9 +234,11 @@ def test_one_suggestion_in_stock_never_the_product_itself_and_not_repeated(servi
 
 
 def test_plans_are_never_shown_as_products(service) -> None:
-    scarf = say(service, "price of the Lambswool Scarf").reply.text  # it "pairs with" the plan
-    plan = say(service, "How much is Trailhead Plus?").reply.text
-    tapped = say(service, "Trailhead Plus", kind=MessageKind.BUTTON_REPLY, payload="product:PLAN-PLUS").reply.text
+    # Asked by a customer who takes suggestions, so the scarf, which "pairs with" the plan, could suggest it.
+    scarf = say(service, "price of the Lambswool Scarf", GRACE.phone).reply.text
+    plan = say(service, "How much is Trailhead Plus?", GRACE.phone).reply.text
+    tapped = say(service, "Trailhead Plus", GRACE.phone, kind=MessageKind.BUTTON_REPLY,
+                 payload="product:PLAN-PLUS").reply.text  # fmt: skip
 
     assert EN.render("product.price", product="Lambswool Scarf", price=money("50.00")) in scarf
     # The nearest product by name is answered, never the plan.
@@ -311,7 +315,7 @@ class ScriptedTranslator:
 
 
 def test_a_language_without_a_catalog_keeps_product_names_out_of_translation() -> None:
-    daan = customer(name="Daan de Vries", phone="31612345678", language="nl")
+    daan = customer(name="Daan de Vries", phone="31612345678", language="nl", marketing_opt_in=True)  # a suggestion too
     # The provider sees the name as a token only, both ways.
     translator = ScriptedTranslator(
         {("Hoeveel kost de [[0]] in het blauw, maat L?", "en"): "How much is the [[0]] in blue, size L?"}

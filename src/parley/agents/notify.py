@@ -35,6 +35,8 @@ _REASONS = {
     "asked": "the customer asked for a person",
     "misunderstood": "the assistant did not understand the customer twice in a row",
     "frustrated": "the customer seems frustrated",
+    "complaint": "the customer is complaining",
+    "faq": "the customer asked about the business's policies, which the assistant cannot answer yet",
     "no_guide": "no troubleshooting guide fits the customer's problem",
     "guide_failed": "the troubleshooting guide did not solve the customer's problem",
     "account_closure": (
@@ -135,27 +137,31 @@ class HandoffNotifier:
         self._log = message_log
         self._clock = clock
 
-    def handoff(self, message: InboundMessage, reason: str, language: str) -> None:
-        """A person is needed: who, why, and what was said so far."""
+    def handoff(self, message: InboundMessage, reason: str, language: str, order_id: str | None = None) -> None:
+        """A person is needed: who, why, about which order (a complaint's), and what was said so far."""
         ref = ConversationRef.of(message)
         lines = self._transcript(message, language)
         state = self._conversations.get(ref.key)
         customer_id = (state.customer_id or state.verified_customer_id) if state else None
         brief = handoff_brief(state.slots) if state else {}
-        subject = f"Parley: {customer_id or 'a customer'} on {message.channel} needs a person ({reason})"
+        order_id = order_id or brief.get("order_id")
+        why = f"{reason}, {order_id}" if order_id else reason
+        subject = f"Parley: {customer_id or 'a customer'} on {message.channel} needs a person ({why})"
         document = {
             "type": "handoff",
             **self._about(ref, customer_id, language),
             "reason": reason,
+            "order_id": order_id,
             "brief": brief,
             "transcript": [asdict(line) for line in lines],
         }
         said = self._brief_words(brief, language)
         if said is not None:
             document["brief_translated"] = {_CUSTOMER_WORDS: asdict(said)}
+        about = f" about order {order_id}" if order_id else ""
         text = "\n".join(
             [
-                f"A customer needs a person: {_REASONS.get(reason, reason)}.",
+                f"A customer needs a person: {_REASONS.get(reason, reason)}{about}.",
                 *_brief_text(brief, said),
                 "",
                 *self._header(ref, customer_id, language),

@@ -1,6 +1,6 @@
 """The DynamoDB adapter of customers: who a sender is (by WhatsApp's business-scoped user id, their number or their
-Messenger PSID, in the order domain.senders gives), and the business-scoped user id remembered once a sender proved
-who they are."""
+Messenger PSID, in the order domain.senders gives), the business-scoped user id remembered once a sender proved
+who they are, and the customer's choice about promotional messages."""
 
 from __future__ import annotations
 
@@ -77,4 +77,19 @@ class DynamoCustomers:
             if condition_failed(exc):
                 return self.get(customer_id)
             raise StorageError("remembering the WhatsApp user id failed") from exc
+        return customer_from(item)
+
+    def set_marketing_opt_in(self, customer_id: str, opted_in: bool) -> Customer | None:
+        # Only on an existing record: a customer deleted meanwhile (an erasure, a re-import) is not brought back as a
+        # stub holding nothing but a consent. The new value is read back with the write (ALL_NEW), no second call.
+        item = CustomerModel(customer_id=customer_id)
+        try:
+            item.update(
+                actions=[CustomerModel.marketing_opt_in.set(opted_in)],
+                condition=CustomerModel.customer_id.exists(),
+            )
+        except UpdateError as exc:
+            if condition_failed(exc):
+                return None
+            raise StorageError("recording the marketing preference failed") from exc
         return customer_from(item)

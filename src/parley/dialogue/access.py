@@ -70,16 +70,20 @@ class Gate:
         answer: Answer | None,
         keep: bool,
         now: int,
+        claimed: bool = False,
     ) -> Access:
-        """`keep`: the message leaves the conversation as it was (a reaction, a handoff told again)."""
+        """`keep`: the message leaves the conversation as it was (a reaction, a handoff told again); `claimed`: a flow
+        claimed the message (a complaint), so it is a request of its own, never an answer to proving who they are."""
         customer, intent, order_id = recognised.customer, reading.intent, reading.order_id
         # A yes, a no or "never mind" asks for nothing personal ("ok" with nothing pending is not an order question).
         unproven = customer is None and not keep and answer is None
         email = find_email(message.text)
         # In the middle of proving it, an order number, an email or words we cannot place are an answer; asking for a
         # person, or about products or a technical problem (nothing personal), is a new request.
-        answering = state.flow == VERIFY_FLOW and bool(
-            order_id or email or intent in self._protected or intent is Intent.OUT_OF_SCOPE
+        answering = (
+            state.flow == VERIFY_FLOW
+            and not claimed
+            and bool(order_id or email or intent in self._protected or intent is Intent.OUT_OF_SCOPE)
         )
         if not (unproven and (answering or intent in self._protected)):
             return Access(customer, recognised.read_at, intent, order_id, answering=answering)

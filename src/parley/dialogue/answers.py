@@ -147,7 +147,8 @@ def _normal(text: str) -> str:
 
 
 def frustrated(text: str, catalog: Catalog) -> bool:
-    """True when the message says, in so many words, that the customer has had enough of the bot."""
+    """True when the message says, in so many words, that the customer has had enough of the bot or is very unhappy
+    with the service ("useless", "nobody answers", "I want to complain"): a complaint, whatever else it asks."""
     normal = f" {_normal(text)} "
     return any(f" {_normal(p)} " in normal or (_UNSPACED.search(p) and _normal(p) in normal)
                for p in catalog.words.get("frustrated", []))  # fmt: skip

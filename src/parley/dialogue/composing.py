@@ -1,6 +1,7 @@
 """The engine's fourth step: what the customer reads, and where the conversation stands afterwards. The welcome of a
-new conversation, the flow's answer with its choices or link, the rating question after a flow that got the customer
-what they came for, and for a handoff the notice that a person takes over (and, when the office is closed, when)."""
+new conversation, the flow's answer with its choices or link, the rating question after a flow that clearly resolved
+the request (dialogue.rating), and for a handoff the notice that a person takes over (and, when the office is closed,
+when)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from parley.channels.replies import Choice, Link, Reply
 from parley.dialogue.flow import FlowStep
 from parley.dialogue.rating import ASK_EVERY_SECONDS, ask_rating
-from parley.dialogue.routing import HANDOFF_REASON
+from parley.dialogue.routing import HANDOFF_ORDER, HANDOFF_REASON
 from parley.domain.conversation import ConversationState, brief_slots
 from parley.domain.office_hours import OfficeHours
 from parley.domain.records import Customer
@@ -32,6 +33,7 @@ class Composed:
     last_order_id: str | None = None
     rating_asked_at: int | None = None
     handoff: str | None = None  # a person takes over, for this reason
+    handoff_order: str | None = None  # …about this order
 
     def reply(self) -> Reply | None:
         if not self.parts:
@@ -72,9 +74,11 @@ class Composer:
         choices, flow, step, slots, menu_label = said.choices, said.flow, said.step, dict(said.slots), said.menu_label
         rating_asked_at = state.rating_asked_at
         asked_lately = rating_asked_at is not None and now - rating_asked_at < ASK_EVERY_SECONDS
-        rate = said.completed and rating_after and flow is None and not choices and said.link is None
+        resolved = said.completed and rating_after and not said.handoff
+        rate = resolved and flow is None and not choices and said.link is None
         if rate and not asked_lately:
-            # Got what they came for: how did we do? (Not over a link to act on: paying comes first.)
+            # Got what they came for: how did we do? (Not over a link to act on: paying comes first; not when a
+            # person takes over: theirs is the service to rate.)
             rating = ask_rating(catalog)
             parts.append(rating.text)
             choices, flow, step, slots, menu_label = rating.choices, rating.flow, rating.step, {}, rating.menu_label
@@ -83,6 +87,7 @@ class Composer:
             parts.append(catalog.render("handoff.started"))
             flow, step = None, None
             slots = {HANDOFF_MESSAGE: message_id, HANDOFF_REASON: said.handoff, **brief_slots(said.brief)}
+            slots |= {HANDOFF_ORDER: said.handoff_order} if said.handoff_order else {}
             closed = after_hours_notice(self._office_hours, catalog, today) if self._office_hours else None
             parts += [closed] if closed else []
         last_order_id = None if said.forget_order else said.order_id or state.last_order_id
@@ -97,6 +102,7 @@ class Composer:
             last_order_id,
             rating_asked_at,
             said.handoff,
+            said.handoff_order if said.handoff else None,
         )
 
 

@@ -83,16 +83,28 @@ class DialogueEngine:
         # a handoff being told again, leaves everything as it was.
         keep = silent or with_person
 
-        # 2. Who may see what: a sender not on file proves who they are before anything personal.
-        access = self._gate.check(message, state, reading, recognised, answer, keep, now)
-
-        # 3. Route: the flow under way, the flow the message starts, a handoff or the fallback.
         ask = Ask(
-            reading.catalog, access.customer, message, reading.text, access.intent, access.order_id, answer,
+            reading.catalog, recognised.customer, message, reading.text, reading.intent, reading.order_id, answer,
             state.last_order_id, today, reading.confidence, step=state.step, slots=state.slots,
             first_message=first_message, requested_language=reading.requested_language,
-            languages=self._catalogs.languages, asked_before=access.asked_before,
+            languages=self._catalogs.languages,
         )  # fmt: skip
+        # A message a flow claims asks for what that flow is for, whatever the intent model said: a complaint that
+        # names an order is a complaint (and needs no proof of who they are), "STOP" an opt-out (which does).
+        claimed = None if keep or answer is Answer.ABORT else self._router.claim(ask)
+        if claimed is not None and claimed is not reading.intent:
+            reading = replace(reading, intent=claimed)
+
+        # 2. Who may see what: a sender not on file proves who they are before anything personal.
+        access = self._gate.check(message, state, reading, recognised, answer, keep, now, claimed is not None)
+
+        # 3. Route: the flow under way, the flow the message starts, a handoff or the fallback.
+        ask = replace(
+            ask, customer=access.customer, intent=access.intent, order_id=access.order_id,
+            asked_before=access.asked_before,
+        )  # fmt: skip
+        if access.proven:
+            ask = replace(ask, confidence=1.0)  # the request they proved who they are for: theirs beyond doubt
         gate = access.gate.step if access.gate else None
         routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)
 
@@ -161,6 +173,9 @@ class DialogueEngine:
     ) -> Turn:
         """Translate the reply when the language has no catalog, save the turn, and say what it led to."""
         customer, step, handoff = access.customer, routed.step, composed.handoff
+        read_at = access.read_at
+        if step is not None and step.customer is not None:
+            customer, read_at = step.customer, now  # changed by the flow (a marketing choice): kept as it now stands
         customer_id = customer.customer_id if customer else ""
         reply = composed.reply()
         if step is not None and step.erased:
@@ -185,6 +200,7 @@ class DialogueEngine:
             known_customer=customer is not None,
             translation=translation,
             handoff=handoff,
+            handoff_order=composed.handoff_order,
             rating=step.rating if step else None,
             commented=step.commented if step else False,
             customer_id=customer_id,
@@ -200,7 +216,7 @@ class DialogueEngine:
                 state,
                 customer_id=customer_id or None,
                 customer=customer,
-                customer_read_at=access.read_at,
+                customer_read_at=read_at,
                 language=reading.language,
                 last_order_id=composed.last_order_id,
                 updated_at=now,

@@ -69,11 +69,15 @@ class FlowStep:
     slots: dict[str, str] = field(default_factory=dict)
     order_id: str | None = None  # the order now being discussed
     forget_order: bool = False  # no order of the customer's is being discussed any more
-    completed: bool = False  # the customer got what they came for (a rating may follow)
+    # The customer got what they came for (a rating may follow): the request, as they made it, is resolved. Never
+    # for an answer given by default to words the flow could not place, nor for an apology or a thank-you.
+    completed: bool = False
     handoff: str | None = None  # the flow ends with a person taking over, for this reason
     # For the person taking over (with `handoff`): the order, the change asked for in the customer's words… never
     # logged; kept in the conversation's slots until the person hands it back (domain.conversation.BRIEF_SLOT).
     brief: dict[str, str] = field(default_factory=dict)
+    handoff_order: str | None = None  # the order the handoff is about, for the person who takes it over
+    customer: Customer | None = None  # the customer's record as it now stands, when the flow changed it
     erased: bool = False  # the conversation was erased: nothing of it may be written back
     menu_label: str = ""  # the button that opens the choices when they are a list (WhatsApp)
     rating: int | None = None  # a satisfaction rating given with this message (1-5)

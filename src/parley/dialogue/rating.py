@@ -1,5 +1,10 @@
-"""The rating question the engine asks after a flow that got the customer what they came for: 1-5 stars as buttons,
-at most once a day per conversation. Its answers are read by the satisfaction flow (flows/satisfaction.py)."""
+"""The rating question the engine asks after a flow that clearly resolved the request: 1-5 stars as buttons, at most
+once a day per conversation. Its answers are read by the satisfaction flow (flows/satisfaction.py).
+
+When it is asked (dialogue.composing, dialogue.routing): the flow's step says the request is resolved (`completed`),
+the flow allows it (`rating_after`: not after a complaint, feedback, an opt-out or a question Parley cannot answer
+yet), the request was understood surely, nothing is left to do (no choice, link or question open), and no person
+takes over. Never after the fallback or a misunderstanding, whose steps resolve nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ RATING_PAYLOAD = "rating:"
 SCALE = range(1, 6)
 # Asked at most this often in one conversation: a customer who does three things is not asked three times.
 ASK_EVERY_SECONDS = 24 * 3600
+# A request understood with less confidence than this is answered, but not rated: the answer may not be to what the
+# customer asked (calibrated probabilities; a tapped choice is sure).
+SURE_TO_RATE = 0.8
 
 
 def rating_choices() -> tuple[Choice, ...]:

@@ -1,8 +1,9 @@
 """The engine's third step: where a message goes. In this order: a handoff being told again, nothing for a message
 that needs no answer, "never mind", proving who they are, the flow under way (if the message answers it; a yes-or-no
 question is asked once more when the reply is neither that nor a clear request), "how can I help?" for a yes or a no
-with nothing asked, a flow that claims the message (a customer who wants a person), the flow of the message's kind (a
-form, a catalog cart), the flow of its intent; then "not yet" for a request this deployment has no flow for, and the
+with nothing asked, a flow that claims the message (a complaint, "STOP", a customer who wants a person), the flow of
+the message's kind (a form, a catalog cart), the flow of its intent; then "not yet" for a request this deployment has
+no flow for, and the
 fallback, which after MISUNDERSTOOD_LIMIT messages in a row hands the conversation to a person."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from parley.channels.model import MessageKind
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import Ask, Flow, FlowStep
+from parley.dialogue.rating import SURE_TO_RATE
 from parley.dialogue.reading import SURE
 from parley.dialogue.registry import Deployment
 from parley.domain.conversation import ConversationState, handoff_brief
@@ -24,6 +26,8 @@ HANDOFF_REASON = "handoff_reason"
 # Slot of a flow whose yes-or-no question was asked once more: the next unclear reply leaves it.
 ASKED_AGAIN = "asked_again"
 _UNCLEAR = frozenset({Intent.OUT_OF_SCOPE, Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
+# …and the order a handoff is about, for the person's summary.
+HANDOFF_ORDER = "handoff_order"
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,21 @@ class Routed:
     resumed: FlowStep | None = None  # the flow under way answered it
     started: FlowStep | None = None  # it started a flow analytics counts (its first step)
     misunderstood: int = 0  # messages in a row not understood, this one included
-    rating_after: bool = True  # the flow that answered may be followed by the rating question
+    # The flow that answered may be followed by the rating question: it declares so, and the request it started
+    # was understood surely (a rating after a guess at what the customer wanted rates the guess).
+    rating_after: bool = True
 
 
 class Router:
     def __init__(self, flows: Deployment) -> None:
         self._flows = flows
+
+    def claim(self, ask: Ask) -> Intent | None:
+        """What a message asks for when a flow claims it, whatever the intent model said (a complaint that names an
+        order, an opt-out in one word): the claiming flow's first intent. Known before proving who they are, so a
+        complaint is never held up by a question for an order number and an email."""
+        flow = self._flows.claiming(replace(ask, step=None, slots={}))
+        return flow.intents[0] if flow is not None and flow.intents else None
 
     def route(
         self,
@@ -53,8 +66,8 @@ class Router:
         catalog, message = ask.catalog, ask.message
         if handoff_again:
             # Said again (and notified and handed over again, since the failure may have come before either).
-            reason = state.slots.get(HANDOFF_REASON) or "asked"
-            return Routed(FlowStep("", handoff=reason, brief=handoff_brief(state.slots)))
+            reason, about = state.slots.get(HANDOFF_REASON) or "asked", state.slots.get(HANDOFF_ORDER)
+            return Routed(FlowStep("", handoff=reason, brief=handoff_brief(state.slots), handoff_order=about))
         if quiet or message.kind is MessageKind.REFERRAL:
             return Routed(None)  # nothing to answer (a referral on a new conversation gets the welcome alone)
         if ask.answer is Answer.ABORT:
@@ -81,7 +94,8 @@ class Router:
             if flow.needs_customer and ask.customer is None:
                 return Routed(FlowStep(catalog.render("identity.unknown")))
             started = flow.start(fresh)
-            return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after)
+            sure = ask.confidence >= SURE_TO_RATE
+            return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after and sure)
         if ask.intent is not Intent.OUT_OF_SCOPE:
             return Routed(FlowStep(catalog.render("not_yet")))  # a request whose flow this deployment does not have
         if state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:

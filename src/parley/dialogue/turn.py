@@ -23,6 +23,7 @@ class Turn:
     translation: TranslationUse = TranslationUse.NOT_NEEDED
     # A person is taking the conversation over as of this message (Messenger hands the thread to the Page Inbox).
     handoff: str | None = None
+    handoff_order: str | None = None  # the order the handoff is about (a complaint's), for the person's summary
     # A satisfaction rating given with this message (1-5), and whether a comment on it was.
     rating: int | None = None
     commented: bool = False

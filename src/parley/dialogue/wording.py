@@ -29,3 +29,9 @@ def words(text: str) -> str:
     """Lower case without accents or punctuation; vowel signs (Hindi) are kept, as they are part of the word."""
     kept = (c if c.isalnum() or c.isspace() or unicodedata.category(c).startswith("M") else " " for c in fold(text))
     return " ".join("".join(kept).split())
+
+
+def says_only(text: str, catalog: Catalog, key: str) -> bool:
+    """True when the whole message is one of the catalog's `key` words ("STOP!", "Unsubscribe")."""
+    normal = words(text)
+    return bool(normal) and any(normal == words(phrase) for phrase in catalog.words.get(key, []))

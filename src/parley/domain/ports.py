@@ -53,6 +53,12 @@ class CustomerRepository(Protocol):
         is no such customer."""
         ...
 
+    def set_marketing_opt_in(self, customer_id: str, opted_in: bool) -> Customer | None:
+        """Record the customer's choice about promotional messages (True in, False out), at once: a conditional write
+        on an existing record, so a customer deleted meanwhile is not brought back as a stub. The record as it now
+        stands; None when there is no such customer."""
+        ...
+
 
 class OrderRepository(Protocol):
     def get(self, order_id: str) -> Order | None: ...

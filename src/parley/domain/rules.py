@@ -10,6 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from parley.domain.records import (
+    Customer,
     InvoiceStatus,
     ItemProblem,
     Order,
@@ -117,6 +118,12 @@ _RETURN_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def new_return_id() -> str:
     return "RET-" + "".join(secrets.choice(_RETURN_ID_ALPHABET) for _ in range(6))
+
+
+def may_promote(customer: Customer | None) -> bool:
+    """Whether anything promotional (an offer, a product suggestion) may reach this customer: only one on file who
+    opted in. Never asked (None) is no, and so is a sender not on file."""
+    return customer is not None and customer.marketing_opt_in is True
 
 
 def cancel_outcome(order: Order | None, customer_id: str) -> CancelOutcome | None:

@@ -104,7 +104,7 @@ class MessageProcessor:
         if self._notifier is not None:
             # Before the reply: a failed publish raises and the message is retried, with nothing sent yet.
             if turn.handoff:
-                self._notifier.handoff(message, turn.handoff, turn.language)
+                self._notifier.handoff(message, turn.handoff, turn.language, turn.handoff_order)
             elif turn.with_person and message.kind not in SILENT_KINDS:
                 self._notifier.customer_message(message, turn.language)
         # Read receipt and typing indicator before the reply is sent (a send may take a while through retries).

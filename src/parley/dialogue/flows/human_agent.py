@@ -1,5 +1,7 @@
-"""Asking for a person, in so many words or by having had enough of the bot: a person takes the conversation over
-(the engine tells the customer, and when the office is closed, when someone will answer)."""
+"""Asking for a person in so many words: a person takes the conversation over (the engine tells the customer, and when
+the office is closed, when). Asked for by a customer who is also very unhappy ("I want a person, this is useless"),
+it comes with an apology and reaches the person as a complaint. Unhappy words alone are a complaint
+(flows/complaint.py)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,12 @@ class HumanAgent(Flow):
     reported = False  # a handoff, counted as one
 
     def claims(self, ask: Ask) -> bool:
-        # Before anything else the words may ask for: a customer who has had enough wants a person.
-        return ask.intent is Intent.HUMAN_AGENT or self._fed_up(ask)
+        # Before anything else the words may ask for: "a person, about my order ORD-1" wants the person.
+        return ask.intent is Intent.HUMAN_AGENT
 
     def start(self, ask: Ask) -> FlowStep:
-        if ask.intent is not Intent.HUMAN_AGENT and self._fed_up(ask):
-            return FlowStep(ask.catalog.render("handoff.frustrated"), handoff="frustrated")
+        if frustrated(ask.message.text, ask.catalog) or frustrated(ask.text, ask.catalog):
+            about = ask.order_id or ask.last_order_id
+            # The complaint flow's reason: the person reads it as a complaint, with the order it is about.
+            return FlowStep(ask.catalog.render("handoff.frustrated"), handoff="complaint", handoff_order=about)
         return FlowStep("", handoff="asked")
-
-    @staticmethod
-    def _fed_up(ask: Ask) -> bool:
-        return frustrated(ask.text, ask.catalog) or frustrated(ask.message.text, ask.catalog)

@@ -1,5 +1,6 @@
 """Questions about products, from anyone: found by SKU, name or the sizes and colours asked for; the price, whether it
-is in stock, the sizes and colours a model comes in, and one thing that goes with it.
+is in stock, the sizes and colours a model comes in, and, for a customer who opted in to offers, one thing that goes
+with it.
 
 Products of one model are variants sharing a name ("Trailhead Rain Jacket" in blue M, red S…). The product just
 discussed stays in the flow's slots, so "and in L?" or "how much is it?" is about it.
@@ -26,6 +27,7 @@ from parley.dialogue.product_query import (
 )
 from parley.domain.ports import ProductCatalog
 from parley.domain.records import Product
+from parley.domain.rules import may_promote
 from parley.folding import fold
 from parley.i18n import Catalog
 from parley.language.translation import PIVOT_LANGUAGE
@@ -238,7 +240,7 @@ class Products(Flow):
         slots = {"sku": (chosen or (reference if reference in variants else None) or subject).sku}
         if chosen is not None:
             slots["exact"] = "1"
-        suggestion = self._suggestion(subject, ask.slots.get("suggested", ""))
+        suggestion = self._suggestion(subject, ask.slots.get("suggested", "")) if self._may_promote(ask) else None
         if suggestion is not None:
             parts.append(
                 catalog.render("product.suggestion", product=suggestion.name, price=_money(catalog, suggestion))
@@ -262,6 +264,14 @@ class Products(Flow):
         if variant:
             return catalog.render("product.variant_price", product=name, variant=variant, price=price)
         return catalog.render("product.price", product=name, price=price)
+
+    def _may_promote(self, ask: Ask) -> bool:
+        """A suggestion is promotional: only for a customer on file who opted in, as their record stands now (the
+        conversation's copy may be minutes old, and an opt-out made in another conversation holds at once)."""
+        customer = ask.customer
+        if customer is None or not may_promote(customer):
+            return False
+        return may_promote(self.ports.customers.get(customer.customer_id))
 
     def _suggestion(self, product: Product, suggested: str) -> Product | None:
         """One thing that goes with the product: in stock, not a variant of it, not a plan, not said before."""
