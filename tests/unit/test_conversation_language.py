@@ -18,14 +18,14 @@ from parley.language.detector import LangdetectDetector
 from parley.language.protect import Protector
 from parley.language.translation import TranslationPivot
 from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import LinearIntents
 from support.dialogue import conversation_service
+from support.dialogue import intents as trained_intents
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CATALOGS = load_catalogs()
 DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
+INTENTS = trained_intents()  # one model per test process: training on every example takes minutes
 ORDER_IDS = OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)
 
 

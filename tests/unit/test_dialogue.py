@@ -15,14 +15,15 @@ from parley.domain.records import OrderStatus
 from parley.i18n import load_catalogs
 from parley.language.detector import LangdetectDetector
 from parley.nlu.entities import OrderIdFinder
-from parley.nlu.intents import Intent, LinearIntents
+from parley.nlu.intents import Intent
 from support.dialogue import conversation_service
+from support.dialogue import intents as trained_intents
 from support.factories import customer, inbound, order
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 CATALOGS = load_catalogs()
 DETECTOR = LangdetectDetector(CATALOGS.languages)
-INTENTS = LinearIntents(CATALOGS.examples())
+INTENTS = trained_intents()  # one model per test process: training on every example takes minutes
 
 EMILY = customer(name="Emily Carter", phone="14155550123", language="en")
 LUCIA = customer(name="Lucía Fernández", phone="34612345678", messenger_psid="6723410987654321", language="es")
