@@ -38,12 +38,14 @@ PERSON = {
     "ru": "соедините меня с оператором", "zh": "我要找人工客服",
 }  # fmt: skip
 PROBLEM = {
-    "en": "I can't log in to my account", "es": "no puedo iniciar sesión en mi cuenta",
-    "pt": "não consigo entrar na minha conta", "fr": "je n'arrive pas à me connecter à mon compte",
-    "de": "ich kann mich nicht in mein Konto einloggen", "it": "non riesco ad accedere al mio account",
-    "hi": "मैं अपने अकाउंट में लॉगिन नहीं कर पा रहा हूँ", "id": "saya tidak bisa login ke akun saya",
-    "ar": "لا أستطيع تسجيل الدخول إلى حسابي", "tr": "hesabıma giriş yapamıyorum",
-    "ru": "не могу войти в свой аккаунт", "zh": "我登录不了我的账号",
+    # A device that does not work (logging in is the account's business since the account intent came).
+    "en": "my router's wifi stopped working, no internet at all",
+    "es": "el wifi del router no funciona, no se conecta a la red",
+    "pt": "o wifi do roteador parou, não conecta na rede", "fr": "le wifi de ma box ne marche plus, pas d'internet",
+    "de": "das WLAN vom Router geht nicht, kein Internet", "it": "il wifi del router non funziona, niente internet",
+    "hi": "मेरे राउटर का वाईफ़ाई काम नहीं कर रहा, इंटरनेट नहीं चल रहा", "id": "wifi router saya mati, tidak ada internet",
+    "ar": "الواي فاي في الراوتر لا يعمل ولا يوجد انترنت", "tr": "modemin wifi'ı çalışmıyor, internete bağlanmıyor",
+    "ru": "не работает wifi на роутере, не подключается к интернету", "zh": "路由器的wifi连不上网了",
 }  # fmt: skip
 WHERE = {
     "en": "where is my order {}?", "es": "¿dónde está mi pedido {}?", "pt": "onde está meu pedido {}?",
