@@ -77,6 +77,7 @@ def test_the_report_counts_the_flows_a_request_opens_not_one_message_answers() -
     reported = REGISTRY.deploy(ports).reported_by_intent()
 
     assert reported == {
+        "account": "account",
         "cancel_order": "cancel_order",
         "change_order": "change_order",
         "tech_support": "tech_support",
