@@ -44,6 +44,7 @@ class Complaint(Flow):
     payloads = (PERSON_PAYLOAD,)
     reported = False  # an apology and a person (or the offer of one): counted as a handoff, by its reason
     rating_after = False  # an apology is no service to rate
+    yes_no_steps = frozenset({OFFERED})  # "yes please" to a person offered after hours
 
     def claims(self, ask: Ask) -> bool:
         return ask.intent is Intent.COMPLAINT or (ask.intent not in _NOT_CLAIMED and fed_up(ask))
