@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency
+
 from parley.nlu.examples import example_files, merged
 
 if TYPE_CHECKING:
