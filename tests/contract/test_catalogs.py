@@ -42,6 +42,7 @@ SAMPLE = {
     "return_id": "RET-7K2M9Q",
     "amount": "59.90 EUR",
     "invoice_id": "INV-2026-0912",
+    "request": "Cancel an order",
     "product": "Trailhead Rain Jacket",
     "price": "119.00 USD",
     "count": "3",

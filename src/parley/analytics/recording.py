@@ -1,8 +1,10 @@
 """Conversation events from what fulfillment did: one customer message's turn, a person's reply, a hand-back.
 
 Each event carries pseudonyms, codes and counts only (analytics.schema). A turn's events come in the order things
-happened, which the KPI engine relies on: the message, the end of a flow it left, the request it made, a fallback,
-the end of the flow it opened, a handoff, a rating, translation, and the reply (or the error that stopped it).
+happened, which the KPI engine relies on: the message, the end of a flow it left, the request it made (or the
+question which of two it meant), a fallback, the end of the flow it opened (a message of several requests: each
+request and the end of its flow, in the order answered), a handoff, a rating, translation, and the reply (or the
+error that stopped it).
 """
 
 from __future__ import annotations
@@ -182,10 +184,21 @@ def turn_events(
                 EventType.INTENT_RECOGNISED, message=ref, intent=turn.intent.value, flow=flows.opened,
                 confidence=min(1.0, max(0.0, round(turn.confidence, 4))),
             )  # fmt: skip
+        if flows.clarified:
+            add(EventType.CLARIFICATION_ASKED, message=ref, intent=turn.intent.value,
+                confidence=min(1.0, max(0.0, round(turn.confidence, 4))))  # fmt: skip
         if turn.unrecognised is not None:
             add(EventType.FALLBACK, message=ref, intent=turn.intent.value)
         if flows.opened_end is not None:
             add(_ENDINGS[flows.opened_end.outcome], flow=flows.opened_end.flow, reason=flows.opened_end.reason)
+        for request in flows.requests:  # a message of several requests: each, in the order answered
+            add(
+                EventType.INTENT_RECOGNISED, message=ref, intent=request.intent.value, flow=request.opened,
+                confidence=min(1.0, max(0.0, round(request.confidence, 4))),
+            )  # fmt: skip
+            if request.opened_end is not None:
+                end = request.opened_end
+                add(_ENDINGS[end.outcome], flow=end.flow, reason=end.reason)
         if turn.handoff:
             add(EventType.HANDOFF_STARTED, reason=turn.handoff)
         if turn.rating is not None:

@@ -16,6 +16,7 @@ fixed vocabulary (an intent, a flow, a language, a status, a reason) that valida
 | message | str | the message's pseudonym, "" when not tied to one message |
 | language | str | the conversation's language, "" unknown |
 | intent, confidence | str, float | intent_recognised: what the message asked for, and how sure the model was |
+| | | clarification_asked: the likeliest of the two requests Parley asked about, and its confidence |
 | flow | str | intent_recognised: the flow the intent opens ("" answered in one turn); flow_*: the flow that ended |
 | reason | str | handoff_started/ended, flow_failed/abandoned: why |
 | rating | int | rating_submitted/commented: 1-5 (0 none) |
@@ -42,6 +43,7 @@ class EventType(StrEnum):
     MESSAGE_RECEIVED = "message_received"
     REPLY_SENT = "reply_sent"
     INTENT_RECOGNISED = "intent_recognised"
+    CLARIFICATION_ASKED = "clarification_asked"  # unsure between two requests, Parley asked which (no request yet)
     FALLBACK = "fallback"  # a message Parley did not understand
     FLOW_COMPLETED = "flow_completed"  # the customer got what the flow is for
     FLOW_FAILED = "flow_failed"  # it ended in a handoff, or could not do what was asked

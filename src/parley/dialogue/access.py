@@ -85,7 +85,9 @@ class Gate:
             and not claimed
             and bool(order_id or email or intent in self._protected or intent is Intent.OUT_OF_SCOPE)
         )
-        if not (unproven and (answering or intent in self._protected)):
+        # Unsure which request it is, Parley asks first (dialogue.clarifying); the one tapped is then proven for.
+        protected = intent in self._protected and reading.unsure is None
+        if not (unproven and (answering or protected)):
             return Access(customer, recognised.read_at, intent, order_id, answering=answering)
         proof = self._verification.check(
             reading.catalog, intent, order_id, email, state.slots, state.verify_failures, state.verify_locked_until, now

@@ -24,6 +24,7 @@ from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.recognition import recognise
 from parley.dialogue.registry import FlowRegistry, default_registry
 from parley.dialogue.routing import Routed, Router
+from parley.dialogue.several import Several
 from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import turn_entries
 from parley.dialogue.understanding import SILENT_KINDS, UNREADABLE, Reader, Reading, Understanding
@@ -56,6 +57,7 @@ class DialogueEngine:
         self._verbatim = {flow.name: flow.verbatim for flow in flows.flows}
         self._flow_types = {flow.name: flow for flow in flows.flows}
         self._answers = AnswerReader(understanding.intents.classify, understanding.order_ids)
+        self._several = Several(self._router, self._flow_report, self._reported, flows.protected)
         log = ports.message_log
         self._outbox: ReplyOutbox | None = log if isinstance(log, ReplyOutbox) else None
 
@@ -73,7 +75,10 @@ class DialogueEngine:
         # 1. Understand: the sender as the data knows them, the language to answer in, what the message asks for.
         recognised = recognise(self._ports.customers, message, state, now)
         as_written = state.step in self._verbatim.get(state.flow or "", frozenset())
-        reading = self._reader.read(message, state.language, recognised.customer, as_written=as_written)
+        reading = self._several.lead(
+            self._reader.read(message, state.language, recognised.customer, as_written=as_written),
+            recognised.customer,
+        )
         with_person = state.handoff_at is not None and now - state.handoff_at < HANDOFF_SECONDS
         if with_person and state.slots.get(HANDOFF_MESSAGE) != message.message_id:
             return self._leave_to_person(message, state, reading, recognised.customer, recognised.read_at, now)
@@ -106,7 +111,11 @@ class DialogueEngine:
         if access.proven:
             ask = replace(ask, confidence=1.0)  # the request they proved who they are for: theirs beyond doubt
         gate = access.gate.step if access.gate else None
-        routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate)
+        unsure = None if access.answering else reading.unsure  # an answer to proving it is no request to ask about
+        routed = self._router.route(ask, state, quiet=silent, handoff_again=with_person, gate=gate, unsure=unsure)
+        # Each further request of the message, answered in turn (dialogue.several).
+        together = self._several.answer(routed, ask, reading, state, routed.resumed is not None or access.answering)
+        routed = together.routed
 
         # 4. Compose: the reply and where the conversation stands; what it did to the flows, for analytics.
         composed = self._composer.compose(
@@ -116,7 +125,9 @@ class DialogueEngine:
         )  # fmt: skip
         report = FlowReport()
         if not keep:
-            report, settled = self._report(message, state, access, answer, routed, composed)
+            report, settled = self._several.reported(
+                together, *self._report(message, state, access, answer, routed, composed)
+            )
             composed = replace(composed, slots=composed.slots | ({SETTLED: "1"} if settled else {}))
 
         # 5. Save, the reply translated on its way out when the language has no catalog.

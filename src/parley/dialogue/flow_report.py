@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from parley.dialogue.flow import FlowStep
 from parley.dialogue.verification import FLOW as VERIFY_FLOW
+from parley.nlu.intents import Intent
 
 # An engine-owned slot of the flow under way: "1" once its outcome has been reported.
 SETTLED = "settled"
@@ -37,11 +38,26 @@ class FlowEnd:
 
 
 @dataclass(frozen=True)
+class Requested:
+    """One of the requests of a message that made several (dialogue.several): what it asked for, how sure the model
+    was, the flow it opened and, if that ended at once, how."""
+
+    intent: Intent
+    confidence: float
+    opened: str = ""
+    opened_end: FlowEnd | None = None
+
+
+@dataclass(frozen=True)
 class FlowReport:
     request: bool = False  # the message was a request of its own, not an answer to a flow's question
     opened: str = ""  # the flow that request opened
     earlier: FlowEnd | None = None  # the flow under way before the message, if it ended (or completed) with it
     opened_end: FlowEnd | None = None  # the opened flow, if it ended (or completed) at once
+    # A message that made several requests (or started one that was waiting): each, in the order answered; then
+    # `request`, `opened` and `opened_end` above are empty.
+    requests: tuple[Requested, ...] = ()
+    clarified: bool = False  # Parley asked which of two requests the message meant: no request yet
 
 
 @dataclass(frozen=True)

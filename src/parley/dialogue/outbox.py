@@ -19,7 +19,7 @@ from typing import Any
 from parley.channels.base import SendProgress
 from parley.channels.model import InboundMessage
 from parley.channels.replies import Choice, Link, Reply
-from parley.dialogue.flow_report import FlowEnd, FlowReport, Outcome
+from parley.dialogue.flow_report import FlowEnd, FlowReport, Outcome, Requested
 from parley.dialogue.interpreting import TranslationUse
 from parley.dialogue.turn import Turn
 from parley.dialogue.turn_log import REPLY_SUFFIX, logged_at, reply_text
@@ -65,11 +65,18 @@ def _flows(data: dict[str, Any]) -> FlowReport:
     def end(value: dict[str, Any] | None) -> FlowEnd | None:
         return FlowEnd(value["flow"], Outcome(value["outcome"]), value.get("reason", "")) if value else None
 
+    def requested(value: dict[str, Any]) -> Requested:
+        return Requested(
+            Intent(value["intent"]), value["confidence"], value.get("opened", ""), end(value.get("opened_end"))
+        )
+
     return FlowReport(
         request=data.get("request", False),
         opened=data.get("opened", ""),
         earlier=end(data.get("earlier")),
         opened_end=end(data.get("opened_end")),
+        requests=tuple(requested(value) for value in data.get("requests", ())),
+        clarified=data.get("clarified", False),
     )
 
 

@@ -2,8 +2,8 @@
 that needs no answer, "never mind", proving who they are, the flow under way (if the message answers it; a yes-or-no
 question is asked once more when the reply is neither that nor a clear request), "how can I help?" for a yes or a no
 with nothing asked, a flow that claims the message (a complaint, "STOP", a customer who wants a person), the flow of
-the message's kind (a form, a catalog cart), the flow of its intent; then "not yet" for a request this deployment has
-no flow for, and the
+the message's kind (a form, a catalog cart), "which of these do you mean?" when the intent model could not pick
+between two requests, the flow of its intent; then "not yet" for a request this deployment has no flow for, and the
 fallback, which after MISUNDERSTOOD_LIMIT messages in a row hands the conversation to a person."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from parley.channels.model import MessageKind
 from parley.dialogue.answers import Answer, confirm_choices
+from parley.dialogue.clarifying import which_request
 from parley.dialogue.flow import Ask, Flow, FlowStep
 from parley.dialogue.rating import SURE_TO_RATE
 from parley.dialogue.reading import SURE
@@ -39,6 +40,7 @@ class Routed:
     # The flow that answered may be followed by the rating question: it declares so, and the request it started
     # was understood surely (a rating after a guess at what the customer wanted rates the guess).
     rating_after: bool = True
+    clarifying: bool = False  # Parley asked which of two requests the customer means (no request yet)
 
 
 class Router:
@@ -60,9 +62,11 @@ class Router:
         quiet: bool,
         handoff_again: bool,
         gate: FlowStep | None,
+        unsure: tuple[Intent, Intent] | None = None,
     ) -> Routed:
         """`quiet`: a message that needs no answer; `handoff_again`: the message that started a handoff, delivered
-        again after its reply failed to send; `gate`: what proving who they are says first."""
+        again after its reply failed to send; `gate`: what proving who they are says first; `unsure`: the two
+        likeliest requests when the intent model could not pick one (asked, not guessed)."""
         catalog, message = ask.catalog, ask.message
         if handoff_again:
             # Said again (and notified and handed over again, since the failure may have come before either).
@@ -89,18 +93,31 @@ class Router:
             # Nothing asked: as a first message the welcome is the answer, else what would they like?
             return Routed(FlowStep("" if ask.first_message else catalog.render("answer.how_can_i_help")))
         fresh = replace(ask, step=None, slots={})
-        flow = self._flows.claiming(fresh) or self._flows.for_kind(message) or self._flows.for_intent(ask.intent)
+        flow = self._flows.claiming(fresh) or self._flows.for_kind(message)
+        if flow is None and unsure is not None:
+            return Routed(which_request(catalog, unsure, ask.order_id), clarifying=True)
+        flow = flow or self._flows.for_intent(ask.intent)
         if flow is not None:
-            if flow.needs_customer and ask.customer is None:
-                return Routed(FlowStep(catalog.render("identity.unknown")))
-            started = flow.start(fresh)
-            sure = ask.confidence >= SURE_TO_RATE
-            return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after and sure)
+            return self._start(flow, fresh)
         if ask.intent is not Intent.OUT_OF_SCOPE:
             return Routed(FlowStep(catalog.render("not_yet")))  # a request whose flow this deployment does not have
         if state.misunderstood + 1 >= MISUNDERSTOOD_LIMIT:
             return Routed(FlowStep(catalog.render("handoff.misunderstood"), handoff="misunderstood"))
         return Routed(FlowStep(catalog.render("fallback")), misunderstood=state.misunderstood + 1)
+
+    def start(self, ask: Ask) -> Routed | None:
+        """A further request of the same message (dialogue.several): the flow of its intent, started; None when this
+        deployment has no flow for it."""
+        flow = self._flows.for_intent(ask.intent)
+        return self._start(flow, replace(ask, step=None, slots={})) if flow is not None else None
+
+    @staticmethod
+    def _start(flow: Flow, fresh: Ask) -> Routed:
+        if flow.needs_customer and fresh.customer is None:
+            return Routed(FlowStep(fresh.catalog.render("identity.unknown")))
+        started = flow.start(fresh)
+        sure = fresh.confidence >= SURE_TO_RATE
+        return Routed(started, started=started if flow.reported else None, rating_after=flow.rating_after and sure)
 
 
 def _ask_again(ask: Ask, ongoing: Flow, state: ConversationState) -> FlowStep | None:

@@ -13,7 +13,7 @@ from parley.channels.registry import CHANNELS
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
 from parley.dialogue.problems import settled_intent
-from parley.dialogue.reading import RequestReader
+from parley.dialogue.reading import Request, RequestReader
 from parley.domain.records import Customer
 from parley.i18n import Catalog, Catalogs
 from parley.language.translation import PIVOT_LANGUAGE
@@ -65,6 +65,13 @@ class Reading:
     confidence: float
     order_id: str | None
     requested_language: str | None  # the language the customer asked for, when Parley speaks it
+    # Every request of the message in the order written; the fields above are the first's (its words: `text`).
+    requests: tuple[Request, ...] = ()
+
+    @property
+    def unsure(self) -> tuple[Intent, Intent] | None:
+        """The two likeliest requests when the model could not pick one (Parley asks which)."""
+        return self.requests[0].unsure if self.requests else None
 
 
 class Reader:
@@ -110,7 +117,15 @@ class Reader:
                 # A language without a catalog is understood in English (the pivot); a native one never is.
                 names = self._names_in(message.text) if self.interpreter.needs_translation(language) else ()
                 understood = self.interpreter.understand(message.text, language, names)
-        intent, confidence, order_id = self._requests.read(message, understood.text)
+        # Joining words are looked for in the language of the words read: English once translated, every
+        # language's when translation failed.
+        translated = self.interpreter.needs_translation(language)
+        words_in = (
+            None if understood.translation is TranslationUse.FAILED else PIVOT_LANGUAGE if translated else language
+        )
+        requests = self._requests.read(message, understood.text, words_in)
+        first = requests[0]
+        intent = first.intent
         requested = (
             self._requests.requested_language(message, understood.text) if intent is Intent.CHANGE_LANGUAGE else None
         )
@@ -119,12 +134,17 @@ class Reader:
         # Replies to a language without a catalog are written in English (dates and money in the customer's
         # locale) and translated on the way out.
         catalog = self._catalogs[PIVOT_LANGUAGE].formatting_for(language) if foreign else self._catalogs[language]
+        several = len(requests) > 1
+        text = first.text if several else understood.text
         if message.kind not in PAYLOAD_KINDS:
             # "It arrived damaged", "wrong item", "one is missing": a return, whatever else the words seemed to be.
-            intent = settled_intent(intent, catalog, message.text, understood.text)
+            intent = settled_intent(intent, catalog, text if several else message.text, text)
+            if intent is not first.intent:
+                requests = (replace(first, intent=intent, unsure=None), *requests[1:])  # the words settle it
         return Reading(
-            language, catalog, foreign, understood.text, understood.translation, intent, confidence, order_id, requested
-        )
+            language, catalog, foreign, text, understood.translation, intent, first.confidence, first.order_id,
+            requested, requests,
+        )  # fmt: skip
 
     def _channel_hint(self, message: InboundMessage) -> str | None:
         # What the channel can tell of the sender's language: a WhatsApp number's (or username's) country, a locale.

@@ -46,6 +46,9 @@ class Intent(StrEnum):
 
 
 OUT_OF_SCOPE = Intent.OUT_OF_SCOPE.value
+# Requests Parley does something for: all but small talk and what it does not understand. Only these are split out of a
+# message (nlu.segmenting) or offered as "do you mean…?" choices (nlu.ambiguity).
+ACTIONABLE = frozenset(Intent) - {Intent.GREETING, Intent.GOODBYE, Intent.THANKS, Intent.OUT_OF_SCOPE}
 
 
 @dataclass(frozen=True)

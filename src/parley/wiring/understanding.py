@@ -99,22 +99,32 @@ def configured_account_help(settings: Settings) -> AccountHelp:
 
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
-    """What `parley nlu classify` prints for one text: language, intent, confidence and entities."""
+    """What `parley nlu classify` prints for one text: language, intent, confidence and entities; the requests it
+    makes (`requests`: words, intent and confidence of each, one for a message of one request), and `clarify`: the
+    two likeliest requests when Parley would ask which one is meant instead of answering (else null)."""
+    from parley.nlu.ambiguity import two_likeliest
     from parley.nlu.extraction import EntityExtractor
+    from parley.nlu.segmenting import Segmenter
 
     parts = understanding_parts(settings)
     extractor = EntityExtractor(parts.order_ids, parts.catalogs.languages)
+    segmenter = Segmenter(parts.intents)
 
     def understand(text: str) -> dict[str, Any]:
         guess = parts.detector.guess(text)
         language = parts.language.identify(text) or (guess.language if guess else None)
         classification = parts.intents.classify(text)
         entities = extractor.extract(text)
+        requests = segmenter.split(text, language if language in parts.catalogs.languages else None)
+        probabilities = parts.intents.probabilities(text)
+        unsure = two_likeliest(probabilities, names_order="order_id" in entities) if len(requests) == 1 else None
         return {
             "language": language,
             "intent": classification.intent.value,
             "confidence": classification.confidence,
             "entities": entities,
+            "requests": [{"text": r.text, "intent": r.intent.value, "confidence": r.confidence} for r in requests],
+            "clarify": [intent.value for intent in unsure] if unsure else None,
         }
 
     return understand
