@@ -29,9 +29,13 @@ def reported_problem(catalog: Catalog, *texts: str) -> ItemProblem | None:
     return None
 
 
-def settled_intent(intent: Intent, catalog: Catalog, *texts: str) -> Intent:
+def settled_intent(
+    intent: Intent, catalog: Catalog, *texts: str, unsure: tuple[Intent, Intent] | None = None
+) -> Intent:
     """A return when the words report a problem with an item received and the intent model named something the
-    problem comes first over; otherwise the intent as it was."""
-    if intent in YIELDS_TO_PROBLEM and reported_problem(catalog, *texts) is not None:
+    problem comes first over, or was unsure between a return and something else (`unsure`: its two likeliest);
+    otherwise the intent as it was."""
+    yields = intent in YIELDS_TO_PROBLEM or (unsure is not None and Intent.RETURN_REFUND in unsure)
+    if yields and reported_problem(catalog, *texts) is not None:
         return Intent.RETURN_REFUND
     return intent

@@ -18,6 +18,8 @@ from parley.nlu.segmenting import Part, Segmenter
 
 # A calibrated probability: below it, an order number in the message outweighs the words' intent.
 SURE = 0.6
+# Words besides an order number that still leave it bare ("status ORD-104233?", "what about #104233").
+BARE_WORDS = 3
 # Payloads of the choices Parley offers are "<action>:<argument>"; they come back when a choice is tapped. Each
 # flow declares its own (dialogue.registry routes them); these two the engine reads itself: "intent:<intent>" asks
 # for that request, and the language menu's "lang:<code>" says which language (ChangeLanguage declares it).
@@ -84,9 +86,11 @@ class RequestReader:
             # Asked rather than guessed; the customer's choice goes with the order number it names.
             return Request(part.text, unsure[0], round(probabilities[unsure[0].value], 4), order_id, unsure)
         intent = part.intent
-        # A bare order number, or one with little else around it, means "what about this order?"
+        # A bare order number, or one with little else around it, means "what about this order?"; a sentence
+        # around it says what it wants even when the model is less sure ("ich möchte die Bestellung … zurücksenden").
         small_talk = {Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.ORDER_STATUS}
-        unsure_of_it = intent is Intent.OUT_OF_SCOPE or part.confidence < SURE
+        bare = len(self._order_ids.without(part.text).split()) <= BARE_WORDS
+        unsure_of_it = intent is Intent.OUT_OF_SCOPE or (part.confidence < SURE and bare)
         if order_id and intent not in small_talk and unsure_of_it:
             intent = Intent.ORDER_STATUS
         return Request(part.text, intent, part.confidence, order_id)

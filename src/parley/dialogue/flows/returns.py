@@ -22,7 +22,7 @@ from parley.dialogue.flow import (
     register,
     which_order,
 )
-from parley.dialogue.item_returns import ItemProblems
+from parley.dialogue.item_returns import REMEDY, ItemProblems
 from parley.dialogue.ports import DialoguePorts
 from parley.dialogue.problems import reported_problem
 from parley.domain.records import Customer, OrderStatus, Return, ReturnStatus
@@ -41,7 +41,8 @@ class Returns(Flow):
     intents = (Intent.RETURN_REFUND,)
     needs_customer = True
     uses = ("orders", "returns")
-    yes_no_steps = frozenset({CONFIRM})
+    # "Shall I start it?", and a replacement or the money back?, to which a "no" is "neither" (dialogue.item_returns).
+    yes_no_steps = frozenset({CONFIRM, REMEDY})
 
     def __init__(self, ports: DialoguePorts) -> None:
         super().__init__(ports)
