@@ -61,6 +61,12 @@ class Gate:
         self._verification = Verification(customers, orders, attempts, limits)
         self._protected = protected
 
+    @staticmethod
+    def proof_given(message: InboundMessage, state: ConversationState) -> bool:
+        """The message answers "which order, and its email?": proving who they are is under way and it holds an
+        email. Then it is that answer, whatever else the intent model made of it (no flow claims it)."""
+        return state.flow == VERIFY_FLOW and find_email(message.text) is not None
+
     def check(
         self,
         message: InboundMessage,

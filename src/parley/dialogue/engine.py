@@ -96,7 +96,8 @@ class DialogueEngine:
         )  # fmt: skip
         # A message a flow claims asks for what that flow is for, whatever the intent model said: a complaint that
         # names an order is a complaint (and needs no proof of who they are), "STOP" an opt-out (which does).
-        claimed = None if keep or answer is Answer.ABORT else self._router.claim(ask)
+        unclaimed = keep or answer is Answer.ABORT or self._gate.proof_given(message, state)
+        claimed = None if unclaimed else self._router.claim(ask)
         if claimed is not None and claimed is not reading.intent:
             reading = replace(reading, intent=claimed)
 
