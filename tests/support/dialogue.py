@@ -81,6 +81,10 @@ class FixedIntents:
     def classify(self, text: str) -> Classification:
         return Classification(self.intent, self.confidence)
 
+    def probabilities(self, text: str) -> dict[str, float]:
+        rest = (1.0 - self.confidence) / (len(Intent) - 1)
+        return {intent.value: self.confidence if intent is self.intent else rest for intent in Intent}
+
 
 def languages_taught(intent: Intent) -> list[Any]:
     """Every native language as a test parameter; those with no examples of `intent` yet are skipped, saying so (the

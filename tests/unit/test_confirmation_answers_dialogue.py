@@ -130,7 +130,8 @@ def test_a_no_in_the_customers_own_words_keeps_the_order(language: str, no: str)
 
     kept = chat.say(no)
 
-    assert chat.catalog.render("order.cancel_kept", order_id=ASKED) in kept.reply.text
+    assert kept.reply.text == chat.catalog.render("order.cancel_kept", order_id=ASKED)  # and no rating question
+    assert not kept.rating_requested and kept.reply.choices == ()
     assert chat.status() is OrderStatus.PROCESSING
 
 

@@ -122,7 +122,7 @@ class DialogueEngine:
         composed = self._composer.compose(
             routed.step, reading.catalog, access.customer, state, message_id=message.message_id,
             welcome=first_message and not silent, proven=access.proven, keep=keep, today=today,
-            rating_after=routed.rating_after,
+            rating_after=routed.rating_after and answer is not Answer.NO,  # "no, keep it" resolved nothing to rate
         )  # fmt: skip
         report = FlowReport()
         if not keep:
