@@ -147,6 +147,23 @@ def test_a_native_customers_message_stays_native(real, text, language):
     assert real.choose(text, "en", "en") == language
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mera parcel abhi tak nahi aaya, kab tak aayega?", "hi"),
+        ("bhai refund kab milega, 10 din ho gaye", "hi"),
+        ("meri payment fail ho gayi par paise kat gaye", "hi"),
+        ("ana 3ayez a3raf el order bta3i fein", "ar"),
+        ("law sama7t el order lessa ma wesilsh", "ar"),
+        ("3andi moshkla fel app, mesh bey2bal el password", "ar"),
+    ],
+)
+def test_hindi_and_arabic_written_in_latin_letters_are_answered_in_hindi_and_arabic(real, text, language):
+    # Hinglish and Arabizi share English's letters (and Arabizi writes some sounds as digits): their own words,
+    # which the catalogs' examples teach, decide, and English's code-mixed words ("refund", "order") do not.
+    assert real.choose(text, None, None) == language
+
+
 def test_an_email_or_an_order_number_does_not_make_a_message_english(real):
     assert real.choose("بريدي هو someone@example.org", "ar", "ar") == "ar"
     assert real.choose("mi correo es someone@example.org", "es", "es") == "es"

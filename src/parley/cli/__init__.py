@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,12 @@ def _agent_feed() -> Any:
 def _classify(args: argparse.Namespace) -> int:
     from parley.wiring import build_understanding
 
-    understand = build_understanding(load_settings())
+    settings = load_settings()
+    if not settings.intent_model_path:
+        # Kept in the user's cache between runs, as `parley serve` keeps it (retrained when the examples change).
+        model = str(load_local_settings().intent_model_cache)
+        settings = replace(settings, intent_model_path=model, intent_model_save=True)
+    understand = build_understanding(settings)
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue

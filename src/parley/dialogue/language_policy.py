@@ -116,6 +116,16 @@ class ConversationLanguage:
         return True
 
 
+# Arabic written in Latin letters (Arabizi) writes sounds Latin has no letter for as digits: "3ayez", "sama7t",
+# "5alas", "ye2fel". Such a word is kept: lower-case letters with one or two of those digits, never a code.
+_ARABIZI_WORD = re.compile(r"(?=(?:[a-z']*[2356789]){1,2}[a-z']*$)(?=(?:[^a-z]*[a-z]){2})[a-z2356789']+")
+
+
 def _without_codes(text: str) -> str:
     """The bounded sample of the text identification looks at, without emails, links and codes."""
-    return " ".join(_NO_LANGUAGE.sub(" ", sample(text)).split())
+
+    def code(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token if _ARABIZI_WORD.fullmatch(token) else " "
+
+    return " ".join(_NO_LANGUAGE.sub(code, sample(text)).split())

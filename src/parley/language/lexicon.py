@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 
 from parley.folding import fold
 
-_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+# Words of two characters or more with a letter in them: Arabizi writes letters as digits ("3ayez", "5alas").
+_WORD = re.compile(r"(?=[^\W_]*[^\W\d_])[^\W_]{2,}", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 

@@ -9,8 +9,8 @@ DEFAULT_ORDER_ID_FORMAT = "ORD-{0}"
 # "order 104233", "pedido nº 200311", "заказ 104233": the number after the word for order, in the native
 # languages, counts when it makes a valid order id under the configured pattern.
 _ORDER_WORD = re.compile(
-    r"(?<![A-Za-z0-9\u0400-\u04ff])(?:orders?|orden|pedido|encomenda|commande|cde|bestell(?:ung|nummer|nr)|best\.?-nr|"
-    r"auftrag(?:snummer)?|ordine|pesanan|sipari[sş]\w*|заказ\w*|订单号?|ऑर्डर|طلبي?|الطلب)"
+    r"(?<![A-Za-z0-9\u0400-\u04ff])(?:orders?|orden|pedido|encomenda|commande|cde|cmd|bestell(?:ung|nummer|nr)|"
+    r"best\.?[\s-]?nr\.?|auftrag(?:snummer)?|ordine|pesanan|sipari[sş]\w*|заказ\w*|订单号?|ऑर्डर|طلبي?|الطلب)"
     # What may stand between the word and the number: "number is", "no.", "nº", "№", "saya" ("pesanan saya"),
     # "номер", "नंबर", "numarası", "号".
     r"(?:\s*(?:no|nr|n|num|number|numero|número|numéro|nummer|numarası|numarasi|номер|नंबर|saya|is|es|est|ist|"

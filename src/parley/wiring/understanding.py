@@ -99,32 +99,36 @@ def configured_account_help(settings: Settings) -> AccountHelp:
 
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
-    """What `parley nlu classify` prints for one text: language, intent, confidence and entities; the requests it
-    makes (`requests`: words, intent and confidence of each, one for a message of one request), and `clarify`: the
-    two likeliest requests when Parley would ask which one is meant instead of answering (else null)."""
-    from parley.nlu.ambiguity import two_likeliest
+    """What `parley nlu classify` prints for one text, read exactly as the dialogue engine reads a customer's first
+    message (dialogue.understanding): the language, the intent, its confidence and the entities; the requests it
+    makes (`requests`: words, intent, confidence and order number of each, one for a message of one request), and
+    `clarify`: the two likeliest requests when Parley would ask which one is meant instead of answering (else null).
+    Messages in a language without a catalog are read untranslated here (no translation provider is called)."""
+    from parley.channels.model import Channel, InboundMessage
+    from parley.dialogue.understanding import Reader, Understanding
     from parley.nlu.extraction import EntityExtractor
-    from parley.nlu.segmenting import Segmenter
 
     parts = understanding_parts(settings)
     extractor = EntityExtractor(parts.order_ids, parts.catalogs.languages)
-    segmenter = Segmenter(parts.intents)
+    reader = Reader(
+        Understanding(parts.catalogs, parts.language, parts.intents, parts.order_ids),
+        payload_intent=lambda payload: None,
+        names_in=lambda text: (),
+    )
 
     def understand(text: str) -> dict[str, Any]:
-        guess = parts.detector.guess(text)
-        language = parts.language.identify(text) or (guess.language if guess else None)
-        classification = parts.intents.classify(text)
+        reading = reader.read(InboundMessage(Channel.WHATSAPP, "", "", 0, text=text), None, None)
         entities = extractor.extract(text)
-        requests = segmenter.split(text, language if language in parts.catalogs.languages else None)
-        probabilities = parts.intents.probabilities(text)
-        unsure = two_likeliest(probabilities, names_order="order_id" in entities) if len(requests) == 1 else None
         return {
-            "language": language,
-            "intent": classification.intent.value,
-            "confidence": classification.confidence,
+            "language": reading.language,
+            "intent": reading.intent.value,
+            "confidence": reading.confidence,
             "entities": entities,
-            "requests": [{"text": r.text, "intent": r.intent.value, "confidence": r.confidence} for r in requests],
-            "clarify": [intent.value for intent in unsure] if unsure else None,
+            "requests": [
+                {"text": r.text, "intent": r.intent.value, "confidence": r.confidence, "order_id": r.order_id}
+                for r in reading.requests
+            ],
+            "clarify": [intent.value for intent in reading.unsure] if reading.unsure else None,
         }
 
     return understand
