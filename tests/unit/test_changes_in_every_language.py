@@ -53,6 +53,17 @@ MISSING = {
     "hi": "मेरे पार्सल में एक सामान गायब है", "id": "ada barang kurang di paket saya", "ar": "يوجد منتج ناقص في طلبي",
     "tr": "siparişimde bir ürün eksik", "ru": "в заказе не хватает одного товара", "zh": "我的包裹里少了一件商品",
 }  # fmt: skip
+# A parcel the carrier marks delivered that never came: nothing can be sent back, so a person looks into it.
+MARKED_DELIVERED = {
+    "en": "the tracking says delivered but I never got anything",
+    "es": "pone que está entregado pero a mí no me llegó nada",
+    "pt": "consta como entregue mas não recebi nada", "fr": "le suivi indique livré mais je n'ai rien reçu",
+    "de": "laut Sendungsverfolgung zugestellt, aber hier ist nichts angekommen",
+    "it": "risulta consegnato ma non ho ricevuto niente", "hi": "ऑर्डर डिलीवर्ड दिखा रहा है पर मुझे कुछ नहीं मिला",
+    "id": "statusnya sudah diterima tapi paketnya nggak ada", "ar": "مكتوب تم التوصيل بس ما وصلني شي",
+    "tr": "kargo teslim edildi görünüyor ama bana bir şey gelmedi", "ru": "пишет доставлен, но я ничего не получал",
+    "zh": "物流显示已签收，但是我根本没收到",
+}  # fmt: skip
 CHANGE_ADDRESS = {
     "en": "I want to change the delivery address of my order",
     "es": "quiero cambiar la dirección de entrega de mi pedido",
@@ -143,6 +154,18 @@ def test_a_missing_item_reaches_a_person_with_the_order(language):
     assert turn.intent is Intent.RETURN_REFUND and turn.handoff == "missing_item"
     assert catalog.render("problem.missing", order_id="ORD-730001") in turn.reply.text
     assert catalog.render("handoff.started") in turn.reply.text
+    assert returns.returns_for_customer(kim.customer_id) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_parcel_marked_delivered_that_never_came_reaches_a_person(language):
+    kim = person(language)
+    service, _, returns = shop(kim, received(kim))
+
+    turn = say(service, kim, MARKED_DELIVERED[language])
+
+    assert turn.intent is Intent.RETURN_REFUND and turn.handoff == "missing_item"
+    assert CATALOGS[language].render("problem.missing", order_id="ORD-730001") in turn.reply.text
     assert returns.returns_for_customer(kim.customer_id) == []
 
 
