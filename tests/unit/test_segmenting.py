@@ -150,3 +150,11 @@ def test_small_talk_around_a_request_is_no_request_of_its_own():
     parts = Segmenter(chatty).split("good morning to you all, and where is my order ORD-310006", "en")  # type: ignore[arg-type]
 
     assert [p.intent for p in parts] == [Intent.ORDER_STATUS]
+
+
+def test_an_email_or_a_link_after_a_request_is_no_request_of_its_own():
+    # The model may read an address as anything (it took one for "a person, please"): it is the request's detail.
+    sure = ScriptedIntents({"ORD-104233": {Intent.ORDER_STATUS: 0.99}, "example": {Intent.HUMAN_AGENT: 0.99}})
+
+    for text in ("where is my order ORD-104233? someone@example.com", "where is ORD-104233, see https://example.com/x"):
+        assert [p.intent for p in Segmenter(sure).split(text, "en")] == [Intent.ORDER_STATUS]  # type: ignore[arg-type]
