@@ -135,6 +135,28 @@ def test_a_no_in_the_customers_own_words_keeps_the_order(language: str, no: str)
     assert chat.status() is OrderStatus.PROCESSING
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "cancelled"),
+    [
+        ("fr", "ah non attendez, finalement je la garde 😅", False),
+        ("en", "hmmm no, I'll keep it", False),
+        ("de", "ach nein, doch nicht", False),
+        ("ru", "ну нет, пусть остаётся", False),
+        ("es", "pues sí, cancélalo", True),
+        ("en", "oh yes please do", True),
+    ],
+)
+def test_an_answer_that_starts_with_a_sound_or_a_filler_is_still_read(language, said, cancelled) -> None:
+    chat = Chat(language)
+    chat.asked_to_cancel()
+
+    answered = chat.say(said)
+
+    key = "order.cancel_done" if cancelled else "order.cancel_kept"
+    assert chat.catalog.render(key, order_id=ASKED) in answered.reply.text
+    assert chat.status() is (OrderStatus.CANCELLED if cancelled else OrderStatus.PROCESSING)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("emoji", "cancelled"), [*((e, True) for e in YES_EMOJIS), *((e, False) for e in NO_EMOJIS)])
 def test_an_emoji_answers_the_question(language: str, emoji: str, cancelled: bool) -> None:

@@ -42,6 +42,12 @@ _ASIDES = frozenset({
 # one" is about a product, and with thanks or goodbye it is small talk ("ok thanks" is thanked).
 MAX_UNASKED_ASIDE_WORDS = 1
 _SMALL_TALK = frozenset({Intent.THANKS, Intent.GOODBYE})
+# Sounds and fillers a customer may start an answer with in any language ("ah non attendez, je la garde", "hmm ok",
+# "bueno sí", "ну да"): skipped before the yes or the no is looked for (compared with elongations collapsed).
+_FILLERS = frozenset({
+    "ah", "oh", "eh", "euh", "hm", "um", "uh", "well", "bueno", "pues", "beh", "ach", "naja", "ну", "ой", "ах", "arey",
+    "aduh",
+})  # fmt: skip
 _QUESTION_MARKS = ("?", "？", "؟")
 _NOT_WORD = re.compile(r"[^\w\s']+", re.UNICODE)
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -84,6 +90,8 @@ class AnswerReader:
             return None  # another order named: a request about it, whatever else is said
         restated = pending is not None and (pending in named or _digits(pending, text))
         words = words_of(_without(self._order_ids.without(text), pending))
+        while len(words) > 1 and words[0].key in _FILLERS:
+            words = words[1:]
         lists = _lists(catalog)
         found = opening(words, lists)
         if found is None:
