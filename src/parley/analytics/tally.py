@@ -28,9 +28,9 @@ _ENDINGS: dict[str, str] = {
 }
 
 
-# Events only counted. rating_requested is the response rate's base (a stream without it falls back on completed
-# flows, see kpis).
-_TALLIED = frozenset({EventType.RATING_COMMENTED, EventType.RATING_REQUESTED})
+# Events only counted: rating questions and comments, and "which of these do you mean?" asked. rating_requested is
+# the response rate's base (a stream without it falls back on completed flows, see kpis).
+_TALLIED = frozenset({EventType.RATING_COMMENTED, EventType.RATING_REQUESTED, EventType.CLARIFICATION_ASKED})
 
 
 @dataclass

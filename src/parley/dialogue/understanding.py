@@ -92,18 +92,25 @@ class Reader:
         self.interpreter = parts.interpreter or Interpreter(parts.catalogs.languages, parts.catalogs.apologies())
 
     def read(
-        self, message: InboundMessage, remembered: str | None, customer: Customer | None, *, as_written: bool = False
+        self,
+        message: InboundMessage,
+        remembered: str | None,
+        customer: Customer | None,
+        *,
+        as_written: bool = False,
+        hint: str | None = None,
     ) -> Reading:
         """`remembered`: the conversation's language so far; `customer`: the one on file, whose record has one;
         `as_written`: the message answers a question whose answer says nothing of language (an address), so it keeps
-        the conversation's language and is not translated. Reads at most MAX_UNDERSTOOD characters of the message,
-        within the parts' time budget."""
+        the conversation's language and is not translated; `hint`: what suggests the language when the channel does
+        not (`parley nlu classify`'s best guess). Reads at most MAX_UNDERSTOOD characters of the message, within the
+        parts' time budget."""
         started = self._clock()
         if len(message.text) > MAX_UNDERSTOOD:
             logger.info("message cut before understanding", extra={"characters": len(message.text)})
             message = replace(message, text=message.text[:MAX_UNDERSTOOD])
         customer_language = customer.language if customer else None  # the policy normalises "pt-BR" to "pt"
-        hint = self._channel_hint(message)
+        hint = self._channel_hint(message) or hint
         if message.kind in _NO_LANGUAGE or not message.text.strip() or as_written:
             # A tapped button says nothing about language; neither does a photo without a caption, nor an address.
             language = self._language.choose("", remembered, customer_language, hint)

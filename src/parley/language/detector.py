@@ -151,6 +151,10 @@ def _script_of(char: str) -> str | None:
     return None
 
 
+# A script other than Latin names a text's language when it writes at least 1/OTHER_SCRIPT_SHARE of its letters.
+OTHER_SCRIPT_SHARE = 3
+
+
 def dominant_script(text: str) -> str | None:
     """The writing system most of the text's letters are in: a language code for scripts that name one,
     else "latin", "cyrillic" or "arabic"; None for text without letters."""
@@ -168,6 +172,13 @@ def dominant_script(text: str) -> str | None:
             counts["ja"] += counts.pop("zh")
         else:
             counts["zh"] += counts.pop("ja")
+    others = [script for script in counts if script != "latin"]
+    if "latin" in counts and others:
+        # Text in another writing system borrows Latin words ("मुझे unlimited data वाले प्लान में shift होना है",
+        # brand names, "ok"): a third of the letters in it names the language, not the borrowed majority.
+        other = max(sorted(others), key=lambda script: counts[script])
+        if counts[other] * OTHER_SCRIPT_SHARE >= sum(counts.values()):
+            return other
     return max(sorted(counts), key=lambda script: counts[script])
 
 

@@ -100,7 +100,8 @@ def configured_account_help(settings: Settings) -> AccountHelp:
 
 def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     """What `parley nlu classify` prints for one text, read exactly as the dialogue engine reads a customer's first
-    message (dialogue.understanding): the language, the intent, its confidence and the entities; the requests it
+    message (dialogue.understanding): the language it is written in (and `requested_language`, the one it asks to
+    be answered in, if any), the intent, its confidence and the entities; the requests it
     makes (`requests`: words, intent, confidence and order number of each, one for a message of one request), and
     `clarify`: the two likeliest requests when Parley would ask which one is meant instead of answering (else null).
     Messages in a language without a catalog are read untranslated here (no translation provider is called)."""
@@ -117,10 +118,18 @@ def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     )
 
     def understand(text: str) -> dict[str, Any]:
-        reading = reader.read(InboundMessage(Channel.WHATSAPP, "", "", 0, text=text), None, None)
+        # A first message with nothing else to go on: the detector's best guess stands where a WhatsApp number's
+        # country would ("merci", "مرحبا" are too short for it to be sure, yet plainly French and Arabic).
+        guess = parts.detector.guess(text)
+        message = InboundMessage(Channel.WHATSAPP, "", "", 0, text=text)
+        hint = guess.language if guess else None
+        reading = reader.read(message, None, None, hint=hint)
         entities = extractor.extract(text)
+        # The language the message is written in; the one it asks to be answered in, when it asks for another.
+        written = parts.language.choose(text, None, None, hint) if reading.requested_language else reading.language
         return {
-            "language": reading.language,
+            "language": written,
+            "requested_language": reading.requested_language,
             "intent": reading.intent.value,
             "confidence": reading.confidence,
             "entities": entities,
