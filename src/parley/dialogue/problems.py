@@ -31,11 +31,9 @@ def reported_problem(catalog: Catalog, *texts: str) -> ItemProblem | None:
 
 def settled_intent(
     intent: Intent, catalog: Catalog, *texts: str, unsure: tuple[Intent, Intent] | None = None
-) -> Intent:
+) -> Intent | None:
     """A return when the words report a problem with an item received and the intent model named something the
-    problem comes first over, or was unsure between a return and something else (`unsure`: its two likeliest);
-    otherwise the intent as it was."""
+    problem comes first over, or was unsure between a return and something else (`unsure`: its two likeliest); None
+    when the words settle nothing."""
     yields = intent in YIELDS_TO_PROBLEM or (unsure is not None and Intent.RETURN_REFUND in unsure)
-    if yields and reported_problem(catalog, *texts) is not None:
-        return Intent.RETURN_REFUND
-    return intent
+    return Intent.RETURN_REFUND if yields and reported_problem(catalog, *texts) is not None else None

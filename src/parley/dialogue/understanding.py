@@ -12,7 +12,7 @@ from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.channels.registry import CHANNELS
 from parley.dialogue.interpreting import Interpreter, TranslationUse, Understood
 from parley.dialogue.language_policy import ConversationLanguage
-from parley.dialogue.problems import reported_problem, settled_intent
+from parley.dialogue.problems import settled_intent
 from parley.dialogue.reading import Request, RequestReader
 from parley.domain.records import Customer
 from parley.i18n import Catalog, Catalogs
@@ -145,11 +145,10 @@ class Reader:
         text = first.text if several else understood.text
         if message.kind not in PAYLOAD_KINDS:
             # "It arrived damaged", "wrong item", "one is missing": a return, whatever else the words seemed to be.
-            words = (text if several else message.text, text)
-            intent = settled_intent(intent, catalog, *words, unsure=first.unsure)
-            settled = intent is Intent.RETURN_REFUND and reported_problem(catalog, *words) is not None
-            if intent is not first.intent or (first.unsure and settled):
-                requests = (replace(first, intent=intent, unsure=None), *requests[1:])  # the words settle it
+            settled = settled_intent(intent, catalog, text if several else message.text, text, unsure=first.unsure)
+            if settled is not None:
+                intent = settled
+                requests = (replace(first, intent=settled, unsure=None), *requests[1:])  # the words settle it
         return Reading(
             language, catalog, foreign, text, understood.translation, intent, first.confidence, first.order_id,
             requested, requests,
