@@ -158,3 +158,17 @@ def test_an_email_or_a_link_after_a_request_is_no_request_of_its_own():
 
     for text in ("where is my order ORD-104233? someone@example.com", "where is ORD-104233, see https://example.com/x"):
         assert [p.intent for p in Segmenter(sure).split(text, "en")] == [Intent.ORDER_STATUS]  # type: ignore[arg-type]
+
+
+def test_a_request_the_model_leans_to_beside_one_it_is_sure_of_is_a_request_of_its_own():
+    # "COD available hai kya? aur boAt ke earbuds stock mein hain?": the policy question read at 0.78, the product at
+    # 0.99. Leaning in three words is not enough ("Есть ли чёрные" beside the shoes it asks about).
+    leaning = ScriptedIntents({"COD": {Intent.FAQ: 0.78}, "earbuds": {Intent.PRODUCT_INFO: 0.99}})
+    doubtful = ScriptedIntents({"COD": {Intent.FAQ: 0.65}, "earbuds": {Intent.PRODUCT_INFO: 0.99}})
+    both_leaning = ScriptedIntents({"COD": {Intent.FAQ: 0.78}, "earbuds": {Intent.PRODUCT_INFO: 0.9}})
+    text = "is COD available for me? and are the boAt earbuds in stock?"
+
+    assert [p.intent for p in Segmenter(leaning).split(text, "en")] == [Intent.FAQ, Intent.PRODUCT_INFO]  # type: ignore[arg-type]
+    assert len(Segmenter(doubtful).split(text, "en")) == 1  # type: ignore[arg-type]
+    assert len(Segmenter(both_leaning).split(text, "en")) == 1  # type: ignore[arg-type]
+    assert len(Segmenter(leaning).split("COD for me? and are the boAt earbuds in stock?", "en")) == 1  # type: ignore[arg-type]
