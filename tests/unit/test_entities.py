@@ -42,6 +42,14 @@ FINDER = OrderIdFinder(DEFAULT_ORDER_ID_PATTERN)
         ("ऑर्डर नंबर 123456 कहाँ है", ["ORD-123456"]),
         ("طلبي 123456 لم يصل", ["ORD-123456"]),
         ("my order number is 123456", ["ORD-123456"]),
+        # A number a few words from a word for an order, when nothing names one more plainly.
+        ("pls cancel 412007 i ordered twice by mistake", ["ORD-412007"]),
+        ("i was charged twice for the same order!! 415300", ["ORD-415300"]),
+        ("gde moi zakaz 470115? zhdu uzhe nedelyu", ["ORD-470115"]),
+        ("siparişimi iptal etmek istiyorum 481004", ["ORD-481004"]),
+        ("kak pesanan aku 510116 kok blm sampe ya", ["ORD-510116"]),
+        ("el order bta3i 520377 lesa ma wasalsh leh?", ["ORD-520377"]),
+        ("الاوردر بتاعي 520377 فين", ["ORD-520377"]),
     ],
 )
 def test_order_numbers_come_out_in_one_canonical_form(text, expected):
@@ -61,6 +69,12 @@ def test_order_numbers_come_out_in_one_canonical_form(text, expected):
         "I paid 123456 for the order",
         "my orders in 2024 were fine",
         "order 2025 catalogue",
+        # Amounts and phone numbers near a word for an order are neither.
+        "order total 25000 rupiah",
+        "my order was 4500 rs only",
+        "pesanan aku, wa 0812 3456 7890",
+        "my order, call +49 1511 2345",
+        "my order, phone 5551234567",
     ],
 )
 def test_numbers_that_are_not_order_ids_are_left_alone(text):

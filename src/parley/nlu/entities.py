@@ -23,14 +23,52 @@ _NUMBER_THEN_ORDER = re.compile(r"(?<![\w#])(\d{4,10})\s*(?:no'?lu|numaral[ıi]|
 _HASH_NUMBER = re.compile(r"(?<![\w#])#\s?(\d{4,10})(?!\d)")
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Words for an order anywhere in a message, as customers write them (also "ordered", transliterated "zakaz", Egyptian
+# "el order", "اوردر"): a number a few words from one is taken for the order's when nothing names an order more
+# plainly ("siparişimi iptal etmek istiyorum 481004", "pesanan aku 510116", "el order bta3i 520377").
+_LOOSE_ORDER_WORD = re.compile(
+    r"(?<![\w])(?:order\w*|ordr|orden\w*|pedido\w*|encomenda\w*|commande\w*|cde|cmd|bestell\w*|auftrag\w*|"
+    r"ordine\w*|pesanan\w*|sipari[sş]\w*|заказ\w*|zakaz\w*|ऑर्डर|आर्डर|(?:ال)?طلب\w*|(?:ال)?[اأ]وردر\w*)|订单",
+    re.IGNORECASE,
+)
+# How far (in words) a number may stand after such a word, or before it ("cancel 412007 i ordered twice").
+_WORDS_AFTER, _WORDS_BEFORE = 4, 1
+_TOKEN = re.compile(r"[^\s,;:!?¿¡.()\[\]\"'«»“”]+")
+_LOOSE_NUMBER = re.compile(r"#?(\d{4,8})")
+# An amount or a phone number is no order's: a currency, a unit of money or a plus sign beside the number, or
+# another group of digits right after it ("0812 3456 7890").
+_MONEY = re.compile(
+    r"^(?:rp|rs|r\$|\$|€|£|₹|₺|₽|¥|tl|usd|eur|euros?|dollars?|rupiah|rupees?|reais|lira|руб\w*|р|рублей|元|块|"
+    r"rb|ribu|jt|juta|k|mil|bin|دولار|جنيه|ريال|درهم|रुपये|रु)$",
+    re.IGNORECASE,
+)
+
+
+def _near_an_order_word(text: str) -> list[tuple[int, str]]:
+    """Numbers a few words from a word for an order: (position, digits)."""
+    tokens = list(_TOKEN.finditer(text))
+    words = [bool(_LOOSE_ORDER_WORD.search(token.group())) for token in tokens]
+    found = []
+    for i, token in enumerate(tokens):
+        number = _LOOSE_NUMBER.fullmatch(token.group())
+        if number is None or _YEAR.fullmatch(number.group(1)):
+            continue
+        near = any(words[max(0, i - _WORDS_AFTER) : i]) or any(words[i + 1 : i + 2 + _WORDS_BEFORE])
+        beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        money = any(_MONEY.match(word.group()) for word in beside) or text[token.start() - 1 : token.start()] == "+"
+        gaps = [text[min(token.end(), w.end()) : max(token.start(), w.start())] for w in beside]
+        grouped = any(w.group().lstrip("+").isdigit() and gap.isspace() for w, gap in zip(beside, gaps, strict=True))
+        if near and not money and not grouped:
+            found.append((token.start() + number.start(1), number.group(1)))
+    return found
+
+
 def ascii_digits(text: str) -> str:
     """Any script's decimal digits as ASCII ones: "٥٥٧١٦٤" (Arabic-Indic) and full-width digits are 557164."""
     if text.isascii():
         return text
     return "".join(str(unicodedata.digit(char)) if char.isdecimal() else char for char in text)
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 class OrderIdFinder:
@@ -55,6 +93,11 @@ class OrderIdFinder:
             candidate = self._format.format(match.group(1))
             if self._pattern.fullmatch(candidate):
                 found.append((match.start(1), candidate))
+        if not found:
+            for start, digits in _near_an_order_word(text):
+                candidate = self._format.format(digits)
+                if self._pattern.fullmatch(candidate):
+                    found.append((start, candidate))
         ordered: list[str] = []
         for _, canonical in sorted(found):
             if canonical not in ordered:
