@@ -192,3 +192,12 @@ def test_a_real_conversation_without_a_catalog_keeps_its_language_on_a_short_mes
 
 def test_ukrainian_letters_keep_a_first_message_ukrainian_though_russian_shares_its_words(real):
     assert real.choose("Доброго дня, де моє замовлення?", None, None) == "uk"
+
+
+def test_with_nothing_known_a_word_only_one_catalog_has_names_the_language_of_a_short_message():
+    # "obrigado" alone is too short to identify, but only Portuguese customers write it; "gracias" Spanish ones.
+    assert policy(None).choose("obrigado", None, None) == "pt"
+    assert policy(None).choose("gracias!!", None, None) == "es"
+    # A word several catalogs share names none of them; and what is known of the customer still comes first.
+    assert policy(None).choose("pedido?", None, None) == "en"
+    assert policy(None).choose("obrigado", None, None, hint="es") == "es"

@@ -172,3 +172,11 @@ def test_a_request_the_model_leans_to_beside_one_it_is_sure_of_is_a_request_of_i
     assert len(Segmenter(doubtful).split(text, "en")) == 1  # type: ignore[arg-type]
     assert len(Segmenter(both_leaning).split(text, "en")) == 1  # type: ignore[arg-type]
     assert len(Segmenter(leaning).split("COD for me? and are the boAt earbuds in stock?", "en")) == 1  # type: ignore[arg-type]
+
+
+def test_a_late_order_told_about_in_a_complaint_is_one_request():
+    # The complaint flow acknowledges the order it names; its status is not a second request.
+    late = ScriptedIntents({"ORD-133799": {Intent.ORDER_STATUS: 0.99}, "disgrace": {Intent.COMPLAINT: 0.99}})
+    text = "ORD-133799 came two weeks late. nobody answers my emails, it is a disgrace"
+
+    assert [p.text for p in Segmenter(late).split(text, "en")] == [text]  # type: ignore[arg-type]

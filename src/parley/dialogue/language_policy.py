@@ -31,6 +31,9 @@ LEXICAL_MARGIN = 1.0
 # When langdetect cannot tell and nothing is known of the customer: words found only in one language's
 # catalog, counting each as 1 (a word shared by two languages counts 1/2 for each).
 LEXICAL_ALONE = 2.0
+# A text too short to identify is still likely in the one language whose catalog has its words ("obg", "grz", "slt",
+# "hello bhaiya"): taken when nothing else is known of the customer, with LEXICAL_MARGIN over any other language.
+LEXICAL_GUESS = 1.0
 # How much better (per character n-gram) another language must explain a message before a conversation leaves its
 # language for it, when a language without a catalog is either side: the margin the detector asks of a language
 # without a catalog over the native ones.
@@ -88,10 +91,20 @@ class ConversationLanguage:
         anchor = known or language_code(hint)
         identified = self.identify(text)
         if identified is None:
-            return anchor or self._default
+            return anchor or self.guess(text) or self._default
         if anchor is None or identified == anchor or self._moves(text, anchor, identified):
             return identified
         return anchor
+
+    def guess(self, text: str) -> str | None:
+        """The native language whose catalog alone has the words of a text too short to identify ("obg" is
+        Portuguese chat, "grz" Italian), else None."""
+        scores = self._lexicon.scores(_without_codes(text))
+        best = max(scores, key=lambda language: scores[language], default=None)
+        if best is None:
+            return None
+        runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+        return best if scores[best] >= LEXICAL_GUESS and scores[best] >= runner_up + LEXICAL_MARGIN else None
 
     def _moves(self, text: str, anchor: str, identified: str) -> bool:
         """Whether the text is evidence enough to leave `anchor` for `identified`: another writing system, or,

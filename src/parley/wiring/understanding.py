@@ -120,9 +120,10 @@ def build_understanding(settings: Settings) -> Callable[[str], dict[str, Any]]:
     def understand(text: str) -> dict[str, Any]:
         # A first message with nothing else to go on: the detector's best guess stands where a WhatsApp number's
         # country would ("merci", "مرحبا" are too short for it to be sure, yet plainly French and Arabic).
+        # The catalogs' words come first ("obg", "grz": chat no detector was trained on).
         guess = parts.detector.guess(text)
         message = InboundMessage(Channel.WHATSAPP, "", "", 0, text=text)
-        hint = guess.language if guess else None
+        hint = parts.language.guess(text) or (guess.language if guess else None)
         reading = reader.read(message, None, None, hint=hint)
         entities = extractor.extract(text)
         # The language the message is written in; the one it asks to be answered in, when it asks for another.
