@@ -289,3 +289,16 @@ def test_a_yes_or_no_with_nothing_asked_gets_how_can_i_help_never_a_product(lang
     for turn in answers:
         assert turn.reply.text == catalog.render("answer.how_can_i_help")
         assert not turn.reply.choices and chat.flow is None
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("it", "perfetto, ciao"), ("en", "ok great, bye"), ("es", "vale, adiós"), ("de", "super, tschüss")],
+)
+def test_a_yes_with_a_goodbye_and_nothing_asked_is_a_goodbye(language: str, said: str) -> None:
+    chat = Chat(language)
+    chat.say("👍")
+
+    later = chat.say(said)
+
+    assert later.reply.text == chat.catalog.render("goodbye")

@@ -180,3 +180,16 @@ def test_a_late_order_told_about_in_a_complaint_is_one_request():
     text = "ORD-133799 came two weeks late. nobody answers my emails, it is a disgrace"
 
     assert [p.text for p in Segmenter(late).split(text, "en")] == [text]  # type: ignore[arg-type]
+
+
+def test_a_greeting_opening_the_message_does_not_hide_the_request_after_it():
+    said = ScriptedIntents({
+        "hey": {Intent.GREETING: 0.99}, "ORD-910101": {Intent.ORDER_STATUS: 0.95}, "invoice": {Intent.INVOICE: 0.99},
+    })  # fmt: skip
+    text = "hey quick one - where's ORD-910101 and can u send me my latest invoice"
+
+    parts = Segmenter(said).split(text, "en")  # type: ignore[arg-type]
+
+    assert [(p.text, p.intent) for p in parts] == [
+        ("where's ORD-910101", Intent.ORDER_STATUS), ("can u send me my latest invoice", Intent.INVOICE),
+    ]  # fmt: skip

@@ -99,7 +99,13 @@ class AnswerReader:
         answer, rest = Answer(found[0]), found[1]
         if answer is Answer.ABORT and not (question and question.stoppable):
             return None  # nothing to leave: "cancel" is a request (or, after a rating question, "cancel ORD-1")
+        if rest and asked is None and self._small_talk(text):
+            return None  # "perfetto, ciao": a goodbye ("ciao" alone could be a greeting too)
         return answer if not rest or self._aside(rest, asked, asking=_asks(text)) else None
+
+    def _small_talk(self, text: str) -> bool:
+        said = self._classify(text)
+        return said.confidence >= SURE_REQUEST and said.intent in _SMALL_TALK
 
     def _aside(self, rest: list[Word], asked: Question | None, *, asking: bool = False) -> bool:
         """True when the words after a yes or a no add nothing of their own to it: a few words, no question ("yes,
@@ -109,7 +115,7 @@ class AnswerReader:
         said = self._classify(" ".join(w.text for w in rest))
         sure = said.confidence >= SURE_REQUEST
         if asked is None:
-            return not (sure and said.intent in _SMALL_TALK)
+            return not (sure and said.intent in _SMALL_TALK)  # "ok thanks" is thanked
         if size(rest) < MIN_REQUEST_WORDS or not sure:
             return True
         return said.intent in _ASIDES | asked.topics

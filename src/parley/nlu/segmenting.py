@@ -47,6 +47,7 @@ _SENTENCE_END = re.compile(
     r"|[.!?](?=[\u3000-\u9fff])"  # …or before Chinese, which puts no space after it
     r"|[。！？；，、।॥؟]"  # marks that end a sentence or clause wherever they stand
     r"|[,;،](?=\s)"  # commas and semicolons before a space (not inside "1,299.00")
+    r"|\s[-–—]+(?=\s)"  # a dash between spaces ("hey quick one - where's ORD-910101"), not in "ORD-910101"
     r"|\n+"
 )
 _UNSPACED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -142,6 +143,9 @@ class Segmenter:
             )  # fmt: skip
 
         pieces = _pieces(text, language)
+        # A greeting opening the message is no part of any request ("hey quick one - where's ORD-910101 and…").
+        while len(pieces) > 1 and intent(pieces[0])[0] is Intent.GREETING:
+            pieces = pieces[1:]
         segments = pieces[:1]
         for piece in pieces[1:]:
             if apart(segments[-1], piece):
