@@ -117,6 +117,17 @@ def test_a_shipped_order_cannot_be_cancelled_and_says_where_it_is(service, order
     assert orders.get("ORD-900100").status is OrderStatus.SHIPPED
 
 
+def test_too_late_to_cancel_says_which_carrier_has_it_and_its_tracking_number(service, orders) -> None:
+    orders.items["ORD-900100"] = replace(orders.items["ORD-900100"], carrier="ARAS", tracking_number="ARAS900100")
+    say(service, "hi", BOB)
+
+    turn = say(service, "please cancel order ORD-900100", BOB)
+
+    assert EN.render("order.carrier", carrier="ARAS") in turn.reply.text
+    assert EN.render("order.tracking", tracking_number="ARAS900100") in turn.reply.text
+    assert EN.render("order.cancel_too_late") in turn.reply.text
+
+
 def test_a_delivered_order_is_offered_a_return(service, orders) -> None:
     orders.items["ORD-900100"] = replace(orders.items["ORD-900100"], status=OrderStatus.DELIVERED)
     say(service, "hi", BOB)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from parley.channels.replies import Choice
 from parley.dialogue.answers import Answer, confirm_choices
 from parley.dialogue.flow import ORDER_SLOT, WHICH_ORDER, Ask, Flow, FlowStep, customer_of, register, which_order
-from parley.dialogue.orders import describe_status
+from parley.dialogue.orders import describe_shipment, describe_status
 from parley.dialogue.ports import DialoguePorts
 from parley.domain.records import Customer, Order, OrderStatus
 from parley.domain.rules import CANCELLABLE, CancelOutcome, cancel_outcome
@@ -89,7 +89,9 @@ class CancelOrder(Flow):
     def _refused(catalog: Catalog, why_not: CancelOutcome, order: Order) -> FlowStep:
         if why_not is CancelOutcome.ALREADY_CANCELLED:
             return FlowStep(catalog.render("order.already_cancelled", order_id=order.order_id), order_id=order.order_id)
-        text = catalog.sentences([describe_status(order, catalog), catalog.render("order.cancel_too_late")])
+        # Too late: where it is (the carrier and the tracking number to follow it), and what is still possible.
+        sentences = [describe_status(order, catalog), *describe_shipment(order, catalog)]
+        text = catalog.sentences([*sentences, catalog.render("order.cancel_too_late")])
         choices: tuple[Choice, ...] = ()
         if order.status is OrderStatus.DELIVERED:
             choices = (Choice(RETURN_PAYLOAD, catalog.render("choice.start_return")),)
