@@ -13,6 +13,7 @@ from fakes import InMemoryConversations, InMemoryCustomers, InMemoryInvoices, In
 from parley.channels.model import MessageKind
 from parley.dialogue.engine import DialogueEngine
 from parley.dialogue.ports import BillingLinks
+from parley.dialogue.wording import mentions
 from parley.domain.records import Customer, Invoice, InvoiceStatus, OrderStatus
 from parley.language.protect import Protector
 from parley.nlu.intents import Intent
@@ -421,3 +422,8 @@ def test_a_customer_asking_why_a_payment_failed_hears_the_reason_in_their_langua
     assert "insufficient_funds" not in turn.reply.text
     assert turn.reply.link is not None
     assert turn.reply.link.url == f"https://pay.example.com/INV-2026-0915?customer={who.customer_id}&lang={language}"
+
+
+@pytest.mark.parametrize("said", ["我想换一张银行卡付款", "能换信用卡付吗", "我想用另一张卡付款"])
+def test_another_card_said_in_chinese_asks_to_change_the_payment_method(said: str) -> None:
+    assert mentions(said, CATALOGS["zh"], "payment_method")
