@@ -85,6 +85,11 @@ def test_not_found_paths_and_methods_do_not_reach_the_function(session):
         urllib.request.urlopen(f"{session.stack.url}/webhook/telegram", timeout=5)
 
     assert missing.value.code == 404
+    for method in ("PATCH", "OPTIONS", "DELETE"):
+        request = urllib.request.Request(f"{session.stack.url}/webhook/whatsapp", data=b"{}", method=method)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 404, method  # as API Gateway answers a route it has not, never a 501
 
 
 def test_the_local_stack_has_the_bucket_scheduled_reports_are_written_to(session):

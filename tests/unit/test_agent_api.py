@@ -112,6 +112,10 @@ def test_conversation_ids_are_accepted_as_typed_or_url_encoded(api, queue, raw, 
         "whatsapp:३४६१२३४५६७८",
         "whatsapp:3461234567٨",
         "whatsapp%3A3461234567%D9%A8",
+        # Only the separator may be encoded: an encoded digit or an encoded colon's encoding is not the canonical id.
+        "whatsapp:3461234567%38",
+        "whatsapp%3A%334612345678",
+        "whatsapp%253A34612345678",
         "whatsapp:US.١٣٤٩١٢٠٨٦٥٥٣٠٢٧٤١٩١٨",
         "whatsapp:US.1349120865530274191８",
         # A business-scoped user id is WhatsApp's: Messenger names people by PSID only.

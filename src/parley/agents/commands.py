@@ -74,11 +74,15 @@ class ConversationRef:
         return user_hash(self.channel, self.sender_id)
 
 
+_SEPARATOR = re.compile(r"%3A|%23", re.IGNORECASE)
+
+
 def parse_conversation_id(raw: str) -> ConversationRef | None:
-    """ "whatsapp:14155550123", "whatsapp#14155550123" or either URL-encoded; None when it is not one, exactly (a
-    space or line break around it, encoded or not, is not taken away: that id names no conversation)."""
-    text = unquote(raw or "")
-    match = re.fullmatch(r"([a-z]+)[:#](.+)", text)
+    """ "whatsapp:14155550123" or "whatsapp#14155550123", the separator URL-encoded or not (a client may write
+    %3A, and must write %23); None when it is not one, exactly: any other encoded character ("whatsapp:4860010020%30"),
+    or a space or line break around it, names no conversation."""
+    text = _SEPARATOR.sub(lambda found: unquote(found.group()), raw or "")
+    match = re.fullmatch(r"([a-z]+)[:#]([^%]+)", text)
     if not match:
         return None
     try:
