@@ -32,10 +32,15 @@ SURE_SIDE, LEANING_SIDE, LEANING_WORDS = 0.95, 0.7, 4
 # Fewer words than this make no request of their own: "address, phone" in a list, "no hp", "sono 3 giorni".
 MIN_WORDS = 3
 # Intents customers name together for one wish: not split. A late order told about in a complaint ("ORD-133799
-# came two weeks late, nobody answers my emails, a disgrace") is the complaint, which acknowledges the order.
-ONE_WISH = frozenset(
-    {frozenset({Intent.CANCEL_ORDER, Intent.RETURN_REFUND}), frozenset({Intent.ORDER_STATUS, Intent.COMPLAINT})}
-)
+# came two weeks late, nobody answers my emails, a disgrace") is the complaint, which acknowledges the order; what
+# is wrong with an item that arrived damaged ("the left side doesn't work") is the return's, not troubleshooting; an
+# opt-out said angrily ("fed up with your spam, unsubscribe me") is the opt-out, owed whatever the mood.
+ONE_WISH = frozenset({
+    frozenset({Intent.CANCEL_ORDER, Intent.RETURN_REFUND}),
+    frozenset({Intent.ORDER_STATUS, Intent.COMPLAINT}),
+    frozenset({Intent.RETURN_REFUND, Intent.TECH_SUPPORT}),
+    frozenset({Intent.MARKETING_PREFERENCES, Intent.COMPLAINT}),
+})  # fmt: skip
 # Cuts looked at in one message: a long message past them is read as one last piece (bounded work per message).
 MAX_CUTS = 24
 
