@@ -127,3 +127,39 @@ def test_addresses_of_many_countries_are_one_placeholder(text, shown) -> None:
 )
 def test_words_that_are_street_words_only_beside_an_address_stay(text) -> None:
     assert normalise(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # A rarer word touching a name is part of it, whatever its case: a surname that is also a word somewhere,
+        # one behind an apostrophe, a given name before the surname.
+        ("write me a poem about siobhan o'connor who sings", "write me a poem about [name] who sings"),
+        ("the weather is nice says małgorzata kowalczyk of Warsaw", "the weather is nice says [name] of warsaw"),
+        ("fragt Klaus-Dieter Schwarzenegger aus München", "fragt [name]-[name] aus münchen"),
+        ("a poem about ana paula gonçalves who sings", "a poem about [name] who sings"),
+        ("a poem about anh trần who lives in Saigon", "a poem about [name] who lives in saigon"),
+        # A street known only by its name, with its house number.
+        ("a poem about him who lives at Plac Zbawiciela 4 Warszawa", "a poem about him who lives at [address]"),
+        ("write to them at Strøget 20 København", "write to them at [address]"),
+        ("my aunt from 54 Hang Bac Hanoi, she sings karaoke", "my aunt from [address], she sings karaoke"),
+    ],
+)
+def test_surnames_beside_a_name_and_streets_known_by_their_name_are_placeholders(text, shown) -> None:
+    assert normalise(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "donde descargo mi factura de enero",
+        "i ordered 2 nike shoes and 1 adidas cap",
+        "the router 2 lights are off",
+        "بالطلب 413218 بدي غير المقاس",
+        "do you have size 42 in black",
+    ],
+)
+def test_products_sizes_and_order_numbers_are_no_streets_or_names(text) -> None:
+    shown = normalise(text)
+
+    assert "[address]" not in shown and "[name]" not in shown

@@ -50,7 +50,8 @@ _REFERENCES = _words(
     """order invoice ticket case reference ref item parcel package tracking account customer booking
     pedido factura albarán referencia cuenta cliente encomenda fatura conta bestellung rechnung sendung konto
     kunde kundennummer commande facture colis compte ordine fattura pacco bestelling factuur pakket
-    zamówienie faktura paczka konto sipariş fatura pesanan faktur nomor заказ счёт"""
+    zamówienie faktura paczka konto sipariş fatura pesanan faktur nomor заказ счёт طلب الطلب بالطلب طلبي رقم
+    فاتورة ऑर्डर"""
 )
 # Street types after a name or a number ("7 [name] Lakes", "[name] Court"), words in their own right elsewhere.
 _AFTER_NAME = _words(
@@ -71,6 +72,11 @@ _COMPASS = _words("sur norte este oeste bis")  # after a house number: "# 1-5 Es
 _HANGUL_PLACES = ("도", "시", "군", "구", "동", "읍", "면", "리", "로", "길", "거리")
 # Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
 _ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
+# A street's name alone, by how rare it is: any word under _RARE_PLACE, a capitalised one under _PLACE_NAME.
+_RARE_PLACE, _PLACE_NAME = 3.7, 5.0
+_SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
+# Prepositions before where someone lives or is: "from 54 Hang Bac", "at 7 Strøget", "aus 12 …".
+_AT_PLACE = _words("at in on from to aus auf nach en em na no à au a w we v в di da op i på från till ở tại")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -83,13 +89,19 @@ def is_street(piece: str) -> bool:
     return folded.startswith(_STREET_STEMS) or (len(folded) > 5 and folded.endswith(_STREET_ENDINGS))
 
 
+def street_word(piece: str) -> bool:
+    """A street word wherever it stands, or one beside what an address has ("Lakes", "Quadra", "No.")."""
+    folded = piece.casefold()
+    return is_street(piece) or folded in _AFTER_NAME or folded in _BEFORE_NAME or folded in _NUMBER_WORDS
+
+
 def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
     """Street words with the words, names and numbers around them (within _ADDRESS_REACH, never across
     punctuation or a very common word like "my", but to a house number or a place after a comma: "Quadra
     [name], 63") replaced by one [address]."""
     tokens = [i for i, piece in enumerate(pieces) if not piece.isspace()]
     both_cases = _both_cases([pieces[i] for i in tokens if pieces[i][0].isalpha() and len(pieces[i]) > 1])
-    streets = [at for n, at in enumerate(tokens) if _street_at(pieces, tokens, n, words)]
+    streets = [at for n, at in enumerate(tokens) if _street_at(pieces, tokens, n, words, both_cases)]
     if not streets:
         return pieces
     gone: set[int] = set()
@@ -133,10 +145,10 @@ def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases:
         i += step
 
 
-def _street_at(pieces: list[str], tokens: list[int], n: int, words: Vocabulary) -> bool:
+def _street_at(pieces: list[str], tokens: list[int], n: int, words: Vocabulary, both_cases: bool = False) -> bool:
     """Whether the n-th token is a street word here: always, or by what stands beside it."""
     piece = pieces[tokens[n]]
-    if is_street(piece) or piece == "[address]":
+    if is_street(piece) or piece == "[address]" or _named_place(pieces, tokens, n, words, both_cases):
         return True
     if not piece[0].isalpha():
         return False
@@ -158,6 +170,28 @@ def _street_at(pieces: list[str], tokens: list[int], n: int, words: Vocabulary) 
         korean = following.endswith(_HANGUL_PLACES) and "\uac00" <= following[:1] <= "\ud7a3"
         return following == NUMBER or (len(folded) >= 3 and (following in _PLACES or korean))
     return False
+
+
+def _named_place(pieces: list[str], tokens: list[int], n: int, words: Vocabulary, both_cases: bool) -> bool:
+    """A street known only by its name, with its house number: a rare word (or, in a text of both cases, a
+    capitalised one mid-sentence) right before a number ("Strøget 20", "Plac Zbawiciela 4") or right after one that
+    follows a place's preposition ("from 54 Hang Bac Hanoi", "lives at 7 rue…"). "order 5", "size 42" and "the 2
+    Nike shoes" stay: a reference word, a common word, nothing saying where."""
+    piece, folded = pieces[tokens[n]], pieces[tokens[n]].casefold()
+    before = pieces[tokens[n - 1]].casefold() if n else ""
+    after = pieces[tokens[n + 1]] if n + 1 < len(tokens) else ""
+    if piece in ("[name]", "[word]"):
+        named = before == NUMBER  # "from # [name] [word]": a name or a rare word where a street's name would stand
+    elif piece[0].isalpha():
+        zipf = words.zipf(folded)
+        mid_sentence = n > 0 and before not in _SENTENCE_ENDS
+        named = (both_cases and piece[0].isupper() and mid_sentence and zipf < _PLACE_NAME) or zipf < _RARE_PLACE
+    else:
+        return False
+    if named and after == NUMBER and before not in _REFERENCES and folded not in _REFERENCES:
+        return True
+    located = n > 1 and pieces[tokens[n - 2]].casefold() in _AT_PLACE
+    return named and before == NUMBER and located
 
 
 def _in_address(piece: str, words: Vocabulary, both_cases: bool) -> bool:

@@ -11,6 +11,8 @@ The introduction's own words are never taken ("ik ben [name]" keeps "ben").
 
 from __future__ import annotations
 
+import re
+
 from parley.privacy.vocabulary import Vocabulary
 
 NAME = "[name]"
@@ -41,6 +43,22 @@ _FUNCTION_WORD = 7.0
 _CAPITALISED_ALONE = 6.0
 # Share of capitalised words from which a text is in title case, so that capitals say nothing.
 _TITLE_CASE = 0.7
+# zipf under which a word next to a name is part of it, in any case: a surname that is also a rarer word somewhere
+# ("[name] o'connor", "małgorzata [name]", "[name] schwarzenegger"). Words customers write around a name ("says",
+# "fragt", "lives", "from") are commoner than this; losing a rare one costs the report little.
+_RARE_BESIDE_NAME = 4.5
+# Who a person is to the customer, in words rarer than _RARE_BESIDE_NAME: they say something of the message and
+# nothing of who the person is.
+_RELATIONS = frozenset(
+    str.split(
+        """neighbour neighbor neighbours neighbors colleague cousin nephew niece grandson granddaughter landlord
+        landlady roommate flatmate stepson stepdaughter vecino vecina voisin voisine nachbar nachbarin vicino vicina
+        vizinho vizinha сосед соседка komşum komşu tetangga"""
+    )
+)
+# zipf under which an ambiguous name written in lower case right before a name is the given name ("ana [name]",
+# "anh [name]"), where a commoner word ("to", "an", "de") is not.
+_GIVEN_NAME = 6.5
 
 
 def _both_cases(words: list[str]) -> bool:
@@ -58,16 +76,19 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     tokens = [i for i, piece in enumerate(pieces) if not piece.isspace()]
     both_cases = _both_cases([pieces[i] for i in tokens if pieces[i][0].isalpha() and len(pieces[i]) > 1])
     introduced, protected = _introductions(pieces, tokens)
-    candidates = [
+    from parley.privacy.addresses import street_word  # addresses reads this module's _both_cases
+
+    kept = [
         i
         for i in tokens
         if len(pieces[i]) > 1  # "I"
         and pieces[i][0].isalpha()
         and pieces[i].casefold() not in _PARTICLES
         and i not in protected
-        and words.is_ambiguous(pieces[i])
     ]
-    for at in candidates:
+    ambiguous = [i for i in kept if words.is_ambiguous(pieces[i])]
+    rare = {i for i in kept if i not in ambiguous and not street_word(pieces[i]) and _rare(pieces[i], words)}
+    for at in ambiguous:
         if (at in introduced and _introduced(pieces, out, tokens, at, both_cases)) or (
             both_cases and words.zipf(pieces[at]) < _CAPITALISED_ALONE and _capitalised_mid_sentence(pieces, tokens, at)
         ):
@@ -75,14 +96,33 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     changed = True
     while changed:  # "ik ben Ben Brown": Brown is next to a name only once Ben is one
         changed = False
-        for at in candidates:
-            if out[at] == NAME or (both_cases and not _capital(pieces[at])):
+        for at in [*ambiguous, *rare]:
+            # A rare word must touch the name (a space or a hyphen between): "mi factura de [name]" keeps "factura".
+            if out[at] == NAME or not _next_to_name(out, tokens, at, particles=at not in rare):
                 continue
+            zipf = words.zipf(pieces[at])
             hyphen = out[at - 1 : at] == ["-"] or out[at + 1 : at + 2] == ["-"]
-            if (both_cases or hyphen or words.zipf(pieces[at]) < _FUNCTION_WORD) and _next_to_name(out, tokens, at):
+            if at in rare:
+                named = True  # a rare word beside a name, in any case: "[name] o'connor", "małgorzata [name]"
+            elif both_cases:
+                # Capitalised; or, lower-case, a given name before the surname ("ana [name]", "anh [name]").
+                named = _capital(pieces[at]) or (zipf < _GIVEN_NAME and _before_name(out, tokens, at))
+            else:
+                named = hyphen or zipf < _FUNCTION_WORD
+            if named:
                 out[at] = NAME
                 changed = True
     return [NAME if piece == NAME + " " else piece for piece in out]
+
+
+def _rare(word: str, words: Vocabulary) -> bool:
+    """A word rare enough that, next to a name, it is more likely part of the name ("kowalczyk"), or a name after an
+    apostrophe ("o'connor", "d'angelo"); never common words elided ("c'est"), nor who the person is to the customer
+    ("my neighbour [name]")."""
+    parts = [part for part in re.split(r"['’]", word) if part]
+    if len(parts) > 1:
+        return words.is_name(parts[-1]) or not all(words.zipf(part) >= _RARE_BESIDE_NAME for part in parts)
+    return words.zipf(word) < _RARE_BESIDE_NAME and word.casefold() not in _RELATIONS
 
 
 def _introduced(pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool) -> bool:
@@ -124,11 +164,17 @@ def _capitalised_mid_sentence(pieces: list[str], tokens: list[int], at: int) -> 
     return position > 0 and pieces[tokens[position - 1]] not in _SENTENCE_ENDS
 
 
-def _next_to_name(out: list[str], tokens: list[int], at: int) -> bool:
+def _before_name(out: list[str], tokens: list[int], at: int) -> bool:
     position = tokens.index(at)
+    return position + 1 < len(tokens) and out[tokens[position + 1]] == NAME
+
+
+def _next_to_name(out: list[str], tokens: list[int], at: int, *, particles: bool = True) -> bool:
+    position = tokens.index(at)
+    between = _PARTICLES if particles else frozenset()
     for step in (-1, 1):
         i = position + step
-        while 0 <= i < len(tokens) and (out[tokens[i]] == "-" or out[tokens[i]].casefold() in _PARTICLES):
+        while 0 <= i < len(tokens) and (out[tokens[i]] == "-" or out[tokens[i]].casefold() in between):
             i += step
         if 0 <= i < len(tokens) and out[tokens[i]] == NAME:
             return True
