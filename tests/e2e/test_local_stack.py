@@ -85,7 +85,7 @@ def test_not_found_paths_and_methods_do_not_reach_the_function(session):
         urllib.request.urlopen(f"{session.stack.url}/webhook/telegram", timeout=5)
 
     assert missing.value.code == 404
-    for method in ("PATCH", "OPTIONS", "DELETE"):
+    for method in ("PATCH", "OPTIONS", "DELETE", "HEAD", "TRACE", "FOO"):
         request = urllib.request.Request(f"{session.stack.url}/webhook/whatsapp", data=b"{}", method=method)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=5)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parley.channels.model import PAYLOAD_KINDS, InboundMessage
+from parley.channels.model import PAYLOAD_KINDS, InboundMessage, MessageKind
 from parley.dialogue.flow import ORDER_PAYLOAD
 from parley.language.names import named_language
 from parley.nlu.ambiguity import two_likeliest
@@ -69,6 +69,10 @@ class RequestReader:
             return (Request(text, Intent(payload.removeprefix(INTENT_PAYLOAD)), 1.0, None),)
         # A business's own template buttons carry payloads we do not know: their title is the customer's words.
         order_id = self._order_ids.find(message.text) or self._order_ids.find(text)
+        if message.kind is MessageKind.FORM:
+            # A form's answers are one request whatever their fields say ("reason: Delivery address changed"): a
+            # person reads them.
+            return (self._one(Part(text, *self._classified(text)), order_id),)
         parts = self._segmenter.split(text, language)
         if len(parts) > 1:
             # Each request keeps the order number it names; one named only in the customer's own words (a
@@ -78,6 +82,10 @@ class RequestReader:
                 named_ids[0] = order_id
             return tuple(Request(p.text, p.intent, p.confidence, o) for p, o in zip(parts, named_ids, strict=True))
         return (self._one(parts[0], order_id),)
+
+    def _classified(self, text: str) -> tuple[Intent, float]:
+        classified = self._intents.classify(text)
+        return classified.intent, classified.confidence
 
     def _one(self, part: Part, order_id: str | None) -> Request:
         probabilities = self._intents.probabilities(part.text)

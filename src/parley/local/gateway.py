@@ -122,8 +122,18 @@ class ApiGatewayServer(BackgroundHttpServer):
                 self.end_headers()
                 self.wfile.write(payload)
 
-            # Every method API Gateway takes: those no route names are its 404, never the local server's 501.
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle  # noqa: N815
+
+            def do_HEAD(self) -> None:
+                self.send_response(404)  # no route takes HEAD; a HEAD answer has no body
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def __getattr__(self, name: str) -> Any:
+                # Any other method (TRACE, CONNECT, made-up ones) is API Gateway's 404, never the local server's 501.
+                if name.startswith("do_"):
+                    return self._handle
+                raise AttributeError(name)
 
         self.invoke = invoke
         super().__init__(Handler, host, port, "api-gateway")

@@ -96,6 +96,11 @@ def _joiner_pattern(language: str | None) -> re.Pattern[str]:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
+def _joined(text: str, language: str | None) -> set[int]:
+    """Where a piece starts right after a joining word (no sentence end or comma before it): "черные и белые"."""
+    return {match.end() for match in _joiner_pattern(language).finditer(text) if match.start() > 0}
+
+
 def _cuts(text: str, language: str | None) -> list[tuple[int, int]]:
     """Where the message may be cut: (end of the piece before, start of the piece after), in order. A sentence end
     is kept with the piece before it; a joining word belongs to neither."""
@@ -142,12 +147,17 @@ class Segmenter:
             sure = least >= self._floor or (
                 least >= LEANING_SIDE and most >= SURE_SIDE and leaning_words >= LEANING_WORDS
             )
-            return min(words) >= MIN_WORDS and (
+            # Joined to what follows by a word alone, a short first side is more likely the first of a list than a
+            # request ("Есть ли чёрные и белые кроссовки?").
+            listed = right[0] in after_joiner and not _SENTENCE_END.search(text[max(0, left[1] - 1) : right[0]])
+            shortest = MIN_WORDS + 1 if listed else MIN_WORDS
+            return words[0] >= shortest and words[1] >= MIN_WORDS and (
                 first in ACTIONABLE and second in ACTIONABLE and first is not second
                 and sure and frozenset({first, second}) not in ONE_WISH
             )  # fmt: skip
 
         pieces = _pieces(text, language)
+        after_joiner = _joined(text, language)
         # A greeting opening the message is no part of any request ("hey quick one - where's ORD-910101 and…").
         while len(pieces) > 1 and intent(pieces[0])[0] is Intent.GREETING:
             pieces = pieces[1:]
