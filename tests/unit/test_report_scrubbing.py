@@ -163,3 +163,39 @@ def test_products_sizes_and_order_numbers_are_no_streets_or_names(text) -> None:
     shown = normalise(text)
 
     assert "[address]" not in shown and "[name]" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Found by the second blind report check.
+        ("write me a poem about Siobhán O'Sullivan please", "write me a poem about [word] [name] please"),
+        (
+            "a joke about my colleague Trần Văn Hùng who sits near me",
+            "a joke about my colleague [name] who sits near me",
+        ),
+        ("the weather at 1012 LG Amsterdam today", "the weather at # amsterdam today"),
+        ("son numéro est zéro six douze soixante-dix-huit", "son numéro est #-#-#"),
+        ("a poem about Youssef at Rynek Główny 1, Kraków", "a poem about [name] at [address], kraków"),
+    ],
+)
+def test_irish_and_vietnamese_names_postcodes_with_letters_and_hyphenated_numbers_are_placeholders(text, shown):
+    assert normalise(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a atendente Maria foi um amor",
+        "my neighbour Joanna took my parcel",
+        "can we do this in spanish? my english isn't great",
+        "nell'ordine 5 ho messo una confezione",
+        "gimana caranya pause langganan 2 bulan",
+    ],
+)
+def test_who_the_person_is_contractions_and_reference_words_stay(text):
+    shown = normalise(text)
+
+    kept = {"atendente", "neighbour", "isn't", "nell'ordine", "langganan"}
+    assert any(word in shown.split() for word in kept), shown
+    assert "[address]" not in shown

@@ -33,7 +33,7 @@ STREET_WORDS = _words(
     ул пр пер шоссе д дом кв корпус вул λεωφ λεωφόρος οδός οδος πλατεία
     شارع طريق حي عمارة شقة بلدية نهج دوار زنقة ساحة حارة
     मार्ग सड़क गली मकान फ्लैट ফ্ল্যাট হোল্ডিং বিল্ডিং অ্যাপার্টমেন্ট বাড়ী বাড়ি বাসা নং রোড সড়ক লেন
-    straat laan plein gracht singel ul ulica ulicy aleja osiedle gatan vägen gata väg allé
+    straat laan plein gracht singel ul ulica ulicy aleja osiedle rynek plac gatan vägen gata väg allé
     utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
@@ -72,11 +72,31 @@ _COMPASS = _words("sur norte este oeste bis")  # after a house number: "# 1-5 Es
 _HANGUL_PLACES = ("도", "시", "군", "구", "동", "읍", "면", "리", "로", "길", "거리")
 # Words that join an address's parts ("Calle de Alcalá", "Rua das Flores", "Via del Corso").
 _ADDRESS_JOINERS = _words("de del la las los da do das dos di della delle du des van der den von al el")
+# What an order, an invoice or a parcel is called, in any of its forms ("nell'ordine", "по заказу", "pesananku"): a
+# number after it is theirs.
+_REFERENCE_STEMS = (
+    "order",
+    "ordin",
+    "заказ",
+    "pedido",
+    "commande",
+    "bestell",
+    "pesanan",
+    "sipari",
+    "طلب",
+    "factur",
+    "rechnung",
+    "invoice",
+    "fatur",
+    "tagihan",
+    "счет",
+    "счёт",
+)
 # A street's name alone, by how rare it is: any word under _RARE_PLACE, a capitalised one under _PLACE_NAME.
 _RARE_PLACE, _PLACE_NAME = 3.7, 5.0
 _SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
 # Prepositions before where someone lives or is: "from 54 Hang Bac", "at 7 Strøget", "aus 12 …".
-_AT_PLACE = _words("at in on from to aus auf nach en em na no à au a w we v в di da op i på från till ở tại")
+_AT_PLACE = _words("at in on from to aus auf nach en em na no à au w we в di da op på från till ở tại")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -182,10 +202,12 @@ def _named_place(pieces: list[str], tokens: list[int], n: int, words: Vocabulary
     after = pieces[tokens[n + 1]] if n + 1 < len(tokens) else ""
     if piece in ("[name]", "[word]"):
         named = before == NUMBER  # "from # [name] [word]": a name or a rare word where a street's name would stand
-    elif piece[0].isalpha():
+    elif piece[0].isalpha() and len(piece) > 2 and not any(stem in folded for stem in _REFERENCE_STEMS):
         zipf = words.zipf(folded)
         mid_sentence = n > 0 and before not in _SENTENCE_ENDS
-        named = (both_cases and piece[0].isupper() and mid_sentence and zipf < _PLACE_NAME) or zipf < _RARE_PLACE
+        capitalised = both_cases and piece[0].isupper() and mid_sentence and zipf < _PLACE_NAME
+        # In any case, a rare word is a street's name only where a place is said to be ("lives at strøget 20").
+        named = capitalised or (zipf < _RARE_PLACE and (before in _AT_PLACE or before == NUMBER))
     else:
         return False
     if named and after == NUMBER and before not in _REFERENCES and folded not in _REFERENCES:

@@ -47,13 +47,14 @@ _TITLE_CASE = 0.7
 # ("[name] o'connor", "małgorzata [name]", "[name] schwarzenegger"). Words customers write around a name ("says",
 # "fragt", "lives", "from") are commoner than this; losing a rare one costs the report little.
 _RARE_BESIDE_NAME = 4.5
-# Who a person is to the customer, in words rarer than _RARE_BESIDE_NAME: they say something of the message and
-# nothing of who the person is.
+# Who a person is to the customer (or to the shop: "a atendente [name]"), in words rarer than _RARE_BESIDE_NAME: they
+# say something of the message and nothing of who the person is.
 _RELATIONS = frozenset(
     str.split(
         """neighbour neighbor neighbours neighbors colleague cousin nephew niece grandson granddaughter landlord
         landlady roommate flatmate stepson stepdaughter vecino vecina voisin voisine nachbar nachbarin vicino vicina
-        vizinho vizinha сосед соседка komşum komşu tetangga"""
+        vizinho vizinha сосед соседка komşum komşu tetangga atendente atendentes оператор операторша temsilci
+        temsilcisi kurye courier coursier repartidor repartidora entregador motoboy kurir hotline"""
     )
 )
 # zipf under which an ambiguous name written in lower case right before a name is the given name ("ana [name]",
@@ -88,6 +89,10 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     ]
     ambiguous = [i for i in kept if words.is_ambiguous(pieces[i])]
     rare = {i for i in kept if i not in ambiguous and not street_word(pieces[i]) and _rare(pieces[i], words)}
+    for at in kept:
+        parts = re.split(r"['’]", pieces[at].casefold())
+        if len(parts) == 2 and parts[0] in _SURNAME_PREFIXES and words.is_name(parts[1]):
+            out[at] = NAME  # "O'Sullivan", "d'angelo": a surname wherever it stands
     for at in ambiguous:
         if (at in introduced and _introduced(pieces, out, tokens, at, both_cases)) or (
             both_cases and words.zipf(pieces[at]) < _CAPITALISED_ALONE and _capitalised_mid_sentence(pieces, tokens, at)
@@ -115,13 +120,22 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     return [NAME if piece == NAME + " " else piece for piece in out]
 
 
+# Letters only Vietnamese writes: a word with one beside a name is part of it ("[name] Thị", "[name] Văn Hùng"), for
+# Vietnamese names are made of syllables that are common words too.
+_VIETNAMESE = frozenset("ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơưăĩũùòìý")
+# Prefixes of surnames written with an apostrophe: O'Sullivan, D'Angelo, McDonald's kin.
+_SURNAME_PREFIXES = frozenset({"o", "d", "mc", "di", "de"})
+
+
 def _rare(word: str, words: Vocabulary) -> bool:
     """A word rare enough that, next to a name, it is more likely part of the name ("kowalczyk"), or a name after an
     apostrophe ("o'connor", "d'angelo"); never common words elided ("c'est"), nor who the person is to the customer
     ("my neighbour [name]")."""
-    parts = [part for part in re.split(r"['’]", word) if part]
+    parts = [part for part in re.split(r"['’]", word.casefold()) if part]
     if len(parts) > 1:
-        return words.is_name(parts[-1]) or not all(words.zipf(part) >= _RARE_BESIDE_NAME for part in parts)
+        return parts[0] in _SURNAME_PREFIXES and words.is_name(parts[-1])
+    if any(char in _VIETNAMESE for char in word.casefold()):
+        return True
     return words.zipf(word) < _RARE_BESIDE_NAME and word.casefold() not in _RELATIONS
 
 
@@ -170,6 +184,7 @@ def _before_name(out: list[str], tokens: list[int], at: int) -> bool:
 
 
 def _next_to_name(out: list[str], tokens: list[int], at: int, *, particles: bool = True) -> bool:
+    """Whether a name stands beside the word (a hyphen, or a particle when `particles`, between)."""
     position = tokens.index(at)
     between = _PARTICLES if particles else frozenset()
     for step in (-1, 1):

@@ -47,6 +47,8 @@ _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,30}(?!\w)")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 # Any script's digits, phone numbers written with separators, and a house number's letter ("136M", "10G").
 _DIGITS = re.compile(r"\+?\d(?:[\d\s().+/-]*\d)?(?:[^\W\d_](?!\w))?")
+# Postcodes with letters: Dutch "1012 LG", British "SW1A 1AA", Canadian "K1A 0B1".
+_POSTCODE = re.compile(r"(?<!\w)(?:\d{4}\s?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)(?!\w)")
 _NUMBER_RUN = re.compile(r"#(?:[\s/-]*#)+")  # "# 10G-17": numbers, a literal # and dashes are one number
 _NUMERO = re.compile(r"(?<!\w)([Nn])[º°]")  # "N° 84", "nº 5": a house number's "no." (NFKC makes º an o)
 _SPACES = re.compile(r"\s+")
@@ -76,7 +78,7 @@ def scrub(text: str) -> str:
     text = _HANDLE.sub("[handle]", text)
     text = _IBAN.sub(_iban, text)
     text = _CARD.sub(_card, text)
-    text = _NUMBER_RUN.sub(NUMBER, _DIGITS.sub(NUMBER, text))
+    text = _NUMBER_RUN.sub(NUMBER, _DIGITS.sub(NUMBER, _POSTCODE.sub(NUMBER, text)))
     return _SPACES.sub(" ", text).strip()[:MAX_TEXT]
 
 
@@ -221,8 +223,8 @@ def _spelled_numbers(pieces: list[str]) -> list[str]:
         if piece == NUMBER or piece.casefold() in _DIGIT_WORDS:
             run.append(i)
             continue
-        if piece.isspace() and run:
-            continue
+        if (piece.isspace() or piece == "-") and run:
+            continue  # "soixante-dix-huit": written-out numbers join their words with hyphens
         if len(run) > 1 or (run and pieces[run[0]] == NUMBER):
             for at in run:
                 out[at] = NUMBER
