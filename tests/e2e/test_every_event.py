@@ -12,6 +12,7 @@ from typing import Any
 
 from parley.channels.model import Channel, InboundMessage
 from parley.channels.registry import CHANNELS
+from parley.cli import main
 from parley.dialogue.engine import SILENT_KINDS
 from parley.i18n import load_catalogs
 from parley.local.graph_standin import SentRequest
@@ -112,6 +113,13 @@ def test_every_payload_kind_is_acknowledged_and_answered_exactly_as_it_should_be
         assert len(replies) == want, f"{path.name}: {len(replies)} replies for {want} messages needing one"
         assert all(within_limits(r) for r in replies), path.name
         with_person |= handed_over(replies)
+    # A person hands each conversation back, as after any handoff ("The box arrived crushed" reaches one): the tests
+    # after this one start with the bot answering.
+    released = len(session.graph.replies)
+    for key in with_person:
+        assert main(["agent", "release", key.replace("#", ":", 1), "--url", session.stack.url]) == 0
+    session.graph.wait_for(released + len(with_person), timeout=15)  # each is told the assistant is back
+    time.sleep(0.5)
 
 
 def test_a_redelivered_and_a_concurrently_duplicated_payload_get_no_more_replies(session):
