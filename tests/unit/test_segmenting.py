@@ -193,3 +193,24 @@ def test_a_greeting_opening_the_message_does_not_hide_the_request_after_it():
     assert [(p.text, p.intent) for p in parts] == [
         ("where's ORD-910101", Intent.ORDER_STATUS), ("can u send me my latest invoice", Intent.INVOICE),
     ]  # fmt: skip
+
+
+def test_a_short_first_request_the_model_is_sure_of_is_cut_at_a_joining_word():
+    # "Есть ли чёрные и белые кроссовки" is a list (the first side unsure); "отмените заказ 992201 и отпишите меня от
+    # рассылки" two requests, both sure.
+    sure = ScriptedIntents({"заказ": {Intent.CANCEL_ORDER: 0.99}, "рассылки": {Intent.MARKETING_PREFERENCES: 0.99}})
+    unsure = ScriptedIntents({"чёрные": {Intent.FAQ: 0.9}, "кроссовки": {Intent.PRODUCT_INFO: 0.99}})
+
+    parts = Segmenter(sure).split("отмените заказ 992201 и отпишите меня от рассылки", "ru")  # type: ignore[arg-type]
+    listed = Segmenter(unsure).split("Есть ли чёрные и белые кроссовки 42 размера?", "ru")  # type: ignore[arg-type]
+
+    assert [p.intent for p in parts] == [Intent.CANCEL_ORDER, Intent.MARKETING_PREFERENCES]
+    assert len(listed) == 1
+
+
+def test_what_the_app_says_when_asking_how_to_reset_a_password_is_one_request():
+    said = ScriptedIntents({"reset": {Intent.ACCOUNT: 0.8}, "app": {Intent.TECH_SUPPORT: 0.96}})
+
+    parts = Segmenter(said).split("how do i reset my password? the app keeps saying its wrong", "en")  # type: ignore[arg-type]
+
+    assert len(parts) == 1

@@ -34,12 +34,14 @@ MIN_WORDS = 3
 # Intents customers name together for one wish: not split. A late order told about in a complaint ("ORD-133799
 # came two weeks late, nobody answers my emails, a disgrace") is the complaint, which acknowledges the order; what
 # is wrong with an item that arrived damaged ("the left side doesn't work") is the return's, not troubleshooting; an
-# opt-out said angrily ("fed up with your spam, unsubscribe me") is the opt-out, owed whatever the mood.
+# opt-out said angrily ("fed up with your spam, unsubscribe me") is the opt-out, owed whatever the mood; what the app
+# says when a customer asks how to reset their password ("the app keeps saying it's wrong") is the account's.
 ONE_WISH = frozenset({
     frozenset({Intent.CANCEL_ORDER, Intent.RETURN_REFUND}),
     frozenset({Intent.ORDER_STATUS, Intent.COMPLAINT}),
     frozenset({Intent.RETURN_REFUND, Intent.TECH_SUPPORT}),
     frozenset({Intent.MARKETING_PREFERENCES, Intent.COMPLAINT}),
+    frozenset({Intent.ACCOUNT, Intent.TECH_SUPPORT}),
 })  # fmt: skip
 # Cuts looked at in one message: a long message past them is read as one last piece (bounded work per message).
 MAX_CUTS = 24
@@ -147,9 +149,14 @@ class Segmenter:
             sure = least >= self._floor or (
                 least >= LEANING_SIDE and most >= SURE_SIDE and leaning_words >= LEANING_WORDS
             )
-            # Joined to what follows by a word alone, a short first side is more likely the first of a list than a
-            # request ("Есть ли чёрные и белые кроссовки?").
-            listed = right[0] in after_joiner and not _SENTENCE_END.search(text[max(0, left[1] - 1) : right[0]])
+            # Joined to what follows by a word alone, a short first side the model is not sure of is more likely the
+            # first of a list than a request ("Есть ли чёрные и белые кроссовки?"; not "отмените заказ 992201 и
+            # отпишите меня от рассылки", both sure).
+            listed = (
+                right[0] in after_joiner
+                and not _SENTENCE_END.search(text[max(0, left[1] - 1) : right[0]])
+                and least < SURE_SIDE
+            )
             shortest = MIN_WORDS + 1 if listed else MIN_WORDS
             return words[0] >= shortest and words[1] >= MIN_WORDS and (
                 first in ACTIONABLE and second in ACTIONABLE and first is not second
