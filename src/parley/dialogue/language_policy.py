@@ -63,8 +63,7 @@ class ConversationLanguage:
         text = _without_codes(text)
         detection = self._detector.detect(text)
         scores = self._lexicon.scores(text)
-        best = max(scores, key=lambda language: scores[language], default=None)
-        runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
+        best, runner_up = _best_of(scores)
         lexically_clear = (
             best is not None and scores[best] >= LEXICAL_ALONE and scores[best] >= runner_up + LEXICAL_MARGIN
         )
@@ -100,10 +99,9 @@ class ConversationLanguage:
         """The native language whose catalog alone has the words of a text too short to identify ("obg" is
         Portuguese chat, "grz" Italian), else None."""
         scores = self._lexicon.scores(_without_codes(text))
-        best = max(scores, key=lambda language: scores[language], default=None)
+        best, runner_up = _best_of(scores)
         if best is None:
             return None
-        runner_up = max((v for k, v in scores.items() if k != best), default=0.0)
         return best if scores[best] >= LEXICAL_GUESS and scores[best] >= runner_up + LEXICAL_MARGIN else None
 
     def _moves(self, text: str, anchor: str, identified: str) -> bool:
@@ -132,6 +130,12 @@ class ConversationLanguage:
 # Arabic written in Latin letters (Arabizi) writes sounds Latin has no letter for as digits: "3ayez", "sama7t",
 # "5alas", "ye2fel". Such a word is kept: lower-case letters with one or two of those digits, never a code.
 _ARABIZI_WORD = re.compile(r"(?=(?:[a-z']*[2356789]){1,2}[a-z']*$)(?=(?:[^a-z]*[a-z]){2})[a-z2356789']+")
+
+
+def _best_of(scores: dict[str, float]) -> tuple[str | None, float]:
+    """The language the catalogs' words favour most, and the best score of any other."""
+    best = max(scores, key=lambda language: scores[language], default=None)
+    return best, max((v for k, v in scores.items() if k != best), default=0.0)
 
 
 def _without_codes(text: str) -> str:
