@@ -176,7 +176,7 @@ def test_products_sizes_and_order_numbers_are_no_streets_or_names(text) -> None:
         ),
         ("the weather at 1012 LG Amsterdam today", "the weather at # amsterdam today"),
         ("son numéro est zéro six douze soixante-dix-huit", "son numéro est #-#-#"),
-        ("a poem about Youssef at Rynek Główny 1, Kraków", "a poem about [name] at [address], kraków"),
+        ("a poem about Youssef at Rynek Główny 1, Kraków", "a poem about [name] at [address]"),
     ],
 )
 def test_irish_and_vietnamese_names_postcodes_with_letters_and_hyphenated_numbers_are_placeholders(text, shown):
@@ -199,3 +199,40 @@ def test_who_the_person_is_contractions_and_reference_words_stay(text):
     kept = {"atendente", "neighbour", "isn't", "nell'ordine", "langganan"}
     assert any(word in shown.split() for word in kept), shown
     assert "[address]" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "shown"),
+    [
+        # Found by the second blind report check: names that are words of another language than the message's,
+        # names Faker does not list, a name's "bin" that is a Turkish number, towns after an address.
+        ("my sister thu trang picked up the parcel for me", "en", "[name] picked up the parcel for me"),
+        ("please give it to khai at the desk", "en", "please give it to [name] at the desk"),
+        ("can you call my son wayan about the delivery", "en", "can you call my son [word] about the delivery"),
+        ("ayşe from next door took my package", "en", "[name] from next door took my package"),
+        ("siparişi ayşe yılmazoğlu teslim alacak", "tr", "[name] [word] teslim alacak"),
+        ("the parcel is for abdulaziz bin salman", "en", "the parcel is for [name] bin [name]"),
+        ("deliver to Storgata 5, Oslo please", "en", "deliver to [address] please"),
+        ("vivo en avenida de los andes 45, valparaíso", "es", "vivo en [address]"),
+        ("bitte an Hauptstraße 5, 80331 München liefern", "de", "bitte an [address] liefern"),
+        ("Deliver to Storgata 5, Thanks a lot", "en", "deliver to [address], thanks a lot"),
+        ("chị thu trang đã nhận hàng giúp em rồi", "vi", "chị [name] đã nhận hàng giúp em rồi"),
+    ],
+)
+def test_a_word_of_another_language_than_the_conversations_is_no_word_of_the_report(text, language, shown):
+    assert normalise(text, language=language) == shown
+    assert anonymise(shown, language=language) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mùa thu này giao hàng chậm quá", "vi"),  # "thu" is autumn in Vietnamese
+        ("gibt es die jacke auch in xxl", "de"),  # a size every language writes
+        ("il pacco è arrivato a milano ma non a casa mia", "it"),
+        ("delivery address change ho sakta hai kya", "hi"),  # Hindi in Latin letters: no word list to hold it to
+        ("c'est bon, merci", "fr"),
+    ],
+)
+def test_the_conversations_own_words_and_widespread_ones_stay(text, language):
+    assert normalise(text, language=language) == text

@@ -26,9 +26,10 @@ Definitions (what kpis.json and the report mean; events are counted when start �
   followed by the rating question, at most once a day per conversation, so this reads low rather than high).
 - languages, channels: conversations per language / channel of their customer messages (a conversation that
   changed language counts in both).
-- top_unrecognised: the 20 most frequent unrecognised texts of the period, anonymised (only words common in some
-  language kept; names, addresses, numbers, emails, cards and bank numbers replaced) and normalised, among those
-  that at least `min_customers` different customers sent (k-anonymity, REPORT_MIN_CUSTOMERS, 3 at least).
+- top_unrecognised: the 20 most frequent unrecognised texts of the period, anonymised (only words common in the
+  conversation's language, the text's own or English kept; names, addresses, numbers, emails, cards and bank
+  numbers replaced) and normalised, among those that at least `min_customers` different customers sent
+  (k-anonymity, REPORT_MIN_CUSTOMERS, 3 at least).
 - translation_calls / translation_cache_hits / translation_characters: sums over `translation_used`;
   cache hit rate = hits ÷ (hits + calls); estimated cost = characters * price per million characters.
 - delivery_failure_rate: (`delivery_status` failed + `send_error`) ÷ (`reply_sent` + `send_error`).

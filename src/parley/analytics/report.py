@@ -91,7 +91,7 @@ def render_report(kpis: Kpis, out_dir: Path, locale: str = "en") -> list[Path]:
         old.unlink(missing_ok=True)
     # Anonymised again here: the texts are keys the KPI engine made, but a report is mailed, and must hold nothing
     # personal whatever produced its figures.
-    top = tuple((anonymise(t).casefold(), c, lang) for t, c, lang in kpis.top_unrecognised)
+    top = tuple((anonymise(t, language=lang).casefold(), c, lang) for t, c, lang in kpis.top_unrecognised)
     kpis = replace(kpis, top_unrecognised=top)
     numbers = Numbers(locale)
     written = [

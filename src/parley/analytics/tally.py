@@ -115,11 +115,12 @@ class Tally:
         at, text = record.get("at_ms"), record.get("text")
         if type(at) is not int or not self.start_ms <= at < self.end_ms or not isinstance(text, str):
             return
-        key = normalise(text)
+        language = _text(record, "language") or "unknown"
+        key = normalise(text, language=language)
         if key:
             # Senders are counted by the pseudonym the record carries (the customer's, else the conversation's);
             # a record without one (written before they carried one) never makes a text shown.
-            self.unrecognised.add(key, _text(record, "language") or "unknown", _text(record, "customer"))
+            self.unrecognised.add(key, language, _text(record, "customer"))
             self.counts["unrecognised"] += 1
 
     def outcome(self, intent: str, kind: str) -> None:

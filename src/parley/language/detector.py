@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -221,15 +221,31 @@ class LanguageModel:
         self.word_weight = word_weight
         self._floor = floor
 
-    def word_zipf(self, word: str) -> float:
-        """How common a word is in the language that uses it most, on wordfreq's zipf scale (log10 of its
-        frequency per billion words: 3 is one per million); 0.0 for a word the model does not hold."""
+    def word_zipf(self, word: str, columns: Collection[int] | None = None) -> float:
+        """How common a word is in the language that uses it most (of `columns`, when given), on wordfreq's zipf
+        scale (log10 of its frequency per billion words: 3 is one per million); 0.0 for a word none holds."""
+        found = [zipf for column, zipf in self.word_languages(word) if columns is None or column in columns]
+        return max(found, default=0.0)
+
+    def common_in(self, word: str, zipf: float) -> int:
+        """In how many languages the word is at least that common."""
+        return sum(1 for _, found in self.word_languages(word) if found >= zipf)
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one model per process (shared_model), never freed anyway
+    def word_languages(self, word: str) -> tuple[tuple[int, float], ...]:
+        """The columns of the languages the model holds the word in, each with its zipf there."""
         key = np.uint32(word_key(_normalize_word(word)))
         start = int(np.searchsorted(self._word_keys, key, side="left"))
         end = int(np.searchsorted(self._word_keys, key, side="right"))
-        if start == end:
-            return 0.0
-        return float(self._word_gains[start:end].max()) / self.word_weight + self._floor + 9.0
+        gains = self._word_gains[start:end] / self.word_weight + self._floor + 9.0
+        return tuple((int(c), float(z)) for c, z in zip(self._word_languages[start:end], gains, strict=True))
+
+    def likeliest(self, text: str, count: int) -> tuple[int, ...]:
+        """The columns of the `count` languages (of all the model knows) that best explain the text."""
+        scores, grams = self.scores(text)
+        if not grams:
+            return ()
+        return tuple(int(c) for c in np.argsort(-scores)[:count])
 
     @classmethod
     def load(cls, path: Path = DATA) -> LanguageModel:

@@ -97,6 +97,9 @@ _RARE_PLACE, _PLACE_NAME = 3.7, 5.0
 _SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
 # Prepositions before where someone lives or is: "from 54 Hang Bac", "at 7 Strøget", "aus 12 …".
 _AT_PLACE = _words("at in on from to aus auf nach en em na no à au w we в di da op på från till ở tại")
+# After an address and a comma, a word rarer than this is its town ("[address], Kraków", "[address], oslo
+# please"), where a commoner one is the message going on ("[address], thanks").
+_TOWN = 5.0
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -154,7 +157,11 @@ def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases:
             break
         if crossed:
             held.append(i)
-            if piece in _PLACES or is_street(piece):
+            # A town: a rare word, or after a postcode a capitalised one ("[address], 80331 München").
+            town = piece[0].isalpha() and piece.casefold() not in _ADDRESS_JOINERS
+            postcode = last > held[0] and pieces[last] == NUMBER
+            town = town and (words.zipf(piece) < _TOWN or (postcode and both_cases and piece[0].isupper()))
+            if piece in _PLACES or is_street(piece) or town:
                 gone.update(range(min(last, i), max(last, i) + 1))
                 last = i
         else:
@@ -168,7 +175,7 @@ def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases:
 def _street_at(pieces: list[str], tokens: list[int], n: int, words: Vocabulary, both_cases: bool = False) -> bool:
     """Whether the n-th token is a street word here: always, or by what stands beside it."""
     piece = pieces[tokens[n]]
-    if is_street(piece) or piece == "[address]" or _named_place(pieces, tokens, n, words, both_cases):
+    if is_street(piece) or _named_place(pieces, tokens, n, words, both_cases):
         return True
     if not piece[0].isalpha():
         return False
@@ -201,7 +208,8 @@ def _named_place(pieces: list[str], tokens: list[int], n: int, words: Vocabulary
     before = pieces[tokens[n - 1]].casefold() if n else ""
     after = pieces[tokens[n + 1]] if n + 1 < len(tokens) else ""
     if piece in ("[name]", "[word]"):
-        named = before == NUMBER  # "from # [name] [word]": a name or a rare word where a street's name would stand
+        # "from # [name] [word]", "to [word] #": a name or a rare word where a street's name would stand.
+        named = before == NUMBER or (before in _AT_PLACE and after == NUMBER)
     elif piece[0].isalpha() and len(piece) > 2 and not any(stem in folded for stem in _REFERENCE_STEMS):
         zipf = words.zipf(folded)
         mid_sentence = n > 0 and before not in _SENTENCE_ENDS

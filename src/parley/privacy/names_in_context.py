@@ -32,7 +32,7 @@ _INTRODUCTIONS = tuple(
 )
 _LONGEST = max(len(phrase) for phrase in _INTRODUCTIONS)
 # Particles inside a name: "[name] da Costa", "[name] bin Said", "[name] van Dijk".
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     str.split("da de do dos das di del della van von der den ter bin ibn binti bte bo al el la le dela")
 )
 _SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
@@ -41,6 +41,9 @@ _SENTENCE_ENDS = frozenset(".!?¡¿\n…。！？")
 _FUNCTION_WORD = 7.0
 # zipf from which capitals alone are no evidence: German writes nouns capitalised ("auf den Bus", "zum ersten Mal").
 _CAPITALISED_ALONE = 6.0
+# zipf from which a word alone after an introduction, in a text of one case, is the word ("c'est bon", "sono
+# bella"), not the name it also is ("this is kim", 5.7).
+_INTRODUCED_WORD = 5.8
 # Share of capitalised words from which a text is in title case, so that capitals say nothing.
 _TITLE_CASE = 0.7
 # zipf under which a word next to a name is part of it, in any case: a surname that is also a rarer word somewhere
@@ -57,6 +60,9 @@ _RELATIONS = frozenset(
         temsilcisi kurye courier coursier repartidor repartidora entregador motoboy kurir hotline"""
     )
 )
+# Titles and kinship words said before a name, which Vietnamese builds of syllables that are words too ("chị Thu
+# Trang", "anh Khải", "cô Mai"): an ambiguous name right after one is a name.
+_TITLES = frozenset(str.split("chị anh em cô chú bác ông bà bạn cậu dì thầy mợ"))
 # zipf under which an ambiguous name written in lower case right before a name is the given name ("ana [name]",
 # "anh [name]"), where a commoner word ("to", "an", "de") is not.
 _GIVEN_NAME = 6.5
@@ -84,7 +90,7 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
         for i in tokens
         if len(pieces[i]) > 1  # "I"
         and pieces[i][0].isalpha()
-        and pieces[i].casefold() not in _PARTICLES
+        and pieces[i].casefold() not in PARTICLES
         and i not in protected
     ]
     ambiguous = [i for i in kept if words.is_ambiguous(pieces[i])]
@@ -94,8 +100,16 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
         if len(parts) == 2 and parts[0] in _SURNAME_PREFIXES and words.is_name(parts[1]):
             out[at] = NAME  # "O'Sullivan", "d'angelo": a surname wherever it stands
     for at in ambiguous:
-        if (at in introduced and _introduced(pieces, out, tokens, at, both_cases)) or (
-            both_cases and words.zipf(pieces[at]) < _CAPITALISED_ALONE and _capitalised_mid_sentence(pieces, tokens, at)
+        position = tokens.index(at)
+        titled = position > 0 and pieces[tokens[position - 1]].casefold() in _TITLES
+        if (
+            titled
+            or (at in introduced and _introduced(pieces, out, tokens, at, both_cases, words))
+            or (
+                both_cases
+                and words.zipf(pieces[at]) < _CAPITALISED_ALONE
+                and _capitalised_mid_sentence(pieces, tokens, at)
+            )
         ):
             out[at] = NAME
     changed = True
@@ -120,8 +134,8 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     return [NAME if piece == NAME + " " else piece for piece in out]
 
 
-# Letters only Vietnamese writes: a word with one beside a name is part of it ("[name] Thị", "[name] Văn Hùng"), for
-# Vietnamese names are made of syllables that are common words too.
+# Letters only Vietnamese writes: a name's syllable with one beside a name is part of it ("[name] Thị", "[name] Văn
+# Hùng"), for Vietnamese names are made of syllables that are common words too.
 _VIETNAMESE = frozenset("ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơưăĩũùòìý")
 # Prefixes of surnames written with an apostrophe: O'Sullivan, D'Angelo, McDonald's kin.
 _SURNAME_PREFIXES = frozenset({"o", "d", "mc", "di", "de"})
@@ -135,15 +149,20 @@ def _rare(word: str, words: Vocabulary) -> bool:
     if len(parts) > 1:
         return parts[0] in _SURNAME_PREFIXES and words.is_name(parts[-1])
     if any(char in _VIETNAMESE for char in word.casefold()):
-        return True
+        # A name's syllable ("Thị", "văn"), or capitalised ("Hùng"); "đã", "nhận" are Vietnamese words beside one.
+        return word[0].isupper() or words.is_name(word) or words.is_ambiguous(word)
     return words.zipf(word) < _RARE_BESIDE_NAME and word.casefold() not in _RELATIONS
 
 
-def _introduced(pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool) -> bool:
+def _introduced(
+    pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool, words: Vocabulary
+) -> bool:
     """Whether the word after an introduction is a name: capitalised, or (in a text of one case) the whole
-    clause ("this is kim, call me"; "this is my order" keeps "my")."""
+    clause and no very common word ("this is kim, call me"; "this is my order" keeps "my", "c'est bon" "bon")."""
     if both_cases:
         return _capital(pieces[at])
+    if words.zipf(pieces[at]) >= _INTRODUCED_WORD:
+        return False
     position = tokens.index(at)
     return position + 1 == len(tokens) or out[tokens[position + 1]] in {",", NAME} | _SENTENCE_ENDS
 
@@ -186,7 +205,7 @@ def _before_name(out: list[str], tokens: list[int], at: int) -> bool:
 def _next_to_name(out: list[str], tokens: list[int], at: int, *, particles: bool = True) -> bool:
     """Whether a name stands beside the word (a hyphen, or a particle when `particles`, between)."""
     position = tokens.index(at)
-    between = _PARTICLES if particles else frozenset()
+    between = PARTICLES if particles else frozenset()
     for step in (-1, 1):
         i = position + step
         while 0 <= i < len(tokens) and (out[tokens[i]] == "-" or out[tokens[i]].casefold() in between):

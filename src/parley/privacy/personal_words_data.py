@@ -4,9 +4,15 @@
   Han, kana and Hangul full names as family name + given name; minus short words so common that they are first of
   all words (three letters, zipf 5.5 or more in some language: "de", "van", "can") and the words Parley's own
   catalogs use ("bill", "grace" as a period). Latin and Greek names also without their accents ("Duong" for
-  "Dương", "Σταυρος"), Arabic ones with a bare alef ("امل"), as customers type them.
+  "Dương", "Σταυρος"), Arabic ones with a bare alef ("امل") and "عبد" joined to the rest ("عبدالعزيز"), as
+  customers type them.
+- The 48,000 first names of 54 countries of Jörg Michael's nam_dict.txt (GFDL 1.2, as gender-guesser ships it),
+  which Faker lacks in part ("Ayşe", "Trang", "Khai", "Oksana"), by the same rules; one of them that is a word of
+  zipf 4.0 or more somewhere ("thu", "hope", "sabato", Hindi "hain") is ambiguous, unless it is a very common name
+  in some country (9 or more on nam_dict's scale of 13) and a rarer word than zipf 5.0 ("ayşe", "hatice").
 - Ambiguous names: the names left out above ("kim", "ben", "mai", "vera", "weiss"), which the scrubbing takes for
-  a name only in context (next to a name, after "this is", capitalised mid-sentence).
+  a name only in context (next to a name, after "this is", capitalised mid-sentence, a word of another language
+  than the text's).
 - Number words: num2words' (LGPL-2.1) cardinals 0-100, hundreds, thousand, million and ordinals 1-20 in each of
   its languages, plus Chinese and Hindi numerals, which it lacks; minus articles ("un", "ein", "bir").
 - Common words of the scripts the language model leaves to their script (Han, kana, Hangul, Devanagari, Greek,
@@ -14,7 +20,8 @@
 
 Stored as the language model's 32-bit word keys (parley.language.detector.word_key), so the file lists no name
 in the clear and loads as five arrays. Run on a build machine; the file in the package was built with
-`pip install faker==40.63.0 num2words==0.5.14 wordfreq==3.1.1 numpy==2.4.6`, which rebuild it byte for byte:
+`pip install faker==40.63.0 gender-guesser==0.4.0 num2words==0.5.14 wordfreq==3.1.1 numpy==2.4.6`, which
+rebuild it byte for byte:
 
     python -m parley.privacy.personal_words_data src/parley/privacy/data/personal_words.npz
 """
@@ -33,6 +40,10 @@ from typing import Any
 from parley.language.detector import STATISTICAL_SCRIPTS, _script_of, word_key
 
 LOCALES = Path(__file__).resolve().parents[3] / "locales"
+# zipf from which one of nam_dict's names (Faker's are curated, it lists every name of a country) is a word first,
+# unless that common a name somewhere (nam_dict's frequency, 1 to 13) and a word under COMMON_NAME_WORD.
+WORD_FIRST = 4.0
+COMMON_NAME, COMMON_NAME_WORD = 9, 5.0
 FIRST_OF_ALL_WORDS = 5.5  # zipf: a short name (three letters at most) this common stays a word ("de", "van", "can")
 SHORT = 3
 # Number words that are articles first ("un", "ein", "bir": a one that is no number to hide).
@@ -76,7 +87,7 @@ def _unaccented(token: str) -> str:
     """The token without its accents, if it is Latin or Greek (the marks of other scripts are letters of it); an
     Arabic one with its alef bare, as often typed ("امل" for "أمل")."""
     if not {_script_of(c) for c in token if c.isalpha()} <= {"latin", "el"}:
-        return re.sub("[أإآ]", "ا", token)
+        return re.sub("[أإآ]", "ا", token.replace("عبد ", "عبد"))
     return "".join(c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c))
 
 
@@ -90,16 +101,38 @@ def names() -> set[str]:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
-        firsts = _string_lists(provider, ("first_name", "first_romanized"))
+        firsts = _string_lists(provider, ("first_name", "first_romanized", "middle_name"))
         lasts = _string_lists(provider, ("last_name", "last_romanized"))
         for name in firsts + lasts:
             found.update(_tokens(name))
             found.update(_unaccented(token) for token in _tokens(name))
+            if name.startswith("عبد "):  # "عبد العزيز", usually typed as one word
+                found.add(_unaccented(name.casefold()).replace(" ", ""))
         for name in lasts:
             for token in _tokens(name):
                 found.update(_feminine(token))
         if locale in _WIDE_NAMES:  # written without a space: 王伟, 佐藤花子, 김민준
             found.update(f"{last}{first}" for last in lasts for first in firsts if _by_script(last + first))
+    return found
+
+
+def listed_first_names() -> dict[str, int]:
+    """nam_dict.txt's first names, each as written, without accents, and, for Arabic, Chinese and Korean names
+    written with a '+' ("Abdel+Aziz"), as one word and as two; with how common a name each is in the country where
+    it is commonest (1 to 13)."""
+    path = Path(importlib.import_module("gender_guesser").__file__ or "").with_name("data") / "nam_dict.txt"
+    found: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        # Columns 1-2 the sex ("=": an equivalence, not a name), 4-29 the name; a "+" in column 30 marks a copy of
+        # a name sorted with expanded umlauts.
+        if line.startswith(("#", "=")) or len(line) < 30 or line[29] == "+":
+            continue
+        name = line[3:29].strip()
+        frequency = max((int(c, 16) for c in line[30:85] if c.strip() and c in "0123456789ABCDEF"), default=0)
+        for form in {name.replace("+", ""), *name.split("+")}:
+            for token in _tokens(form):
+                for word in (token, _unaccented(token)):
+                    found[word] = max(found.get(word, 0), frequency)
     return found
 
 
@@ -161,9 +194,20 @@ def build(out: Path) -> None:
             best[word] = max(best.get(word, 0.0), float(np.log10(frequency)) + 9)
 
     ours = catalog_words()
-    every_name = names()
+    curated = names()
+    listed = {w: f for w, f in listed_first_names().items() if w not in curated}
+    every_name = curated | set(listed)
+
+    def word_first(w: str) -> bool:
+        zipf = best.get(w, 0.0)
+        return zipf >= WORD_FIRST and not (listed[w] >= COMMON_NAME and zipf < COMMON_NAME_WORD)
+
     name_words = {
-        w for w in every_name if w not in ours and not (len(w) <= SHORT and best.get(w, 0.0) >= FIRST_OF_ALL_WORDS)
+        w
+        for w in every_name
+        if w not in ours
+        and not (len(w) <= SHORT and best.get(w, 0.0) >= FIRST_OF_ALL_WORDS)
+        and not (w in listed and word_first(w))
     }
     ambiguous = every_name - name_words
     # A number word that another language's catalog uses as a word stays a word: Turkish "on" (ten) is English

@@ -2,11 +2,14 @@
 
 Two levels. `scrub` replaces what a pattern finds: links, emails, @handles, bank (IBAN, checked mod 97) and card
 (13-19 digits passing Luhn) numbers, and every other number in digits of any script. `anonymise` then keeps a word
-only when it is common in some language, and is neither a person's name nor a number written out ("five",
+only when it is common in the conversation's language, the language the text reads as or English (or in three
+languages or more: a brand, a borrowed word), and is neither a person's name nor a number written out ("five",
 "cinco", "五"): every other word becomes a placeholder, and a street address (a street word with the words and
-numbers around it: "calle mayor five", "12 Baker Street", "ul. Marszałkowska 10") becomes [address]. An
-allow-list rather than a list of what to remove: a name nobody listed is still not a common word. `normalise` is
-the key the report counts under: anonymised, case-folded, single-spaced, without punctuation at either end.
+numbers around it, and the town after its comma: "calle mayor five", "12 Baker Street", "ul. Marszałkowska 10,
+Kraków") becomes [address]. An allow-list rather than a list of what to remove: a name nobody listed is still not
+a common word of the customer's language ("khai" is Vietnamese, "wayan" Balinese: placeholders in English).
+`normalise` is the key the report counts under: anonymised, case-folded, single-spaced, without punctuation at
+either end.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import unicodedata
 
 from parley.language.detector import _script_of
 from parley.privacy.addresses import CJK_STREET, addresses, is_street
-from parley.privacy.names_in_context import names_in_context
+from parley.privacy.names_in_context import PARTICLES, names_in_context
 from parley.privacy.vocabulary import Vocabulary, WordKind, shared_vocabulary
 
 
@@ -82,9 +85,11 @@ def scrub(text: str) -> str:
     return _SPACES.sub(" ", text).strip()[:MAX_TEXT]
 
 
-def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
-    """`scrub`, then only common words kept (see the module): what the report may show of a text."""
-    words = vocabulary or shared_vocabulary()
+def anonymise(text: str, vocabulary: Vocabulary | None = None, language: str | None = None) -> str:
+    """`scrub`, then only common words kept (see the module): what the report may show of a text. `language`: the
+    conversation's, when known: a word must then be common in it, in the text's own or in English ("khai", a
+    Vietnamese word, is a placeholder in an English text)."""
+    words = (vocabulary or shared_vocabulary()).reading(text, language)
     pieces: list[str] = []
     given: set[int] = set()  # placeholders the text came with (anonymised before): no evidence of a name here
     for piece in _pieces(scrub(text)):
@@ -99,10 +104,10 @@ def anonymise(text: str, vocabulary: Vocabulary | None = None) -> str:
     return _SPACES.sub(" ", _REPEATED.sub(r"\1", joined)).strip()[:MAX_TEXT]
 
 
-def normalise(text: str, vocabulary: Vocabulary | None = None) -> str:
+def normalise(text: str, vocabulary: Vocabulary | None = None, language: str | None = None) -> str:
     """The key an unrecognised text is counted under: anonymised, case-folded, single-spaced, without punctuation
     at either end ("Where is my parcel?" and "where is my parcel" are one question)."""
-    return anonymise(text, vocabulary).casefold().strip(_EDGE_PUNCTUATION)
+    return anonymise(text, vocabulary, language).casefold().strip(_EDGE_PUNCTUATION)
 
 
 def _pieces(text: str) -> list[str]:
@@ -177,6 +182,8 @@ def _placeholder_or_word(piece: str, words: Vocabulary) -> str:
     kind = words.kind(piece)
     if kind is WordKind.COMMON or (kind is WordKind.RARE and _common_parts(piece, words)):
         return piece
+    if kind is WordKind.NUMBER and piece.casefold() in PARTICLES:
+        return piece  # Turkish "bin" (thousand) is also "[name] bin [name]": the names around it decide
     return {WordKind.NAME: "[name]", WordKind.NUMBER: NUMBER}.get(kind, "[word]")
 
 

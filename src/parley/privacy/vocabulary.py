@@ -10,6 +10,7 @@ context). Everything is looked up by the model's 32-bit word keys: no list of na
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -17,13 +18,25 @@ from typing import Any
 
 import numpy as np
 
-from parley.language.detector import LanguageModel, shared_model, word_key
+from parley.language.detector import LanguageModel, dominant_script, shared_model, word_key
 
 DATA = Path(__file__).with_name("data") / "personal_words.npz"
 # How common (wordfreq's zipf: log10 of the frequency per billion words) a word must be in some language to be
 # shown. 3.0 is one in a million words, the lists' own floor: "llámame", "neighbour", "mongolia" pass, a surname
 # no list holds ("blatherwick") does not. Chosen on bench/data/scrubbing-dev.jsonl, never on the test set.
 COMMON_ZIPF = 3.0
+# zipf under which an ambiguous name ("thu", "khai", "sabato") is a name in a text of a language where it is no
+# word: "my sister thu [name]" in English; Vietnamese keeps its "thu" (autumn, to collect).
+FOREIGN_NAME = 3.5
+# The language every report is read in beside the customer's: customers mix it into their own.
+LINGUA_FRANCA = "en"
+# Languages the word data holds in another script than Latin: a text in Latin letters in them ("fein el order",
+# "gde moy zakaz") is read as in no known language.
+_SCRIPTS = {"ar": "arabic", "fa": "arabic", "ur": "arabic", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic"}
+_SCRIPTS |= {"mk": "cyrillic"}
+# In how many languages a word must be common to be common in every text: a brand or a borrowed word ("xxl",
+# "gdpr", "sim"), where a name of one place or person is common in one or two ("wayan", "valparaíso").
+WIDESPREAD = 3
 
 
 class WordKind(StrEnum):
@@ -34,7 +47,15 @@ class WordKind(StrEnum):
 
 
 class Vocabulary:
-    def __init__(self, arrays: dict[str, Any], model: LanguageModel, common_zipf: float = COMMON_ZIPF) -> None:
+    def __init__(
+        self,
+        arrays: dict[str, Any],
+        model: LanguageModel,
+        common_zipf: float = COMMON_ZIPF,
+        languages: Collection[int] | None = None,
+    ) -> None:
+        self._arrays = arrays
+        self._languages = languages
         self._names = arrays["name_keys"]
         self._ambiguous = arrays.get("ambiguous_keys", np.zeros(0, dtype=np.uint32))
         self._numbers = arrays["number_keys"]
@@ -48,6 +69,19 @@ class Vocabulary:
         with np.load(path) as data:
             return cls({name: data[name] for name in data.files}, model or shared_model())
 
+    def reading(self, text: str, language: str | None) -> Vocabulary:
+        """The vocabulary of a text in `language` (a conversation's): common then means common in that language,
+        in the language the text itself reads as, or in English; for a language the word data does not model
+        (Hindi written in Latin letters, an unknown one), common anywhere, as without a language."""
+        column = self._model.column(language or "")
+        if column is None or dominant_script(text) != _SCRIPTS.get(language or "", "latin"):
+            return self
+        found = {column, *self._model.likeliest(text, 1)}
+        english = self._model.column(LINGUA_FRANCA)
+        if english is not None:
+            found.add(english)
+        return Vocabulary(self._arrays, self._model, self._common, frozenset(found))
+
     def kind(self, word: str) -> WordKind:
         """What `word` (one word, any case) is."""
         folded = _folded(word)
@@ -56,14 +90,19 @@ class Vocabulary:
             return WordKind.NUMBER
         if _holds(self._names, key) or (folded.endswith("'s") and self.is_name(folded[:-2])):  # "Cousin's"
             return WordKind.NAME
-        return WordKind.COMMON if self.zipf(folded) >= self._common else WordKind.RARE
+        zipf = self.zipf(folded)
+        if self._languages is not None and zipf < FOREIGN_NAME and self.is_ambiguous(folded):
+            return WordKind.NAME
+        if zipf >= self._common or (self._languages and self._model.common_in(folded, self._common) >= WIDESPREAD):
+            return WordKind.COMMON
+        return WordKind.RARE
 
     def zipf(self, word: str) -> float:
-        """How common the word is in the language that uses it most (0.0: in none)."""
+        """How common the word is in the language that uses it most, of those the text is read in (0.0: in none)."""
         folded = _folded(word)
         found = self._model.word_zipf(folded)
         if found:
-            return found
+            return found if self._languages is None else self._model.word_zipf(folded, self._languages)
         key = np.uint32(word_key(folded))
         start = int(np.searchsorted(self._script_keys, key, side="left"))
         if start < len(self._script_keys) and self._script_keys[start] == key:
