@@ -34,7 +34,8 @@ STREET_WORDS = _words(
     شارع طريق حي عمارة شقة بلدية نهج دوار زنقة ساحة حارة
     मार्ग सड़क गली मकान फ्लैट ফ্ল্যাট হোল্ডিং বিল্ডিং অ্যাপার্টমেন্ট বাড়ী বাড়ি বাসা নং রোড সড়ক লেন
     straat laan plein gracht singel ul ulica ulicy aleja osiedle rynek plac gatan vägen gata väg allé
-    utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra"""
+    utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra
+    placu placem rynku osiedlu alei nagar नगर colony कॉलोनी"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
 _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
@@ -100,6 +101,11 @@ _AT_PLACE = _words("at in on from to aus auf nach en em na no à au w we в di d
 # After an address and a comma, a word rarer than this is its town ("[address], Kraków", "[address], oslo
 # please"), where a commoner one is the message going on ("[address], thanks").
 _TOWN = 5.0
+# After an address and a place's preposition, a word rarer than this is its town: capitals say so in few texts,
+# and a town's name is commoner than a street's ("w warszawie", 5.1), where what else follows a place's preposition
+# is commoner still ("in the", "in time").
+_TOWN_NAMED = 5.5
+_IN_TOWN = _words("in w we à a au en em na no di в во aus nach i ở tại")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -132,6 +138,7 @@ def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
         gone.add(at)
         for step in (1, -1):
             _reach(pieces, at, step, words, both_cases, gone)
+    _towns_after(pieces, tokens, words, both_cases, gone)
     out: list[str] = []
     for i, piece in enumerate(pieces):
         if i not in gone:
@@ -139,6 +146,18 @@ def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
         elif i - 1 not in gone:
             out.append("[address]")
     return out
+
+
+def _towns_after(pieces: list[str], tokens: list[int], words: Vocabulary, both_cases: bool, gone: set[int]) -> None:
+    """The town an address is in, said after it with a preposition: "[address] in Stuttgart", "[address] w
+    warszawie", a word rarer than _TOWN_NAMED or, in a text of both cases, capitalised."""
+    for n in range(len(tokens) - 2):
+        at, preposition, town = tokens[n], tokens[n + 1], tokens[n + 2]
+        if at not in gone or preposition in gone or pieces[preposition].casefold() not in _IN_TOWN:
+            continue
+        word = pieces[town]
+        if word[0].isalpha() and (words.zipf(word) < _TOWN_NAMED or (both_cases and word[0].isupper())):
+            gone.update(range(at, town + 1))
 
 
 def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases: bool, gone: set[int]) -> None:

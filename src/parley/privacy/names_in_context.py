@@ -131,7 +131,28 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
             if named:
                 out[at] = NAME
                 changed = True
+        for at in kept:
+            if out[at] != NAME and _joined_to_name(pieces, out, tokens, at, both_cases):
+                out[at] = NAME
+                changed = True
     return [NAME if piece == NAME + " " else piece for piece in out]
+
+
+def _joined_to_name(pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool) -> bool:
+    """A word any name holds on to: hyphened to one ("[name]-ho", "anna-[name]": given names of two parts), a
+    capitalised word after a name and its particle ("[name] das Graças", "[name] von Hohenstein"), an Arabic word
+    with the article right after a name ("[name] المصري": a family name, the Egyptian)."""
+    if out[at - 1 : at] == ["-"] and out[at - 2 : at - 1] == [NAME]:
+        return True
+    if out[at + 1 : at + 2] == ["-"] and out[at + 2 : at + 3] == [NAME]:
+        return True
+    position = tokens.index(at)
+    before = [out[i] for i in tokens[max(0, position - 2) : position]]
+    word = pieces[at]
+    if before[-1:] == [NAME] and word.startswith("ال"):
+        return True
+    particle = len(before) == 2 and before[0] == NAME and before[1].casefold() in PARTICLES
+    return particle and both_cases and word[0].isupper()
 
 
 # Letters only Vietnamese writes: a name's syllable with one beside a name is part of it ("[name] Thị", "[name] Văn
@@ -151,7 +172,7 @@ def _rare(word: str, words: Vocabulary) -> bool:
     if any(char in _VIETNAMESE for char in word.casefold()):
         # A name's syllable ("Thị", "văn"), or capitalised ("Hùng"); "đã", "nhận" are Vietnamese words beside one.
         return word[0].isupper() or words.is_name(word) or words.is_ambiguous(word)
-    return words.zipf(word) < _RARE_BESIDE_NAME and word.casefold() not in _RELATIONS
+    return words.zipf(word) < _RARE_BESIDE_NAME and word.casefold() not in _RELATIONS and not words.written(word)
 
 
 def _introduced(

@@ -37,11 +37,14 @@ _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
 # Emails written out so that a pattern would miss them: "ana at gmail dot com", "ana (at) gmail (dot) com",
 # "ana[at]gmail[dot]com", "ana @ gmail . com", "ana arroba gmail punto com". A domain's ending is the evidence.
-_SPELLED_AT = r"(?:\s*[(\[{]\s*(?:at|arroba|chez)\s*[)\]}]\s*|\s+(?:at|arroba|chez|bei)\s+|\s*@\s*)"
-_DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik)"
+# The at sign's and the dot's names: "chiocciola" (it), "apenstaartje" (nl), "собака" (ru), "małpa" (pl), "على"
+# (ar, "on"), "kukac" (hu), "arobase" (fr); "punt", "точка", "نقطة", "nokta", "kropka".
+_AT_WORD = r"(?:at|arroba|chez|chiocciola|apenstaartje|klammeraffe|arobase|собака|sobaka|małpa|malpa|kukac|على|एट)"
+_SPELLED_AT = rf"(?:\s*[(\[{{]\s*{_AT_WORD}\s*[)\]}}]\s*|\s+(?:{_AT_WORD}|bei)\s+|\s*@\s*)"
+_DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik|punt|точка|tochka|نقطة|nokta|kropka|pont|डॉट)"
 _SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+{_DOT_WORD}\s+|\s*\.\s*)"
 _SPELLED_EMAIL = re.compile(
-    rf"[\w.+-]+{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
+    rf"[\w.+-]+(?:\s+{_DOT_WORD}\s+[\w+-]+)?{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
     r"(?:com|net|org|edu|gov|info|biz|io|co|[a-z]{2})(?![\w.])",
     re.IGNORECASE,
 )
@@ -193,8 +196,35 @@ def _common_parts(word: str, words: Vocabulary) -> bool:
     return len(parts) > 1 and all(part and words.kind(part) is WordKind.COMMON for part in parts)
 
 
+# Chinese names said as customers say them: a common family name with one or two characters after it,
+# following who the person is ("我同学黄晓明说", "快递员王师傅") or followed by a title ("王先生", "李经理");
+# the name ends where a word of speech or a particle starts ("说", "的", "给").
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_WHO = "同学|朋友|同事|邻居|老公|老婆|丈夫|妻子|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹|室友|快递员|快递小哥|客服|经理|叫"
+_TITLE = "先生|女士|小姐|老师|经理|师傅|阿姨|叔叔|总"
+_SPEECH = "说讲给的在是和跟把让帮替也都就了呢吗啊吧，。！？、"
+_CHINESE_NAME = re.compile(
+    rf"(?:{_WHO})(?P<after>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=[{_SPEECH}]|$)"
+    rf"|(?P<before>[{_SURNAMES}][\u4e00-\u9fff]{{0,2}}?)(?={_TITLE})"
+)
+
+
 def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
-    """A run of Han and kana (written without spaces), word by word, longest words first."""
+    """A run of Han and kana (written without spaces): Chinese names said with who the person is (_CHINESE_NAME),
+    then word by word, longest words first."""
+    out: list[str] = []
+    start = 0
+    for match in _CHINESE_NAME.finditer(run):
+        name = "after" if match.group("after") else "before"
+        out += [*_han_and_kana_words(run[start : match.start(name)], words), "[name]"]
+        start = match.end(name)
+    return out + _han_and_kana_words(run[start:], words)
+
+
+def _han_and_kana_words(run: str, words: Vocabulary) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(run):

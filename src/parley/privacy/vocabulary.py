@@ -10,6 +10,7 @@ context). Everything is looked up by the model's 32-bit word keys: no list of na
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection
 from enum import StrEnum
 from functools import lru_cache
@@ -34,9 +35,13 @@ LINGUA_FRANCA = "en"
 # "gde moy zakaz") is read as in no known language.
 _SCRIPTS = {"ar": "arabic", "fa": "arabic", "ur": "arabic", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic"}
 _SCRIPTS |= {"mk": "cyrillic"}
-# In how many languages a word must be common to be common in every text: a brand or a borrowed word ("xxl",
-# "gdpr", "sim"), where a name of one place or person is common in one or two ("wayan", "valparaíso").
-WIDESPREAD = 3
+# zipf from which a word is common in the languages a text is read in, unless customers' messages use it (the
+# training examples of locales/examples, every language's: "pls", "xxl", "gdpr", "resi", "tô"): a surname or a
+# town is rarely that common in the language it is written in ("hohenstein", "chagas", "gianyar", "ketut").
+READ_COMMON = 4.0
+# In how many languages a word common anywhere (COMMON_ZIPF) must be to be common in every text: a size or a brand
+# every language writes ("xxl": 9, "sim": 27), or a capital city; never a surname or a town of one country.
+WIDESPREAD = 8
 
 
 class WordKind(StrEnum):
@@ -53,9 +58,15 @@ class Vocabulary:
         model: LanguageModel,
         common_zipf: float = COMMON_ZIPF,
         languages: Collection[int] | None = None,
+        examples: dict[str, frozenset[str]] | None = None,
+        shown: frozenset[str] | None = None,
     ) -> None:
         self._arrays = arrays
         self._languages = languages
+        self._examples = examples or {}
+        # The example words a text may show: those of the languages it is read in (every language's, unread).
+        self._shown = shown if shown is not None else _forms(frozenset().union(*self._examples.values()))
+        self._readings: dict[frozenset[str], frozenset[str]] = {}
         self._names = arrays["name_keys"]
         self._ambiguous = arrays.get("ambiguous_keys", np.zeros(0, dtype=np.uint32))
         self._numbers = arrays["number_keys"]
@@ -65,9 +76,11 @@ class Vocabulary:
         self._common = common_zipf
 
     @classmethod
-    def load(cls, path: Path = DATA, model: LanguageModel | None = None) -> Vocabulary:
+    def load(
+        cls, path: Path = DATA, model: LanguageModel | None = None, examples: dict[str, frozenset[str]] | None = None
+    ) -> Vocabulary:
         with np.load(path) as data:
-            return cls({name: data[name] for name in data.files}, model or shared_model())
+            return cls({name: data[name] for name in data.files}, model or shared_model(), examples=examples)
 
     def reading(self, text: str, language: str | None) -> Vocabulary:
         """The vocabulary of a text in `language` (a conversation's): common then means common in that language,
@@ -80,7 +93,12 @@ class Vocabulary:
         english = self._model.column(LINGUA_FRANCA)
         if english is not None:
             found.add(english)
-        return Vocabulary(self._arrays, self._model, self._common, frozenset(found))
+        codes = frozenset(self._model.languages[c] for c in found)
+        shown = self._readings.get(codes)
+        if shown is None:
+            words = frozenset().union(*(self._examples.get(code, frozenset()) for code in codes))
+            shown = self._readings[codes] = _forms(words)
+        return Vocabulary(self._arrays, self._model, self._common, frozenset(found), self._examples, shown)
 
     def kind(self, word: str) -> WordKind:
         """What `word` (one word, any case) is."""
@@ -88,12 +106,14 @@ class Vocabulary:
         key = np.uint32(word_key(folded))
         if _holds(self._numbers, key):
             return WordKind.NUMBER
-        if _holds(self._names, key) or (folded.endswith("'s") and self.is_name(folded[:-2])):  # "Cousin's"
+        if _holds(self._names, key) or any(self.is_name(stem) for stem in _stems(folded)):
             return WordKind.NAME
         zipf = self.zipf(folded)
         if self._languages is not None and zipf < FOREIGN_NAME and self.is_ambiguous(folded):
             return WordKind.NAME
-        if zipf >= self._common or (self._languages and self._model.common_in(folded, self._common) >= WIDESPREAD):
+        if self.written(folded) or zipf >= (self._common if self._languages is None else READ_COMMON):
+            return WordKind.COMMON
+        if self._languages is not None and self._model.common_in(folded, self._common) >= WIDESPREAD:
             return WordKind.COMMON
         return WordKind.RARE
 
@@ -109,6 +129,11 @@ class Vocabulary:
             return float(self._script_zipf[start]) / 100
         return 0.0
 
+    def written(self, word: str) -> bool:
+        """Whether customers write the word (in one of its forms) in the training examples of the languages the text
+        is read in: a word of theirs, not a name ("позвоните [name]" keeps "позвоните")."""
+        return _written(_folded(word), self._shown)
+
     def is_name(self, word: str) -> bool:
         return _holds(self._names, np.uint32(word_key(_folded(word))))
 
@@ -120,6 +145,25 @@ class Vocabulary:
         return _holds(self._ambiguous, np.uint32(word_key(folded)))
 
 
+# A name with an ending or a prefix on it: "Cousin's", Turkish "Burak'ın" / "Arslan'a" (the suffix after an
+# apostrophe), Russian cases ("Игоря", "Дмитрию", "Петровой": the nominative is listed), Arabic proclitics and the
+# article ("لفاطمة": to Fatima, "الزهراء").
+_CYRILLIC_CASES = (("ию", "ий"), ("ия", "ий"), ("ием", "ий"), ("ой", "а"), ("ою", "а"), ("ую", "а"), ("ей", "я"),
+                   ("ю", "ь"), ("я", "ь"), ("ем", "ь"), ("у", ""), ("а", ""), ("ом", ""), ("е", ""), ("ы", "а"),
+                   ("и", "я"), ("е", "а"), ("у", "а"), ("е", "я"), ("ю", "я"))  # fmt: skip
+_ARABIC_PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ل", "ب", "ف", "ك")
+
+
+def _stems(folded: str) -> list[str]:
+    if "'" in folded:
+        return [folded.split("'", maxsplit=1)[0]]
+    if "\u0400" <= folded[:1] <= "\u04ff" and len(folded) > 3:
+        return [folded[: -len(end)] + base for end, base in _CYRILLIC_CASES if folded.endswith(end)]
+    if "\u0600" <= folded[:1] <= "\u06ff":
+        return [folded[len(p) :] for p in _ARABIC_PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 3]
+    return []
+
+
 def _folded(word: str) -> str:
     return word.replace("’", "'").casefold()
 
@@ -129,7 +173,56 @@ def _holds(keys: np.ndarray[Any, np.dtype[np.uint32]], key: np.uint32) -> bool:
     return index < len(keys) and bool(keys[index] == key)
 
 
+# An example's word stands for its other forms: one that differs in its last letters (at most _ENDING of them, the
+# rest at least _STEM long) is the same word ("vouchers" for "voucher", "refunded" for "refund").
+_STEM, _ENDING = 5, 3
+
+
+def _forms(words: frozenset[str]) -> frozenset[str]:
+    """The words and their stems (see _STEM): what `_written` looks a word up in."""
+    return words | {w[:n] for w in words for n in range(max(_STEM, len(w) - _ENDING), len(w))}
+
+
+def _written(folded: str, forms: frozenset[str]) -> bool:
+    """Whether customers write this word (in one of its forms) in the training examples."""
+    return folded in forms or any(folded[:n] in forms for n in range(max(_STEM, len(folded) - _ENDING), len(folded)))
+
+
+def example_words(directory: Path) -> dict[str, frozenset[str]]:
+    """Each language's words (case-folded) in the training examples under `directory`
+    (locales/examples/<lang>/<intent>.txt): letters with their combining marks (Devanagari and Arabic write vowels
+    as marks) and inner apostrophes, as the scrubbing reads a word."""
+    return {folder.name: _words_in(folder) for folder in sorted(directory.iterdir()) if folder.is_dir()}
+
+
+def _words_in(folder: Path) -> frozenset[str]:
+    found: set[str] = set()
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            word = ""
+            for i, char in enumerate(line + " "):
+                inner = char in "'’" and word and i + 1 < len(line) and line[i + 1].isalpha()
+                if unicodedata.category(char)[0] in "LM" or inner:
+                    word += char
+                elif word:
+                    found.add(_folded(word))
+                    word = ""
+    return frozenset(found)
+
+
 @lru_cache(maxsize=1)
 def shared_vocabulary() -> Vocabulary:
-    """Loaded once per process, with the language model it shares."""
-    return Vocabulary.load()
+    """Loaded once per process, with the language model it shares and the words of the training examples."""
+    from parley.i18n import CatalogError, locales_dir
+
+    try:
+        examples = example_words(locales_dir() / "examples")
+    except CatalogError:
+        examples = {}
+    names = Vocabulary.load()
+    # The examples' own names ("this is Дмитрий", "Emily here") are no customer's word.
+    return Vocabulary.load(
+        examples={code: frozenset(w for w in words if not names.is_name(w)) for code, words in examples.items()}
+    )
