@@ -214,3 +214,11 @@ def test_what_the_app_says_when_asking_how_to_reset_a_password_is_one_request():
     parts = Segmenter(said).split("how do i reset my password? the app keeps saying its wrong", "en")  # type: ignore[arg-type]
 
     assert len(parts) == 1
+
+
+def test_an_order_cancelled_because_the_wrong_one_was_ordered_is_one_request():
+    said = ScriptedIntents({"cancel": {Intent.CANCEL_ORDER: 0.99}, "wrong": {Intent.CHANGE_ORDER: 0.96}})
+
+    parts = Segmenter(said).split("I need to cancel order 447120, ordered the wrong model by mistake", "en")  # type: ignore[arg-type]
+
+    assert len(parts) == 1

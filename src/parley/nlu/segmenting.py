@@ -15,7 +15,10 @@ there with the examples of December 2026: 0.85 reads 94.3% of dev messages right
 reads "Есть ли чёрные" as a question of its own at 0.81), so it stays at 0.85. One side sure (0.95) lets the other
 lean (0.7) in four words or more: 95.4% with 101 of 120 two-request messages read whole (91 without it) for 15
 single-request messages split (12), mostly a side clause ("it hasn't shipped yet") answered too; leaning in three
-words splits "Есть ли чёрные" from "белые кроссовки 42 размера?", a lean of 0.6 splits 28.
+words splits "Есть ли чёрные" from "белые кроссовки 42 размера?", a lean of 0.6 splits 28. With the examples of
+8 December 2026 and a cancel for a wrong order one wish: 96.8%, 103 of 120 read whole, 11 single messages split. A
+lower bar for a complaint's side (0.55 beside a sure request) read 2 more and split 3 more, one of them praise
+("Großes Lob an Herrn Yilmaz von der Hotline"): not taken.
 """
 
 from __future__ import annotations
@@ -35,13 +38,15 @@ MIN_WORDS = 3
 # came two weeks late, nobody answers my emails, a disgrace") is the complaint, which acknowledges the order; what
 # is wrong with an item that arrived damaged ("the left side doesn't work") is the return's, not troubleshooting; an
 # opt-out said angrily ("fed up with your spam, unsubscribe me") is the opt-out, owed whatever the mood; what the app
-# says when a customer asks how to reset their password ("the app keeps saying it's wrong") is the account's.
+# says when a customer asks how to reset their password ("the app keeps saying it's wrong") is the account's; an
+# order cancelled because the wrong one was ordered ("cancel 447120, I ordered the wrong model") is a cancel.
 ONE_WISH = frozenset({
     frozenset({Intent.CANCEL_ORDER, Intent.RETURN_REFUND}),
     frozenset({Intent.ORDER_STATUS, Intent.COMPLAINT}),
     frozenset({Intent.RETURN_REFUND, Intent.TECH_SUPPORT}),
     frozenset({Intent.MARKETING_PREFERENCES, Intent.COMPLAINT}),
     frozenset({Intent.ACCOUNT, Intent.TECH_SUPPORT}),
+    frozenset({Intent.CANCEL_ORDER, Intent.CHANGE_ORDER}),
 })  # fmt: skip
 # Cuts looked at in one message: a long message past them is read as one last piece (bounded work per message).
 MAX_CUTS = 24
