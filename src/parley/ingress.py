@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from parley.channels.events import EventSink, EventSinkError, LoggingEventSink
 from parley.channels.meta import handshake_challenge, signature_is_valid
-from parley.channels.model import Channel, queueable
+from parley.channels.model import Channel, queueable, within_queue_limits
 from parley.channels.payload_reading import PayloadError
 from parley.channels.registry import CHANNELS
 from parley.config import MetaCredentials
@@ -93,8 +93,10 @@ class WebhookIngress:
             return Outcome(WebhookResponse(200, "ignored"), "unknown_payload")
         if parsed.messages:
             # A QueueError propagates: the handler answers 500 and Meta redelivers later. The reply's latency is
-            # measured from this moment, to the millisecond. Characters SQS refuses become U+FFFD first.
-            self._queue.put([queueable(replace(m, received_at_ms=int(now * 1000))) for m in parsed.messages])
+            # measured from this moment, to the millisecond. Characters SQS refuses become U+FFFD first, and free
+            # text longer than anyone reads is cut (channels.model.within_queue_limits).
+            received = [replace(m, received_at_ms=int(now * 1000)) for m in parsed.messages]
+            self._queue.put([queueable(within_queue_limits(m)) for m in received])
         if parsed.thread_returns and self._commands is not None:
             self._commands.put_commands([queueable(self._hand_back(channel, r)) for r in parsed.thread_returns])
         if parsed.events:

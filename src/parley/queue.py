@@ -11,6 +11,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from parley.channels.model import InboundMessage, queueable
 
 SQS_BATCH_LIMIT = 10
+# SQS refuses a batch whose bodies add up to more than this (the size of one message too): batches are cut by size
+# as well as by count.
+SQS_BATCH_BYTES = 256 * 1024
 
 
 class QueueError(RuntimeError):
@@ -31,6 +34,22 @@ def message_group_id(conversation_key: str) -> str:
     return _digest(conversation_key)
 
 
+def _batches(messages: Sequence[InboundMessage]) -> list[list[tuple[InboundMessage, str]]]:
+    """The messages with their bodies, in order, in batches SQS takes: SQS_BATCH_LIMIT at most, SQS_BATCH_BYTES at
+    most in all."""
+    batches: list[list[tuple[InboundMessage, str]]] = []
+    size = 0
+    for message in messages:
+        body = queueable(message.to_json())  # the webhook cleaned its fields; nothing else gets by
+        length = len(body.encode())
+        if not batches or len(batches[-1]) == SQS_BATCH_LIMIT or size + length > SQS_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append((message, body))
+        size += length
+    return batches
+
+
 class SqsInboundQueue:
     """FIFO: the group is one user (their messages stay in order, others' run in parallel) and the
     deduplication id is the platform message id, so Meta's redeliveries within SQS's 5-minute window vanish.
@@ -41,16 +60,15 @@ class SqsInboundQueue:
         self._queue_url = queue_url
 
     def put(self, messages: Sequence[InboundMessage]) -> None:
-        for start in range(0, len(messages), SQS_BATCH_LIMIT):
-            chunk = messages[start : start + SQS_BATCH_LIMIT]
+        for chunk in _batches(messages):
             entries = [
                 {
                     "Id": str(i),
-                    "MessageBody": queueable(m.to_json()),  # the webhook cleaned its fields; nothing else gets by
+                    "MessageBody": body,
                     "MessageGroupId": message_group_id(m.conversation_key),
                     "MessageDeduplicationId": _digest(f"{m.channel}:{m.message_id}"),
                 }
-                for i, m in enumerate(chunk)
+                for i, (m, body) in enumerate(chunk)
             ]
             try:
                 response = self._client.send_message_batch(QueueUrl=self._queue_url, Entries=entries)

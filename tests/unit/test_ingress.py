@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -7,8 +8,9 @@ from parley.channels.events import EventSinkError, EventType
 from parley.channels.meta import sign
 from parley.channels.model import Channel
 from parley.config import MetaCredentials
+from parley.dialogue.turn_log import logged_at
 from parley.ingress import WebhookIngress
-from parley.queue import QueueError
+from parley.queue import QueueError, SqsInboundQueue
 from support.events import APP_SECRET, VERIFY_TOKEN, raw
 
 CREDENTIALS = MetaCredentials(app_secret=APP_SECRET, verify_token=VERIFY_TOKEN)
@@ -249,3 +251,92 @@ def test_a_signed_payload_for_the_other_channel_is_acknowledged_and_ignored():
 
     assert (outcome.response.status, outcome.reason) == (200, "unknown_payload")
     assert (queue.messages, sink.events) == ([], [])
+
+
+def _whatsapp(messages: int, name: str, timestamp: object = "1795500001") -> bytes:
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "contacts": [{"profile": {"name": name}, "wa_id": "14155550123"}],
+            "messages": [
+                {"from": "14155550123", "id": f"wamid.LONGNAME{i}", "timestamp": timestamp, "type": "text",
+                 "text": {"body": f"where is my order {i}"}}
+                for i in range(messages)
+            ],
+        }}]}],
+    }  # fmt: skip
+    return json.dumps(payload).encode()
+
+
+def test_a_huge_display_name_copied_into_ten_messages_is_cut_and_every_message_queued():
+    # Found by the blind attack check: 10 messages from one contact whose profile name is 120,000 characters (a
+    # signed 121 kB body) made a 1.2 MB queue batch, refused on every redelivery: a 500 and ten customers lost.
+    ingress, queue = make_ingress()
+    body = _whatsapp(10, "Ω" * 120_000)
+
+    outcome = ingress.receive(Channel.WHATSAPP, body, sign(body, APP_SECRET))
+
+    assert outcome.response.status == 200
+    assert [m.text for m in queue.messages] == [f"where is my order {i}" for i in range(10)]
+    assert all(0 < len(m.profile_name) <= 256 for m in queue.messages)
+
+
+class _RecordingSqs:
+    def __init__(self) -> None:
+        self.batches: list[list[dict]] = []
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict]) -> dict:
+        self.batches.append(Entries)
+        return {"Successful": [{"Id": e["Id"]} for e in Entries]}
+
+
+def test_queue_batches_stay_within_what_sqs_takes_in_count_and_in_bytes():
+    ingress, memory = make_ingress()
+    body = _whatsapp(10, "Emily Carter")
+    ingress.receive(Channel.WHATSAPP, body, sign(body, APP_SECRET))
+    long = [replace(m, text="😀" * 8000) for m in memory.messages]  # 32 kB each in UTF-8, past 256 kB in ten
+    client = _RecordingSqs()
+
+    SqsInboundQueue(client, "https://sqs.local/queue").put([*long, *long, *long])
+
+    sent = [entry for batch in client.batches for entry in batch]
+    assert len(sent) == 30
+    assert all(len(batch) <= 10 for batch in client.batches)
+    assert all(sum(len(e["MessageBody"].encode()) for e in batch) <= 256 * 1024 for batch in client.batches)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "seconds"),
+    [
+        ("99999999999999999999", 0),
+        ("-1000000000000", 0),
+        (1e308, 0),
+        ("1796686709408", 1796686709),
+        ("1795500001", 1795500001),
+    ],
+)
+def test_a_timestamp_that_names_no_moment_is_read_as_unknown_and_the_message_still_dated(stamp, seconds):
+    # Found by the blind attack check: such a stamp failed every delivery of the message (year out of range) until
+    # the dead-letter queue, and the customer's next messages waited behind it.
+    ingress, queue = make_ingress()
+    body = _whatsapp(1, "Emily Carter", stamp)
+
+    ingress.receive(Channel.WHATSAPP, body, sign(body, APP_SECRET))
+
+    [message] = queue.messages
+    assert message.timestamp == seconds
+    assert logged_at(message).year >= 2026
+
+
+def test_a_messenger_timestamp_that_names_no_moment_is_read_as_unknown():
+    ingress, queue = make_ingress()
+    payload = json.loads(raw("messenger_batched.json"))
+    payload["entry"][0]["messaging"][0]["timestamp"] = 10**300
+    body = json.dumps(payload).encode()
+
+    ingress.receive(Channel.MESSENGER, body, sign(body, APP_SECRET))
+
+    assert [m.timestamp for m in queue.messages][:1] == [0]
+    assert logged_at(queue.messages[0]).year >= 2026

@@ -69,6 +69,29 @@ _NOT_QUEUEABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 _Queued = TypeVar("_Queued")
 
 
+# What a queued message keeps of a customer's free text: more than anyone reads (understanding reads 4,096
+# characters; WhatsApp caps a message at 4,096, Messenger at 2,000) and little enough that ten of them, in any
+# script, fit in one SQS batch (queue.SQS_BATCH_BYTES). A display name is a few words; a payload a button's id.
+MAX_QUEUED_TEXT, MAX_QUEUED_NAME, MAX_QUEUED_PAYLOAD = 8192, 256, 1024
+
+
+def within_queue_limits(message: InboundMessage) -> InboundMessage:
+    """The message with its text, display name and payload cut to what the queue carries (MAX_QUEUED_*): a
+    120,000-character profile name copied into ten messages is no reason to refuse all ten, on every redelivery."""
+    if (
+        len(message.text) <= MAX_QUEUED_TEXT
+        and len(message.profile_name) <= MAX_QUEUED_NAME
+        and len(message.payload) <= MAX_QUEUED_PAYLOAD
+    ):
+        return message
+    return replace(
+        message,
+        text=message.text[:MAX_QUEUED_TEXT],
+        profile_name=message.profile_name[:MAX_QUEUED_NAME],
+        payload=message.payload[:MAX_QUEUED_PAYLOAD],
+    )
+
+
 def queueable(value: _Queued) -> _Queued:
     """The value with every character SQS refuses replaced by U+FFFD, in every string however deep (a message's
     text, names, payloads and ids, an agent's words): the message is still answered, the odd character shown as

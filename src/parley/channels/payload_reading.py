@@ -81,6 +81,26 @@ def as_word(value: Any) -> str:
     return text if not text or _WORD.fullmatch(text) else "unknown"
 
 
+# The latest moment a platform's timestamp may name, in seconds (the year 2106): past it, or at or before the epoch,
+# a stamp is no time at all ("99999999999999999999", 1e308, a negative one) and counts as unknown (0), so the
+# message is dated when it was received; a WhatsApp stamp in milliseconds by mistake is read as one.
+_LATEST = 2**32
+
+
+def as_seconds(value: Any) -> int:
+    """A timestamp in seconds since the epoch, or 0 when it names no plausible moment (see _LATEST)."""
+    stamp = as_int(value)
+    if 0 < stamp < _LATEST:
+        return stamp
+    return stamp // 1000 if _LATEST <= stamp < _LATEST * 1000 else 0
+
+
+def as_milliseconds(value: Any) -> int:
+    """A timestamp in milliseconds since the epoch (Messenger's), or 0 when it names no plausible moment."""
+    stamp = as_int(value)
+    return stamp if 0 < stamp < _LATEST * 1000 else 0
+
+
 def as_int(value: Any) -> int:
     if isinstance(value, bool):
         return 0

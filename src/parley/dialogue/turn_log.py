@@ -37,8 +37,15 @@ def reply_text(reply: Reply) -> str:
 
 
 def logged_at(message: InboundMessage) -> datetime:
-    """When the log says a message (and its reply) happened: the platform's time, the same at every delivery."""
-    return datetime.fromtimestamp(message.timestamp or message.received_at or datetime.now(UTC).timestamp(), UTC)
+    """When the log says a message (and its reply) happened: the platform's time, the same at every delivery (when
+    received if the platform's names no moment a clock can hold: the channels read such a stamp as 0)."""
+    for stamp in (message.timestamp, message.received_at):
+        if stamp:
+            try:
+                return datetime.fromtimestamp(stamp, UTC)
+            except (OverflowError, OSError, ValueError):
+                continue
+    return datetime.now(UTC)
 
 
 def turn_entries(

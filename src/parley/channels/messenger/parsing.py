@@ -26,6 +26,7 @@ from parley.channels.payload_reading import (
     ThreadReturn,
     as_float,
     as_int,
+    as_milliseconds,
     as_obj,
     as_str,
     as_word,
@@ -117,7 +118,7 @@ def _messenger_content(message: dict[str, Any]) -> dict[str, Any]:
 def _messenger_event(item: dict[str, Any], page_id: str, found: Found, standby: bool) -> None:
     sender = as_str(as_obj(item.get("sender")).get("id"))
     recipient = as_str(as_obj(item.get("recipient")).get("id"))
-    stamp_ms = as_int(item.get("timestamp"))
+    stamp_ms = as_milliseconds(item.get("timestamp"))
     seconds = stamp_ms // 1000  # Messenger stamps milliseconds; WhatsApp and InboundMessage use seconds
     user = recipient if page_id and sender == page_id else sender  # an echo is sent by the page
     what = next((k for k in item if k not in _ENVELOPE and isinstance(item[k], dict)), "")

@@ -45,6 +45,7 @@ from parley.channels.payload_reading import (
     as_int,
     as_obj,
     as_price,
+    as_seconds,
     as_str,
     as_word,
     dicts,
@@ -261,7 +262,7 @@ def _wa_messages(value: dict[str, Any], found: Found) -> None:
     by_id = _contacts(value)
     for msg in dicts(value.get("messages")):
         phone, bsuid, name = _sender(msg, by_id)
-        timestamp, type_ = as_int(msg.get("timestamp")), as_str(msg.get("type"))
+        timestamp, type_ = as_seconds(msg.get("timestamp")), as_str(msg.get("type"))
         # Meta always sends a wamid; without one, an id derived from the message itself is the same on every
         # redelivery, so the message is still answered once.
         message_id = as_str(msg.get("id")) or synthetic_id(
@@ -311,7 +312,7 @@ def _wa_statuses(value: dict[str, Any], found: Found) -> None:
         # Keyed as the conversation is (the BSUID first), so a status joins its conversation in analytics.
         user = as_str(status.get("recipient_user_id")) or as_str(status.get("recipient_id"))
         found.delivery(
-            as_int(status.get("timestamp")),
+            as_seconds(status.get("timestamp")),
             user,
             as_str(status.get("id")),
             status=as_word(status.get("status")),
@@ -326,11 +327,11 @@ def _wa_calls(value: dict[str, Any], found: Found) -> None:
         user_initiated = as_str(call.get("direction")) != "BUSINESS_INITIATED"
         side = "from" if user_initiated else "to"
         user = as_str(call.get(f"{side}_user_id")) or as_str(call.get(side))
-        found.event(EventType.CALL, as_int(call.get("timestamp")), user, as_str(call.get("id")),
+        found.event(EventType.CALL, as_seconds(call.get("timestamp")), user, as_str(call.get("id")),
                     status=as_word(call.get("event")), detail=as_word(call.get("direction")) or "call")  # fmt: skip
     for status in dicts(value.get("statuses")):
         user = as_str(status.get("recipient_user_id")) or as_str(status.get("recipient_id"))
-        found.event(EventType.CALL, as_int(status.get("timestamp")), user, as_str(status.get("id")),
+        found.event(EventType.CALL, as_seconds(status.get("timestamp")), user, as_str(status.get("id")),
                     status=as_word(status.get("status")), detail="call_status")  # fmt: skip
 
 
