@@ -250,3 +250,37 @@ def test_a_word_of_another_language_than_the_conversations_is_no_word_of_the_rep
 )
 def test_the_conversations_own_words_and_widespread_ones_stay(text, language):
     assert normalise(text, language=language) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "personal"),
+    [
+        # Found by the fourth blind report check: towns after an address (any of GeoNames' towns, in any language,
+        # and before its town a district), names after who the person is, a title or a particle's hyphen, phone
+        # numbers read out in Hindi or Chinese, names spelled letter by letter.
+        ("vivo en Calle de Alcalá 45, 28009 Madrid", "es", ["alcalá", "madrid"]),
+        ("abito in Via Toledo 256, 80134 Napoli", "it", ["toledo", "napoli"]),
+        ("Rua das Flores 12, Centro, Fortaleza CE", "pt", ["flores", "fortaleza"]),
+        ("deliver to 12 Jalan Ampang 50450 Kuala Lumpur", "en", ["ampang", "kuala", "lumpur"]),
+        ("я живу в москве на улице Ленина 5", "ru", ["москве", "ленина"]),
+        ("العنوان شارع التحرير 10، الدقي، الجيزة", "ar", ["التحرير", "الجيزة"]),
+        ("寄到上海市浦东新区世纪大道100号", "zh", ["上海", "浦东", "世纪大道"]),
+        ("我住在北京市", "zh", ["北京"]),
+        ("tolong hubungi adik saya komang di rumah", "id", ["komang"]),
+        ("số của anh tuấn là 0912 345 678", "vi", ["tuấn"]),
+        ("tell mr ahmad bin abdullah al-farsi here that i called", "en", ["ahmad", "abdullah", "farsi"]),
+        ("الموظفة نورة القحطاني ساعدتني", "ar", ["نورة", "القحطاني"]),
+        ("mera number nau aath saat chhe teen do ek zero hai", "hi", ["nau", "aath", "saat", "chhe", "teen"]),
+        ("电话是幺三八零零幺三八零零零", "zh", ["三八零零"]),
+        ("my email is r o b e r t s m i t h at gmail", "en", ["robert", "smith", "r"]),
+    ],
+)
+def test_towns_beside_an_address_and_names_said_around_them_are_placeholders(text, language, personal):
+    shown = normalise(text, language=language)
+
+    assert not any(token in shown.split() or (not token.isascii() and token in shown) for token in personal), shown
+
+
+@pytest.mark.parametrize("text", ["我知道了，超市在哪里", "这个地区能送吗", "我的订单到哪了"])
+def test_chinese_words_that_end_like_a_place_stay(text):
+    assert normalise(text, language="zh") == text.replace("，", ",")

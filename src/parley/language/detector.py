@@ -240,13 +240,6 @@ class LanguageModel:
         gains = self._word_gains[start:end] / self.word_weight + self._floor + 9.0
         return tuple((int(c), float(z)) for c, z in zip(self._word_languages[start:end], gains, strict=True))
 
-    def likeliest(self, text: str, count: int) -> tuple[int, ...]:
-        """The columns of the `count` languages (of all the model knows) that best explain the text."""
-        scores, grams = self.scores(text)
-        if not grams:
-            return ()
-        return tuple(int(c) for c in np.argsort(-scores)[:count])
-
     @classmethod
     def load(cls, path: Path = DATA) -> LanguageModel:
         with np.load(path) as data:

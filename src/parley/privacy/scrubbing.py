@@ -1,13 +1,15 @@
 """Unrecognised texts made safe and comparable for the report.
 
 Two levels. `scrub` replaces what a pattern finds: links, emails, @handles, bank (IBAN, checked mod 97) and card
-(13-19 digits passing Luhn) numbers, and every other number in digits of any script. `anonymise` then keeps a word
-only when it is common in the conversation's language, the language the text reads as or English (or in three
-languages or more: a brand, a borrowed word), and is neither a person's name nor a number written out ("five",
-"cinco", "五"): every other word becomes a placeholder, and a street address (a street word with the words and
-numbers around it, and the town after its comma: "calle mayor five", "12 Baker Street", "ul. Marszałkowska 10,
-Kraków") becomes [address]. An allow-list rather than a list of what to remove: a name nobody listed is still not
-a common word of the customer's language ("khai" is Vietnamese, "wayan" Balinese: placeholders in English).
+(13-19 digits passing Luhn) numbers, and every other number in digits of any script, spelled out or letter by
+letter. `anonymise` then keeps a word only when customers write it (the training examples' words of the
+conversation's language and English) or it is common in those languages (or in eight languages or more: a size,
+a brand), and is neither a person's name nor a number written out ("five", "cinco", "五"): every other word
+becomes a placeholder, and a street address (a street word with the words and numbers around it, and the
+district, town and postcode beside it: "calle mayor five", "12 Baker Street", "ul. Marszałkowska 10, Kraków", "в
+москве на улице Ленина 5") becomes [address]. An allow-list rather than a list of what to remove: a name nobody
+listed is still not a word of the customer's language ("khai" is Vietnamese, "wayan" Balinese: placeholders in
+English).
 `normalise` is the key the report counts under: anonymised, case-folded, single-spaced, without punctuation at
 either end.
 """
@@ -67,8 +69,13 @@ _DIGIT_WORDS = _words(
     """zero one two three four five six seven eight nine cero uno dos tres cuatro cinco seis siete ocho nueve
     um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
     zéro un deux trois quatre cinq six sept huit neuf due tre quattro cinque sei sette otto nove nul een twee drie
-    vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks"""
+    vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks
+    shunya ek do teen char chaar paanch panch chhe chhah chah saat aath nau"""
 )
+# Chinese digits, and 幺 for one as phone numbers are read out: two or more in a row are a number ("三八零零").
+_CJK_DIGITS = frozenset("零〇一二三四五六七八九幺两")
+# Something spelled out letter by letter ("r o b e r t s m i t h", "m-a-d-i-s-o-n"): a name or an address hiding.
+_SPELLED_LETTERS = re.compile(r"(?<![\w-])(?:[^\W\d_][ .-]){3,}[^\W\d_](?![\w-])")
 _CJK = frozenset({"zh", "ja"})
 _CJK_LONGEST = 4
 _CJK_SINGLE = 5.0  # zipf a single Han or kana character needs to stand on its own (的, 了, 我; not a surname)
@@ -79,6 +86,7 @@ def scrub(text: str) -> str:
     evened out, at most MAX_TEXT characters."""
     text = bounded(unicodedata.normalize("NFKC", _NUMERO.sub(r"\1o.", text)))
     text = _URL.sub("[link]", text)
+    text = _SPELLED_LETTERS.sub("[word]", text)
     text = _SPELLED_EMAIL.sub("[email]", text)
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
@@ -212,9 +220,31 @@ _CHINESE_NAME = re.compile(
 )
 
 
+# A Chinese address: place names each ending in what they are (省 province, 市 city, 区 district, 路 road, 号
+# number...), as many as are written one after the other ("上海市浦东新区世纪大道"); a name's characters are any but
+# the words around an address ("寄到", "住在"). A word that merely ends like one ("超市", "知道", "地区") is a word.
+_PLACE_ENDS = "省市区區县縣镇鎮村路街道巷弄号號"
+_CHINESE_PLACE = re.compile(
+    rf"(?:(?:(?![在到住寄送去往从于的是我你他她们了和与及给把请帮这那个])[\u4e00-\u9fff]){{1,5}}?[{_PLACE_ENDS}])+"
+)
+_CJK_WORD_ZIPF = 4.0  # from which a place-like word is a word ("超市", "知道", "地区")
+
+
 def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
-    """A run of Han and kana (written without spaces): Chinese names said with who the person is (_CHINESE_NAME),
-    then word by word, longest words first."""
+    """A run of Han and kana (written without spaces): addresses (_CHINESE_PLACE), then the rest."""
+    out: list[str] = []
+    start = 0
+    for match in _CHINESE_PLACE.finditer(run):
+        place = match.group()
+        if sum(char in _PLACE_ENDS for char in place) == 1 and words.zipf(place[-2:]) >= _CJK_WORD_ZIPF:
+            continue  # one ending, and it ends a common word: "超市", "知道", "这个地区"
+        out += [*_names_and_words(run[start : match.start()], words), "[address]"]
+        start = match.end()
+    return out + _names_and_words(run[start:], words)
+
+
+def _names_and_words(run: str, words: Vocabulary) -> list[str]:
+    """Chinese names said with who the person is (_CHINESE_NAME), then word by word, longest words first."""
     out: list[str] = []
     start = 0
     for match in _CHINESE_NAME.finditer(run):
@@ -228,6 +258,11 @@ def _han_and_kana_words(run: str, words: Vocabulary) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(run):
+        digits = next((j for j in range(i, len(run)) if run[j] not in _CJK_DIGITS), len(run)) - i
+        if digits > 1:
+            out.append(NUMBER)
+            i += digits
+            continue
         for length in range(min(_CJK_LONGEST, len(run) - i), 0, -1):
             part = run[i : i + length]
             if words.is_name(part) and (length > 1 or words.zipf(part) < _CJK_SINGLE):

@@ -60,6 +60,7 @@ class Vocabulary:
         languages: Collection[int] | None = None,
         examples: dict[str, frozenset[str]] | None = None,
         shown: frozenset[str] | None = None,
+        bar: float | None = None,
     ) -> None:
         self._arrays = arrays
         self._languages = languages
@@ -67,9 +68,11 @@ class Vocabulary:
         # The example words a text may show: those of the languages it is read in (every language's, unread).
         self._shown = shown if shown is not None else _forms(frozenset().union(*self._examples.values()))
         self._readings: dict[frozenset[str], frozenset[str]] = {}
+        self._bar = bar if bar is not None else (common_zipf if languages is None else READ_COMMON)
         self._names = arrays["name_keys"]
         self._ambiguous = arrays.get("ambiguous_keys", np.zeros(0, dtype=np.uint32))
         self._numbers = arrays["number_keys"]
+        self._places = arrays.get("place_keys", np.zeros(0, dtype=np.uint32))
         self._script_keys = arrays["script_keys"]
         self._script_zipf = arrays["script_zipf"]
         self._model = model
@@ -83,22 +86,31 @@ class Vocabulary:
             return cls({name: data[name] for name in data.files}, model or shared_model(), examples=examples)
 
     def reading(self, text: str, language: str | None) -> Vocabulary:
-        """The vocabulary of a text in `language` (a conversation's): common then means common in that language,
-        in the language the text itself reads as, or in English; for a language the word data does not model
-        (Hindi written in Latin letters, an unknown one), common anywhere, as without a language."""
-        column = self._model.column(language or "")
-        if column is None or dominant_script(text) != _SCRIPTS.get(language or "", "latin"):
-            return self
-        found = {column, *self._model.likeliest(text, 1)}
+        """The vocabulary of a text in `language` (the language of the conversation at that message): common then
+        means written in the examples or common in that language or in English. For a catalog language the word
+        data does not model (Hindi, Chinese, Arabic in Latin letters), written in its examples or English's, or
+        common anywhere at READ_COMMON; for an unknown one, as without a language."""
+        code = language or ""
+        column = self._model.column(code)
+        if column is None or dominant_script(text) != _SCRIPTS.get(code, "latin"):
+            if code not in self._examples:
+                return self
+            shown = self._shown_in(frozenset({code, LINGUA_FRANCA}))
+            return Vocabulary(self._arrays, self._model, self._common, None, self._examples, shown, READ_COMMON)
+        found = {column}
         english = self._model.column(LINGUA_FRANCA)
         if english is not None:
             found.add(english)
-        codes = frozenset(self._model.languages[c] for c in found)
+        shown = self._shown_in(frozenset(self._model.languages[c] for c in found))
+        return Vocabulary(self._arrays, self._model, self._common, frozenset(found), self._examples, shown)
+
+    def _shown_in(self, codes: frozenset[str]) -> frozenset[str]:
+        """The forms of the example words of these languages (made once per set of languages)."""
         shown = self._readings.get(codes)
         if shown is None:
             words = frozenset().union(*(self._examples.get(code, frozenset()) for code in codes))
             shown = self._readings[codes] = _forms(words)
-        return Vocabulary(self._arrays, self._model, self._common, frozenset(found), self._examples, shown)
+        return shown
 
     def kind(self, word: str) -> WordKind:
         """What `word` (one word, any case) is."""
@@ -106,12 +118,14 @@ class Vocabulary:
         key = np.uint32(word_key(folded))
         if _holds(self._numbers, key):
             return WordKind.NUMBER
-        if _holds(self._names, key) or any(self.is_name(stem) for stem in _stems(folded)):
+        if _holds(self._names, key):
             return WordKind.NAME
+        if not self.written(folded) and any(self.is_name(stem) for stem in _stems(folded)):
+            return WordKind.NAME  # "Игоря", "Burak'ın"; not "живу", a word customers write
         zipf = self.zipf(folded)
         if self._languages is not None and zipf < FOREIGN_NAME and self.is_ambiguous(folded):
             return WordKind.NAME
-        if self.written(folded) or zipf >= (self._common if self._languages is None else READ_COMMON):
+        if self.written(folded) or zipf >= self._bar:
             return WordKind.COMMON
         if self._languages is not None and self._model.common_in(folded, self._common) >= WIDESPREAD:
             return WordKind.COMMON
@@ -134,6 +148,11 @@ class Vocabulary:
         is read in: a word of theirs, not a name ("позвоните [name]" keeps "позвоните")."""
         return _written(_folded(word), self._shown)
 
+    def is_place(self, word: str) -> bool:
+        """A word of a town's name somewhere ("napoli", "lumpur", "москва"): a town only beside an address."""
+        folded = _folded(word)
+        return any(_holds(self._places, np.uint32(word_key(form))) for form in (folded, *_stems(folded)))
+
     def is_name(self, word: str) -> bool:
         return _holds(self._names, np.uint32(word_key(_folded(word))))
 
@@ -150,7 +169,9 @@ class Vocabulary:
 # article ("لفاطمة": to Fatima, "الزهراء").
 _CYRILLIC_CASES = (("ию", "ий"), ("ия", "ий"), ("ием", "ий"), ("ой", "а"), ("ою", "а"), ("ую", "а"), ("ей", "я"),
                    ("ю", "ь"), ("я", "ь"), ("ем", "ь"), ("у", ""), ("а", ""), ("ом", ""), ("е", ""), ("ы", "а"),
-                   ("и", "я"), ("е", "а"), ("у", "а"), ("е", "я"), ("ю", "я"))  # fmt: skip
+                   ("и", "я"), ("е", "а"), ("у", "а"), ("е", "я"), ("ю", "я"), ("я", "й"), ("ю", "й"),
+                   ("ем", "й"), ("е", "й"))  # fmt: skip
+_SHORTEST_STEM = 4  # "живу" is no "жив"
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ل", "ب", "ف", "ك")
 
 
@@ -158,7 +179,8 @@ def _stems(folded: str) -> list[str]:
     if "'" in folded:
         return [folded.split("'", maxsplit=1)[0]]
     if "\u0400" <= folded[:1] <= "\u04ff" and len(folded) > 3:
-        return [folded[: -len(end)] + base for end, base in _CYRILLIC_CASES if folded.endswith(end)]
+        stems = [folded[: -len(end)] + base for end, base in _CYRILLIC_CASES if folded.endswith(end)]
+        return [stem for stem in stems if len(stem) >= _SHORTEST_STEM]
     if "\u0600" <= folded[:1] <= "\u06ff":
         return [folded[len(p) :] for p in _ARABIC_PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 3]
     return []
@@ -175,7 +197,7 @@ def _holds(keys: np.ndarray[Any, np.dtype[np.uint32]], key: np.uint32) -> bool:
 
 # An example's word stands for its other forms: one that differs in its last letters (at most _ENDING of them, the
 # rest at least _STEM long) is the same word ("vouchers" for "voucher", "refunded" for "refund").
-_STEM, _ENDING = 5, 3
+_STEM, _ENDING = 6, 3
 
 
 def _forms(words: frozenset[str]) -> frozenset[str]:
@@ -188,15 +210,28 @@ def _written(folded: str, forms: frozenset[str]) -> bool:
     return folded in forms or any(folded[:n] in forms for n in range(max(_STEM, len(folded) - _ENDING), len(folded)))
 
 
-def example_words(directory: Path) -> dict[str, frozenset[str]]:
+def example_words(directory: Path, model: LanguageModel | None = None) -> dict[str, frozenset[str]]:
     """Each language's words (case-folded) in the training examples under `directory`
     (locales/examples/<lang>/<intent>.txt): letters with their combining marks (Devanagari and Arabic write vowels
-    as marks) and inner apostrophes, as the scrubbing reads a word."""
-    return {folder.name: _words_in(folder) for folder in sorted(directory.iterdir()) if folder.is_dir()}
+    as marks) and inner apostrophes, as the scrubbing reads a word. A word the examples only ever capitalise is
+    kept only if it is a word of that language (COMMON_ZIPF): German nouns and "Sunday" are, a town or a name an
+    example mentions ("Gianyar", "Wayan") is not; one in capitals is an abbreviation ("SIM", "COD", "XXL")."""
+    model = model or shared_model()
+    found: dict[str, frozenset[str]] = {}
+    for folder in sorted(path for path in directory.iterdir() if path.is_dir()):
+        lower, capitalised = _words_in(folder)
+        column = model.column(folder.name)
+        columns = None if column is None else (column,)
+        kept = {w for w in capitalised - lower if model.word_zipf(w, columns) >= COMMON_ZIPF}
+        found[folder.name] = frozenset(lower | kept)
+    return found
 
 
-def _words_in(folder: Path) -> frozenset[str]:
-    found: set[str] = set()
+def _words_in(folder: Path) -> tuple[set[str], set[str]]:
+    """The words of one language's examples written in lower case (or capitals, or a script without case)
+    somewhere, and those written capitalised somewhere."""
+    lower: set[str] = set()
+    capitalised: set[str] = set()
     for path in sorted(folder.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("#"):
@@ -207,9 +242,10 @@ def _words_in(folder: Path) -> frozenset[str]:
                 if unicodedata.category(char)[0] in "LM" or inner:
                     word += char
                 elif word:
-                    found.add(_folded(word))
+                    upper = word[0].isupper() and not (word.isupper() and len(word) > 1)
+                    (capitalised if upper else lower).add(_folded(word))
                     word = ""
-    return frozenset(found)
+    return lower, capitalised
 
 
 @lru_cache(maxsize=1)
