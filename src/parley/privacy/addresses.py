@@ -36,7 +36,8 @@ STREET_WORDS = _words(
     straat laan plein gracht singel ul ulica ulicy aleja osiedle rynek plac gatan vägen gata väg allé
     utca út körút tér intrarea strada aleea calea đường phố ngõ hẻm ngách khóm cr cra
     placu placem rynku osiedlu alei nagar नगर colony कॉलोनी रोड सेक्टर चौक colonia col fraccionamiento fracc
-    barrio bairro phường quận huyện"""
+    barrio bairro phường quận huyện kel kec kab kelurahan desa गांव गाँव तहसील जिला ज़िला मोहल्ला tehsil mohalla
+    רחוב שדרות שד xã thôn ấp"""
 )
 # Street words that change their ending (улица, на улице, ulicy): their stems.
 _STREET_STEMS = ("улиц", "вулиц", "проспект", "переул", "бульвар", "площад", "квартир", "ulic", "alej")
@@ -107,7 +108,9 @@ _TOWN = 5.0
 # is commoner still ("in the", "in time").
 _TOWN_NAMED = 5.5
 _IN_TOWN = _words("in w we à a au en em na no di в во на aus nach i ở tại")
-_SEPARATORS = frozenset(",،，、/-:")
+_SEPARATORS = frozenset(",،，、/-:.;")
+# What stands between a town and the street after it: a place's preposition, an article.
+_BETWEEN = _IN_TOWN | _AT_PLACE | _words("la el le les the der die das il lo")
 _ADDRESS_REACH = 3  # words or numbers an address takes on either side of its street word (joiners not counted)
 CJK_STREET = frozenset("路街道巷弄号號区區市村町丁目番地")
 
@@ -133,8 +136,6 @@ def addresses(pieces: list[str], words: Vocabulary) -> list[str]:
     tokens = [i for i, piece in enumerate(pieces) if not piece.isspace()]
     both_cases = _both_cases([pieces[i] for i in tokens if pieces[i][0].isalpha() and len(pieces[i]) > 1])
     streets = [at for n, at in enumerate(tokens) if _street_at(pieces, tokens, n, words, both_cases)]
-    if not streets:
-        return pieces
     gone: set[int] = set()
     for at in streets:
         gone.add(at)
@@ -164,6 +165,10 @@ def _towns_after(pieces: list[str], tokens: list[int], words: Vocabulary, both_c
             if piece in _SEPARATORS or piece.casefold() in _IN_TOWN:
                 n, first, said = n + 1, True, piece.casefold() in _IN_TOWN
                 continue
+            joined = n + 1 < len(tokens) and words.is_place(piece + pieces[tokens[n + 1]])  # "hà nội", "kuala lumpur"
+            if joined:
+                last, n, first = n + 1, n + 2, False
+                continue
             named = _town(piece, words, both_cases, first, _TOWN_NAMED if said else _TOWN)
             town = piece == NUMBER or named or _before_town(pieces, tokens, n, words)
             if not town:
@@ -173,12 +178,29 @@ def _towns_after(pieces: list[str], tokens: list[int], words: Vocabulary, both_c
             gone.update(range(tokens[end], tokens[last] + 1))
     starts = [n for n, at in enumerate(tokens) if at in gone and (n == 0 or tokens[n - 1] not in gone)]
     for start in starts:
-        if start < 3:
+        # Back over what stands between a town and its street ("в Подольске, на [address]", "en Cádiz, en la
+        # [address]", "Новосибирск, [address]"), to a town said with a preposition or at the start of a part.
+        n = start - 1
+        while n >= 0 and (pieces[tokens[n]] in _SEPARATORS or pieces[tokens[n]].casefold() in _BETWEEN):
+            n -= 1
+        if n < 0 or n == start - 1 or tokens[n] in gone:
             continue
-        before, place, after = (pieces[tokens[start - k]] for k in (3, 2, 1))
-        prepositions = before.casefold() in _IN_TOWN and after.casefold() in _AT_PLACE | _IN_TOWN
-        if prepositions and _town(place, words, both_cases, rarer=_TOWN_NAMED):
-            gone.update(range(tokens[start - 2], tokens[start]))
+        opens = n == 0 or pieces[tokens[n - 1]] in _SEPARATORS or pieces[tokens[n - 1]].casefold() in _IN_TOWN
+        if opens and _town(pieces[tokens[n]], words, both_cases, rarer=_TOWN_NAMED):
+            gone.update(range(tokens[n], tokens[start]))
+    _places_after_placeholders(pieces, tokens, words, gone)
+
+
+def _places_after_placeholders(pieces: list[str], tokens: list[int], words: Vocabulary, gone: set[int]) -> None:
+    """A town's name ending a clause after a comma that follows a placeholder ("[word], Depok.", "[name], Delhi"):
+    the end of an address the scrubbing did not see as one ("[name], bel me op" keeps "bel")."""
+    for n in range(2, len(tokens)):
+        at = tokens[n]
+        if at in gone or not pieces[at][0].isalpha() or not words.is_place(pieces[at]):
+            continue
+        ends = n + 1 == len(tokens) or (not pieces[tokens[n + 1]][0].isalnum() and pieces[tokens[n + 1]] not in _PLACES)
+        if ends and pieces[tokens[n - 1]] in _SEPARATORS and pieces[tokens[n - 2]] in _PLACES:
+            gone.add(at)
 
 
 def _before_town(pieces: list[str], tokens: list[int], n: int, words: Vocabulary) -> bool:

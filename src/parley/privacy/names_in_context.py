@@ -168,7 +168,12 @@ _KIN_NAME = 4.5  # zipf from which the word after who the person is is the word 
 _TITLED_WORD = 5.0
 
 
+_VOCATIVES = frozenset(str.split("ơi ạ nhé nha à ừ hả"))  # "bạn ơi", "anh ạ": said to the person, no name
+
+
 def _titled(word: str, words: Vocabulary, both_cases: bool) -> bool:
+    if word.casefold() in _VOCATIVES:
+        return False
     if both_cases:
         return word[0].isupper()
     return words.zipf(word) < _TITLED_WORD and not words.written(word)

@@ -150,6 +150,9 @@ def place_words(best: dict[str, float]) -> set[str]:
     for city in cities.values():
         for name in [city["name"], *city.get("alternatenames", [])]:
             tokens = _tokens(name)
+            if len(tokens) > 1:  # "Hà Nội" as "hànội", "Kuala Lumpur" as "kualalumpur": looked up two words at once
+                joined = "".join(tokens)
+                found.update({joined, _unaccented(joined)})
             for token in tokens:
                 single = len(tokens) == 1 and best.get(token, 0.0) < FIRST_OF_ALL_WORDS  # "reading", not "she"
                 if len(token) >= SHORT and (single or best.get(token, 0.0) < PLACE_PART):

@@ -41,9 +41,12 @@ _EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
 # "ana[at]gmail[dot]com", "ana @ gmail . com", "ana arroba gmail punto com". A domain's ending is the evidence.
 # The at sign's and the dot's names: "chiocciola" (it), "apenstaartje" (nl), "собака" (ru), "małpa" (pl), "على"
 # (ar, "on"), "kukac" (hu), "arobase" (fr); "punt", "точка", "نقطة", "nokta", "kropka".
-_AT_WORD = r"(?:at|arroba|chez|chiocciola|apenstaartje|klammeraffe|arobase|собака|sobaka|małpa|malpa|kukac|على|एट)"
+_AT_WORD = (
+    r"(?:at|ät|arroba|chez|chiocciola|apenstaartje|klammeraffe|arobase|собака|sobaka|małpa|malpa|kukac|على|एट"
+    r"|snabel-a|a còng|στο|παπάκι)"
+)
 _SPELLED_AT = rf"(?:\s*[(\[{{]\s*{_AT_WORD}\s*[)\]}}]\s*|\s+(?:{_AT_WORD}|bei)\s+|\s*@\s*)"
-_DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik|punt|точка|tochka|نقطة|nokta|kropka|pont|डॉट)"
+_DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik|punt|точка|tochka|نقطة|nokta|kropka|pont|डॉट|chấm|τελεία)"
 _SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+{_DOT_WORD}\s+|\s*\.\s*)"
 _SPELLED_EMAIL = re.compile(
     rf"[\w.+-]+(?:\s+{_DOT_WORD}\s+[\w+-]+)?{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
@@ -51,6 +54,10 @@ _SPELLED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<!\w)@\w+")
+# A mail domain said on its own ("gmail punkt com", "telia punkt se"): what is left of an address spelled out.
+_SPELLED_DOMAIN = re.compile(
+    rf"(?<![\w.])[\w-]+\s+{_DOT_WORD}\s+(?:com|net|org|edu|gov|info|biz|io|co|[a-z]{{2}})(?![\w.])", re.IGNORECASE
+)
 _IBAN = re.compile(r"(?<!\w)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,30}(?!\w)")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 # Any script's digits, phone numbers written with separators, and a house number's letter ("136M", "10G").
@@ -70,10 +77,16 @@ _DIGIT_WORDS = _words(
     um dois três quatro cinco seis sete oito nove null eins zwei drei vier fünf sechs sieben acht neun
     zéro un deux trois quatre cinq six sept huit neuf due tre quattro cinque sei sette otto nove nul een twee drie
     vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks
-    shunya ek do teen char chaar paanch panch chhe chhah chah saat aath nau"""
+    shunya ek do teen char chaar paanch panch chhe chhah chah saat aath nau double triple doble
+    μηδέν ένα δύο τρία τέσσερα πέντε έξι επτά εφτά οκτώ οχτώ εννιά εννέα
+    không một hai ba bốn năm sáu bảy tám chín"""
 )
 # Chinese digits, and 幺 for one as phone numbers are read out: two or more in a row are a number ("三八零零").
 _CJK_DIGITS = frozenset("零〇一二三四五六七八九幺两")
+# Japanese digits read out in katakana ("ゼロキューゼロ", "イチニーサンヨン"): two or more in a row are a number.
+_KANA_DIGITS = re.compile(
+    "(?:ゼロ|レイ|マル|イチ|ニー|ニ|サン|ヨン|シ|ゴー|ゴ|ロク|ナナ|シチ|ハチ|キュー|キュウ|ク){2,}"
+)
 # Something spelled out letter by letter ("r o b e r t s m i t h", "m-a-d-i-s-o-n"): a name or an address hiding.
 _SPELLED_LETTERS = re.compile(r"(?<![\w-])(?:[^\W\d_][ .-]){3,}[^\W\d_](?![\w-])")
 _CJK = frozenset({"zh", "ja"})
@@ -89,6 +102,7 @@ def scrub(text: str) -> str:
     text = _SPELLED_LETTERS.sub("[word]", text)
     text = _SPELLED_EMAIL.sub("[email]", text)
     text = _EMAIL.sub("[email]", text)
+    text = _SPELLED_DOMAIN.sub("[email]", text)
     text = _HANDLE.sub("[handle]", text)
     text = _IBAN.sub(_iban, text)
     text = _CARD.sub(_card, text)
@@ -231,7 +245,21 @@ _CJK_WORD_ZIPF = 4.0  # from which a place-like word is a word ("超市", "知�
 
 
 def _han_and_kana(run: str, words: Vocabulary) -> list[str]:
-    """A run of Han and kana (written without spaces): addresses (_CHINESE_PLACE), then the rest."""
+    """A run of Han and kana (written without spaces): numbers read out in katakana, addresses (_CHINESE_PLACE),
+    then the rest."""
+    out: list[str] = []
+    start = 0
+    for match in _KANA_DIGITS.finditer(run):
+        if len(match.group()) >= _KANA_NUMBER:
+            out += [*_places_in(run[start : match.start()], words), NUMBER]
+            start = match.end()
+    return out + _places_in(run[start:], words)
+
+
+_KANA_NUMBER = 4  # characters: "ゼロキュー", not "サンゴ" (coral) or "ニシ"
+
+
+def _places_in(run: str, words: Vocabulary) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _CHINESE_PLACE.finditer(run):
