@@ -2,7 +2,7 @@
 `parley nlu classify` on bench/data/realistic/<lang>-dev.jsonl (the dev sets: SPLIT_FLOOR and CLARIFY_FLOOR were
 chosen on them; the test sets are never looked at to choose anything).
 
-    .venv/bin/python bench/requests.py [dev|test]
+    .venv/bin/python bench/several_requests.py [dev|test]
 
 Segmentation: of the messages carrying two or more requests (`more_intents`), how many are split, and into exactly
 the requests written; of the messages carrying one, how many are split (a wrong split answers what nobody asked).

@@ -339,3 +339,25 @@ def test_a_problem_with_an_item_is_read_from_the_words(language: str, text: str,
 )
 def test_what_only_sounds_close_is_not_a_problem_with_an_item(language: str, text: str) -> None:
     assert reported_problem(CATALOGS[language], text) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "cuánto falta para que llegue mi pedido"),
+        ("pt", "quanto tempo falta pra chegar meu pedido"),
+        ("it", "quanto manca alla consegna del mio ordine?"),
+        ("es", "¿falta mucho para la entrega?"),
+    ],
+)
+def test_time_left_said_with_the_word_for_missing_is_no_missing_item(language, text):
+    # "cuánto falta" is how long until; the word for missing ("falta", "manca") read alone made it a missing item.
+    assert reported_problem(CATALOGS[language], text) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("es", "me faltó un zapato en la caja"), ("pt", "veio faltando o carregador"), ("it", "manca un pezzo nel pacco")],
+)
+def test_a_missing_item_is_still_one(language, text):
+    assert reported_problem(CATALOGS[language], text) is ItemProblem.MISSING

@@ -4,7 +4,7 @@ doesn't work" asks for a return, not for troubleshooting, whatever the intent mo
 
 from __future__ import annotations
 
-from parley.dialogue.wording import mentions
+from parley.dialogue.wording import mentions, without
 from parley.domain.records import ItemProblem
 from parley.i18n import Catalog
 from parley.nlu.intents import Intent
@@ -23,6 +23,8 @@ _PRECEDENCE = (ItemProblem.MISSING, ItemProblem.WRONG, ItemProblem.DAMAGED)
 def reported_problem(catalog: Catalog, *texts: str) -> ItemProblem | None:
     """The problem with an item received that the words report, if any (`texts`: the message, and its English
     translation when it has one)."""
+    # "cuánto falta para que llegue", "quanto manca alla consegna": time left, not a missing item.
+    texts = tuple(without(text, catalog, "time_left") for text in texts if text)
     for problem in _PRECEDENCE:
         if any(text and mentions(text, catalog, problem.value) for text in texts):
             return problem

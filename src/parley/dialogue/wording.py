@@ -31,6 +31,12 @@ def mentions(text: str, catalog: Catalog, key: str) -> bool:
     return any(pattern.search(sentence) for sentence in sentences for pattern in gapped)
 
 
+def without(text: str, catalog: Catalog, key: str) -> str:
+    """The text (as `words` gives it) with every contiguous entry of the catalog's `key` list taken out."""
+    contiguous, _ = _patterns(tuple(catalog.words.get(key, [])), catalog.language in UNSPACED_LANGUAGES)
+    return contiguous.sub(" ", words(text)) if contiguous is not None else text
+
+
 @functools.lru_cache(maxsize=256)
 def _patterns(phrases: tuple[str, ...], unspaced: bool) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
     """One expression for a list's contiguous entries, and one for each entry with a gap (lists are long: compiled
