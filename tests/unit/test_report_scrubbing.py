@@ -283,6 +283,15 @@ def test_the_conversations_own_words_and_widespread_ones_stay(text, language):
         ("số của tôi là không chín không, một hai ba bốn", "vi", ["chín", "hai", "bốn"]),
         ("電話番号はゼロキューゼロ、イチニーサンヨンです", "ja", ["キュー", "イチニー"]),
         ("skriv till mig på snabel-a telia punkt com", "sv", ["telia"]),
+        # Found by the sixth: numbers joined by "y", Turkish, Indonesian and Arabic digits, a mail said with its
+        # provider only, a name after "tên" (named) or in another case (Greek).
+        ("mi número es sesenta y cinco, cuarenta y dos", "es", ["cinco", "dos"]),
+        ("numaram bir iki üç dört", "tr", ["bir", "dört"]),
+        ("nomor saya kosong delapan satu dua", "id", ["kosong", "delapan"]),
+        ("رقمي واحد اثنين ثلاثة", "ar", ["اثنين"]),
+        ("мой email ivan.sokolov собака mail", "ru", ["ivan", "sokolov", "mail"]),
+        ("tên Hùng, số điện thoại", "vi", ["hùng"]),
+        ("το πακέτο του Γιώργου", "el", ["γιώργου"]),
     ],
 )
 def test_towns_beside_an_address_and_names_said_around_them_are_placeholders(text, language, personal):

@@ -62,7 +62,7 @@ _RELATIONS = frozenset(
 )
 # Titles and kinship words said before a name, which Vietnamese builds of syllables that are words too ("chị Thu
 # Trang", "anh Khải", "cô Mai"): an ambiguous name right after one is a name.
-_TITLES = frozenset(str.split("chị anh em cô chú bác ông bà bạn cậu dì thầy mợ"))
+_TITLES = frozenset(str.split("chị anh em cô chú bác ông bà bạn cậu dì thầy mợ tên"))  # tên: "named"
 # zipf under which an ambiguous name written in lower case right before a name is the given name ("ana [name]",
 # "anh [name]"), where a commoner word ("to", "an", "de") is not.
 _GIVEN_NAME = 6.5

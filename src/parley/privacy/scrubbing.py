@@ -41,6 +41,11 @@ _EMAIL = re.compile(r"[^\s@\[\]]+@[^\s@\[\]]+")
 # "ana[at]gmail[dot]com", "ana @ gmail . com", "ana arroba gmail punto com". A domain's ending is the evidence.
 # The at sign's and the dot's names: "chiocciola" (it), "apenstaartje" (nl), "собака" (ru), "małpa" (pl), "على"
 # (ar, "on"), "kukac" (hu), "arobase" (fr); "punt", "точка", "نقطة", "nokta", "kropka".
+# A mail address said with its provider only ("ivan.sokolov собака mail", "at gmail"): the name before the at sign's
+# word is the local part.
+_PROVIDERS = (
+    r"(?:gmail|googlemail|hotmail|outlook|live|yahoo|icloud|gmx|web|mail|yandex|qq|163|126|libero|orange|free|naver)"
+)
 _AT_WORD = (
     r"(?:at|ät|arroba|chez|chiocciola|apenstaartje|klammeraffe|arobase|собака|sobaka|małpa|malpa|kukac|على|एट"
     r"|snabel-a|a còng|στο|παπάκι)"
@@ -48,6 +53,7 @@ _AT_WORD = (
 _SPELLED_AT = rf"(?:\s*[(\[{{]\s*{_AT_WORD}\s*[)\]}}]\s*|\s+(?:{_AT_WORD}|bei)\s+|\s*@\s*)"
 _DOT_WORD = r"(?:dot|punto|ponto|punkt|point|titik|punt|точка|tochka|نقطة|nokta|kropka|pont|डॉट|chấm|τελεία)"
 _SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+{_DOT_WORD}\s+|\s*\.\s*)"
+_SAID_EMAIL = re.compile(rf"(?:(?<!\S)[\w.+-]+(?=\s))?{_SPELLED_AT}{_PROVIDERS}(?![\w.])", re.IGNORECASE)
 _SPELLED_EMAIL = re.compile(
     rf"[\w.+-]+(?:\s+{_DOT_WORD}\s+[\w+-]+)?{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)*?{_SPELLED_DOT}"
     r"(?:com|net|org|edu|gov|info|biz|io|co|[a-z]{2})(?![\w.])",
@@ -79,7 +85,9 @@ _DIGIT_WORDS = _words(
     vijf zes zeven negen jeden dwa trzy cztery pięć sześć siedem osiem dziewięć en ett två tre fire fem seks
     shunya ek do teen char chaar paanch panch chhe chhah chah saat aath nau double triple doble
     μηδέν ένα δύο τρία τέσσερα πέντε έξι επτά εφτά οκτώ οχτώ εννιά εννέα
-    không một hai ba bốn năm sáu bảy tám chín"""
+    không một hai ba bốn năm sáu bảy tám chín sıfır bir iki üç dört beş altı yedi sekiz dokuz
+    nol kosong satu dua tiga empat lima enam tujuh delapan sembilan صفر واحد اثنين اثنان ثلاثة أربعة اربعة خمسة ستة
+    سبعة ثمانية تسعة"""
 )
 # Chinese digits, and 幺 for one as phone numbers are read out: two or more in a row are a number ("三八零零").
 _CJK_DIGITS = frozenset("零〇一二三四五六七八九幺两")
@@ -103,6 +111,7 @@ def scrub(text: str) -> str:
     text = _SPELLED_EMAIL.sub("[email]", text)
     text = _EMAIL.sub("[email]", text)
     text = _SPELLED_DOMAIN.sub("[email]", text)
+    text = _SAID_EMAIL.sub(lambda m: "[email]" if m.group()[:1].strip() else " [email]", text)
     text = _HANDLE.sub("[handle]", text)
     text = _IBAN.sub(_iban, text)
     text = _CARD.sub(_card, text)
@@ -313,6 +322,14 @@ def _han_and_kana_words(run: str, words: Vocabulary) -> list[str]:
     return out
 
 
+_NUMBER_JOINERS = frozenset({"y", "e", "et", "und", "и", "و"})
+
+
+def _digit_word_next(pieces: list[str], i: int) -> bool:
+    after = next((p for p in pieces[i + 1 :] if not p.isspace()), "")
+    return after == NUMBER or after.casefold() in _DIGIT_WORDS
+
+
 def _spelled_numbers(pieces: list[str]) -> list[str]:
     """Runs of numbers and digit words (spaces between them) that hold a number or two digit words: one number. A
     digit word on its own stays a word ("a new one", "sono le cinque"): one digit tells nothing of anyone."""
@@ -325,6 +342,9 @@ def _spelled_numbers(pieces: list[str]) -> list[str]:
             continue
         if (piece.isspace() or piece == "-") and run:
             continue  # "soixante-dix-huit": written-out numbers join their words with hyphens
+        if run and piece.casefold() in _NUMBER_JOINERS and _digit_word_next(pieces, i):
+            run.append(i)  # "sesenta y cinco", "vingt et un", "trinta e dois"
+            continue
         if len(run) > 1 or (run and pieces[run[0]] == NUMBER):
             for at in run:
                 out[at] = NUMBER

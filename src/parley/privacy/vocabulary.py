@@ -170,7 +170,9 @@ class Vocabulary:
 _CYRILLIC_CASES = (("ию", "ий"), ("ия", "ий"), ("ием", "ий"), ("ой", "а"), ("ою", "а"), ("ую", "а"), ("ей", "я"),
                    ("ю", "ь"), ("я", "ь"), ("ем", "ь"), ("у", ""), ("а", ""), ("ом", ""), ("е", ""), ("ы", "а"),
                    ("и", "я"), ("е", "а"), ("у", "а"), ("е", "я"), ("ю", "я"), ("я", "й"), ("ю", "й"),
-                   ("ем", "й"), ("е", "й"))  # fmt: skip
+                   ("ем", "й"), ("е", "й"), ("ы", ""), ("ых", ""), ("ым", ""), ("ны", "н"))  # fmt: skip
+# Greek names in another case: "Γιώργο", "Γιώργου" (Γιώργος), "Κώστα" (Κώστας), "Ελένης" (Ελένη).
+_GREEK_CASES = (("ου", "ος"), ("ο", "ος"), ("α", "ας"), ("η", "ης"), ("ης", "η"), ("ας", "α"), ("", "ς"))
 _SHORTEST_STEM = 4  # "живу" is no "жив"
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ل", "ب", "ف", "ك")
 
@@ -181,6 +183,9 @@ def _stems(folded: str) -> list[str]:
     if "\u0400" <= folded[:1] <= "\u04ff" and len(folded) > 3:
         stems = [folded[: -len(end)] + base for end, base in _CYRILLIC_CASES if folded.endswith(end)]
         return [stem for stem in stems if len(stem) >= _SHORTEST_STEM]
+    if "\u0370" <= folded[:1] <= "\u03ff" and len(folded) > 3:
+        bare = folded.replace("σ", "ς") if folded.endswith("σ") else folded  # casefold writes a final sigma as σ
+        return [bare[: len(bare) - len(end)] + base for end, base in _GREEK_CASES if bare.endswith(end)]
     if "\u0600" <= folded[:1] <= "\u06ff":
         return [folded[len(p) :] for p in _ARABIC_PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 3]
     return []
