@@ -312,3 +312,7 @@ def test_chinese_words_that_end_like_a_place_stay(text):
 def test_words_beside_names_and_towns_that_are_no_part_of_them_stay(text, language):
     kept = {"ơi", "bel", "lovely"}
     assert kept & set(normalise(text, language=language).split(" ")), normalise(text, language=language)
+
+
+def test_greek_keeps_its_final_sigma_in_the_report():
+    assert normalise("μίλησα με τον κούριερ χθες", language="el") == "μίλησα με τον κούριερ χθες"

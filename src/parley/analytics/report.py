@@ -22,7 +22,7 @@ from parley.analytics import charts
 from parley.analytics.kpis import Kpis
 from parley.analytics.numbers import NO_DATA, Numbers
 from parley.analytics.tally import OUTCOMES
-from parley.privacy.scrubbing import anonymise
+from parley.privacy.scrubbing import anonymise, folded
 
 JSON_FILE, CSV_FILE, HTML_FILE = "kpis.json", "kpis.csv", "report.html"
 CHART_PREFIX = "chart-"
@@ -91,7 +91,7 @@ def render_report(kpis: Kpis, out_dir: Path, locale: str = "en") -> list[Path]:
         old.unlink(missing_ok=True)
     # Anonymised again here: the texts are keys the KPI engine made, but a report is mailed, and must hold nothing
     # personal whatever produced its figures.
-    top = tuple((anonymise(t, language=lang).casefold(), c, lang) for t, c, lang in kpis.top_unrecognised)
+    top = tuple((folded(anonymise(t, language=lang)), c, lang) for t, c, lang in kpis.top_unrecognised)
     kpis = replace(kpis, top_unrecognised=top)
     numbers = Numbers(locale)
     written = [
