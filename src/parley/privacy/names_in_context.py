@@ -147,16 +147,14 @@ def names_in_context(pieces: list[str], words: Vocabulary, given: set[int]) -> l
 
 # Who a person is to the customer, in words customers use every day: the word after one (a possessive between or
 # not: "adik saya Wayan") is a name when customers do not write it and it is no common word of the text's language.
-_KIN = frozenset(
+_KIN = _RELATIONS | frozenset(
     str.split(
-        """sister brother son daughter mum mom mother dad father wife husband friend aunt uncle boss cousin flatmate
-        neighbour neighbor colleague roommate girlfriend boyfriend partner niece nephew grandson granddaughter
-        hermano hermana hijo hija amigo amiga tía tío primo prima esposa esposo marido vecino vecina
-        irmão irmã filho filha tia tio esposa vizinho vizinha frère sœur fils fille ami amie tante oncle femme
-        mari voisin voisine bruder schwester sohn tochter freund freundin onkel nachbar nachbarin fratello sorella
-        figlio figlia amico amica zia zio moglie marito vicino vicina kardeşim abim ablam oğlum kızım arkadaşım
-        eşim adik kakak ibu bapak istri suami anak teman tetangga брат сестра сын дочь друг подруга жена муж
-        сосед соседка أخي أختي ابني بنتي صديقي زوجي زوجتي جاري bhai behen beta beti dost pati patni"""
+        """sister brother son daughter mum mom mother dad father wife husband friend aunt uncle boss girlfriend
+        boyfriend partner hermano hermana hijo hija amigo amiga tía tío primo prima esposa esposo marido irmão irmã
+        filho filha tia tio esposa frère sœur fils fille ami amie tante oncle femme mari bruder schwester sohn
+        tochter freund freundin onkel fratello sorella figlio figlia amico amica zia zio moglie marito kardeşim abim
+        ablam oğlum kızım arkadaşım eşim adik kakak ibu bapak istri suami anak teman брат сестра сын дочь друг
+        подруга жена муж أخي أختي ابني بنتي صديقي زوجي زوجتي جاري bhai behen beta beti dost pati patni"""
     )
 )
 _POSSESSIVES = frozenset(str.split("saya aku ku mio mia meu minha mon ma mein meine мой моя моему"))

@@ -33,8 +33,7 @@ FOREIGN_NAME = 3.5
 LINGUA_FRANCA = "en"
 # Languages the word data holds in another script than Latin: a text in Latin letters in them ("fein el order",
 # "gde moy zakaz") is read as in no known language.
-_SCRIPTS = {"ar": "arabic", "fa": "arabic", "ur": "arabic", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic"}
-_SCRIPTS |= {"mk": "cyrillic"}
+_SCRIPTS = {"ar": "arabic", "fa": "arabic", "ur": "arabic"} | dict.fromkeys(("ru", "uk", "bg", "mk"), "cyrillic")
 # zipf from which a word is common in the languages a text is read in, unless customers' messages use it (the
 # training examples of locales/examples, every language's: "pls", "xxl", "gdpr", "resi", "tô"): a surname or a
 # town is rarely that common in the language it is written in ("hohenstein", "chagas", "gianyar", "ketut").
@@ -120,12 +119,13 @@ class Vocabulary:
             return WordKind.NUMBER
         if _holds(self._names, key):
             return WordKind.NAME
-        if not self.written(folded) and any(self.is_name(stem) for stem in _stems(folded)):
+        written = self.written(folded)
+        if not written and any(self.is_name(stem) for stem in _stems(folded)):
             return WordKind.NAME  # "Игоря", "Burak'ın"; not "живу", a word customers write
         zipf = self.zipf(folded)
         if self._languages is not None and zipf < FOREIGN_NAME and self.is_ambiguous(folded):
             return WordKind.NAME
-        if self.written(folded) or zipf >= self._bar:
+        if written or zipf >= self._bar:
             return WordKind.COMMON
         if self._languages is not None and self._model.common_in(folded, self._common) >= WIDESPREAD:
             return WordKind.COMMON
@@ -171,8 +171,9 @@ _CYRILLIC_CASES = (("ию", "ий"), ("ия", "ий"), ("ием", "ий"), ("о�
                    ("ю", "ь"), ("я", "ь"), ("ем", "ь"), ("у", ""), ("а", ""), ("ом", ""), ("е", ""), ("ы", "а"),
                    ("и", "я"), ("е", "а"), ("у", "а"), ("е", "я"), ("ю", "я"), ("я", "й"), ("ю", "й"),
                    ("ем", "й"), ("е", "й"), ("ы", ""), ("ых", ""), ("ым", ""), ("ны", "н"))  # fmt: skip
-# Greek names in another case: "Γιώργο", "Γιώργου" (Γιώργος), "Κώστα" (Κώστας), "Ελένης" (Ελένη).
-_GREEK_CASES = (("ου", "ος"), ("ο", "ος"), ("α", "ας"), ("η", "ης"), ("ης", "η"), ("ας", "α"), ("", "ς"))
+# Greek names in another case: "Γιώργο", "Γιώργου" (Γιώργος), "Κώστα" (Κώστας), "Ελένης" (Ελένη); as case-folded
+# text writes them, with a final σ.
+_GREEK_CASES = (("ου", "οσ"), ("ο", "οσ"), ("α", "ασ"), ("η", "ησ"), ("ησ", "η"), ("ασ", "α"), ("", "σ"))
 _SHORTEST_STEM = 4  # "живу" is no "жив"
 _ARABIC_PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ل", "ب", "ف", "ك")
 
@@ -184,8 +185,7 @@ def _stems(folded: str) -> list[str]:
         stems = [folded[: -len(end)] + base for end, base in _CYRILLIC_CASES if folded.endswith(end)]
         return [stem for stem in stems if len(stem) >= _SHORTEST_STEM]
     if "\u0370" <= folded[:1] <= "\u03ff" and len(folded) > 3:
-        bare = folded.replace("σ", "ς") if folded.endswith("σ") else folded  # casefold writes a final sigma as σ
-        return [bare[: len(bare) - len(end)] + base for end, base in _GREEK_CASES if bare.endswith(end)]
+        return [folded[: len(folded) - len(end)] + base for end, base in _GREEK_CASES if folded.endswith(end)]
     if "\u0600" <= folded[:1] <= "\u06ff":
         return [folded[len(p) :] for p in _ARABIC_PREFIXES if folded.startswith(p) and len(folded) - len(p) >= 3]
     return []
@@ -264,6 +264,5 @@ def shared_vocabulary() -> Vocabulary:
         examples = {}
     names = Vocabulary.load()
     # The examples' own names ("this is Дмитрий", "Emily here") are no customer's word.
-    return Vocabulary.load(
-        examples={code: frozenset(w for w in words if not names.is_name(w)) for code, words in examples.items()}
-    )
+    kept = {code: frozenset(w for w in words if not names.is_name(w)) for code, words in examples.items()}
+    return Vocabulary(names._arrays, names._model, examples=kept)  # the word data read once
